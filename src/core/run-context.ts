@@ -1,0 +1,65 @@
+import {AsyncLocalStorage} from 'node:async_hooks'
+import type {Event, EventBody, MetaExtra} from './events.js'
+import {newId} from './ids.js'
+
+/** Receives every event a run publishes. Sinks must not throw; async sinks keep their own order. */
+export interface EventSink {
+  publish(event: Event): void
+}
+
+/** What a run carries through every layer: its ids, its cancellation signal and its sinks. */
+export interface RunContext {
+  readonly sessionId: string
+  readonly inferenceId: string
+  readonly turnId: string
+  readonly signal: AbortSignal
+  readonly sinks: readonly EventSink[]
+}
+
+const storage = new AsyncLocalStorage<RunContext>()
+
+/** Runs fn with ctx as the current run; everything fn publishes goes to ctx.sinks. */
+export function withRunContext<T>(ctx: RunContext, fn: () => T): T {
+  return storage.run(ctx, fn)
+}
+
+export function currentRunContext(): RunContext | undefined {
+  return storage.getStore()
+}
+
+/**
+ * The single publishing path: stamps the envelope from the current run and hands the event to
+ * each sink of that run exactly once. Outside a run it is a programming error.
+ */
+export function publish(body: EventBody, extra: MetaExtra = {}): Event {
+  const ctx = storage.getStore()
+  if (!ctx) throw new Error(`publish(${body.type}) called outside a run context`)
+  const meta: Event['meta'] = {id: newId('evt'), session_id: ctx.sessionId, inference_id: ctx.inferenceId, turn_id: ctx.turnId}
+  if (extra.message_id !== undefined) meta.message_id = extra.message_id
+  if (extra.model !== undefined) meta.model = extra.model
+  if (extra.usage !== undefined) meta.usage = extra.usage
+  if (extra.stop_reason !== undefined) meta.stop_reason = extra.stop_reason
+  if (extra.duration_ms !== undefined) meta.duration_ms = extra.duration_ms
+  const event = {...body, meta} as Event
+  for (const sink of ctx.sinks) {
+    try {
+      sink.publish(event)
+    } catch {
+      // A broken sink must not break the run or starve the other sinks.
+    }
+  }
+  return event
+}
+
+/** A sink that keeps every event, for tests, `jiminy run --json` and fixtures. */
+export class CollectingSink implements EventSink {
+  readonly events: Event[] = []
+  publish(event: Event): void {
+    this.events.push(event)
+  }
+}
+
+/** A sink that forwards to a callback. */
+export function callbackSink(fn: (event: Event) => void): EventSink {
+  return {publish: fn}
+}

@@ -1,0 +1,97 @@
+import {newId} from './ids.js'
+import {publish} from './run-context.js'
+import {assistantTextBlock, reasoningBlock, toolCallBlock, type Block, type ToolCall} from './turn.js'
+
+export interface FinishInfo {
+  readonly stopReason?: string
+  readonly usage?: Record<string, unknown>
+}
+
+/**
+ * How an engine streams one assistant message: it reports deltas and completed tool calls, and this
+ * publishes the events (start, partial with cumulative text, partial-thinking, tool-call, final) and
+ * builds the blocks to append. Every engine uses it, so every engine's events have the same shape.
+ */
+export class StreamingMessage {
+  readonly messageId = newId('msg')
+  private readonly startedAt = Date.now()
+  private started = false
+  private finished = false
+  private textSoFar = ''
+  private thinkingSoFar = ''
+  private reasoningMetadata: Record<string, unknown> = {}
+  private textMetadata: Record<string, unknown> = {}
+  private readonly calls: {call: ToolCall; metadata: Record<string, unknown>}[] = []
+
+  constructor(readonly model: string) {}
+
+  get text(): string {
+    return this.textSoFar
+  }
+
+  get thinking(): string {
+    return this.thinkingSoFar
+  }
+
+  get toolCalls(): ToolCall[] {
+    return this.calls.map((c) => c.call)
+  }
+
+  start(): void {
+    if (this.started) return
+    this.started = true
+    publish({type: 'start'}, {message_id: this.messageId, model: this.model})
+  }
+
+  textDelta(delta: string): void {
+    if (delta === '') return
+    this.start()
+    this.textSoFar += delta
+    publish({type: 'partial', delta, completion: this.textSoFar}, {message_id: this.messageId, model: this.model})
+  }
+
+  thinkingDelta(delta: string): void {
+    if (delta === '') return
+    this.start()
+    this.thinkingSoFar += delta
+    publish({type: 'partial-thinking', delta, completion: this.thinkingSoFar}, {message_id: this.messageId, model: this.model})
+  }
+
+  /** Call once the arguments are complete and parsed. */
+  toolCall(call: ToolCall, metadata: Record<string, unknown> = {}): void {
+    this.start()
+    this.calls.push({call, metadata})
+    publish({type: 'tool-call', tool_call: call}, {message_id: call.id, model: this.model})
+  }
+
+  /** Provider data that must travel back with the reasoning (signatures, encrypted content, item ids). */
+  setReasoningMetadata(metadata: Record<string, unknown>): void {
+    this.reasoningMetadata = {...this.reasoningMetadata, ...metadata}
+  }
+
+  setTextMetadata(metadata: Record<string, unknown>): void {
+    this.textMetadata = {...this.textMetadata, ...metadata}
+  }
+
+  /** Publishes `final` and returns the blocks of this message: reasoning, text, then tool calls. */
+  finish(info: FinishInfo = {}): Block[] {
+    if (this.finished) throw new Error('message already finished')
+    this.start()
+    this.finished = true
+    publish(
+      {type: 'final', text: this.textSoFar},
+      {
+        message_id: this.messageId,
+        model: this.model,
+        duration_ms: Date.now() - this.startedAt,
+        ...(info.stopReason !== undefined ? {stop_reason: info.stopReason} : {}),
+        ...(info.usage !== undefined ? {usage: info.usage} : {}),
+      },
+    )
+    const blocks: Block[] = []
+    if (this.thinkingSoFar || Object.keys(this.reasoningMetadata).length > 0) blocks.push(reasoningBlock(this.thinkingSoFar, this.reasoningMetadata))
+    if (this.textSoFar) blocks.push(assistantTextBlock(this.textSoFar, this.textMetadata))
+    for (const {call, metadata} of this.calls) blocks.push(toolCallBlock(call, metadata))
+    return blocks
+  }
+}
