@@ -1,0 +1,51 @@
+/**
+ * The transport between the run that publishes events and every reader of a conversation.
+ * Topics are `chat:{conv_id}`; payloads are event JSON (core event codec). Implementations:
+ * in-memory (default, one process) and Redis Streams (several `serve` instances).
+ */
+export interface BusMessage {
+  readonly topic: string
+  /** The event JSON exactly as published. */
+  readonly payload: string
+  /** The transport's entry id when it has one (Redis `1700000000000-0`); strictly increasing per topic. */
+  readonly streamId?: string
+  /**
+   * Seq of the first frame this message translates to, when the transport stores it (assigned by
+   * the single writer of the conversation, so every instance numbers frames the same way).
+   * Absent: the StreamCoordinator numbers frames itself at consume time.
+   */
+  readonly seq?: number
+}
+
+export interface PublishOptions {
+  /** Seq of the first frame this message will produce (see BusMessage.seq). */
+  readonly seq?: number
+}
+
+export interface Publisher {
+  /** Appends one message; resolves with the entry id when the transport assigns one. Order per topic is publish order. */
+  publish(topic: string, payload: string, options?: PublishOptions): Promise<{streamId?: string}>
+}
+
+export interface SubscribeOptions {
+  /** Deliver entries strictly after this stream id first (resume), then live ones. */
+  readonly afterStreamId?: string
+}
+
+export interface Subscription {
+  close(): Promise<void>
+}
+
+export type MessageHandler = (message: BusMessage) => void
+
+export interface Subscriber {
+  /** Calls handler for every message of topic, in order, each once. */
+  subscribe(topic: string, handler: MessageHandler, options?: SubscribeOptions): Promise<Subscription>
+}
+
+export interface Bus extends Publisher, Subscriber {
+  readonly kind: 'memory' | 'redis'
+  close(): Promise<void>
+}
+
+export const chatTopic = (convId: string): string => `chat:${convId}`

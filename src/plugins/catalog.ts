@@ -1,0 +1,75 @@
+import {ToolRegistry, type ToolDefinition} from '../core/index.js'
+import type {JiminyPlugin, MiddlewareContribution, SubscriberContribution, ToolExecutorContribution} from './api.js'
+
+/** Where a plugin came from: `builtin`, an oclif plugin package, or a local file path. */
+export interface LoadedPlugin {
+  readonly plugin: JiminyPlugin
+  readonly source: string
+  /** Version for published packages, content hash for local files; goes into EngineConfig. */
+  readonly fingerprint: string
+}
+
+export interface Provided<T> {
+  readonly item: T
+  readonly plugin: LoadedPlugin
+}
+
+type Kind = 'middleware' | 'tool executor' | 'subscriber' | 'tool'
+
+/**
+ * The merged set of contributions from every loaded plugin. Two plugins contributing the same
+ * name of the same kind is an error naming both sources, never a silent override.
+ */
+export class PluginCatalog {
+  private readonly middlewares = new Map<string, Provided<MiddlewareContribution<unknown>>>()
+  private readonly executors = new Map<string, Provided<ToolExecutorContribution<unknown>>>()
+  private readonly subscribers = new Map<string, Provided<SubscriberContribution<unknown>>>()
+  private readonly tools = new Map<string, Provided<ToolDefinition>>()
+
+  constructor(readonly plugins: readonly LoadedPlugin[]) {
+    const names = new Map<string, LoadedPlugin>()
+    for (const loaded of plugins) {
+      const twin = names.get(loaded.plugin.name)
+      if (twin) throw new Error(`plugin name clash: ${loaded.plugin.name} is provided by both ${twin.source} and ${loaded.source}`)
+      names.set(loaded.plugin.name, loaded)
+      for (const m of loaded.plugin.middlewares ?? []) add(this.middlewares, 'middleware', m.name, m, loaded)
+      for (const e of loaded.plugin.toolExecutors ?? []) add(this.executors, 'tool executor', e.name, e, loaded)
+      for (const s of loaded.plugin.subscribers ?? []) add(this.subscribers, 'subscriber', s.name, s, loaded)
+      for (const t of loaded.plugin.tools ?? []) add(this.tools, 'tool', t.name, t, loaded)
+    }
+  }
+
+  middleware(name: string): Provided<MiddlewareContribution<unknown>> | undefined {
+    return this.middlewares.get(name)
+  }
+  toolExecutor(name: string): Provided<ToolExecutorContribution<unknown>> | undefined {
+    return this.executors.get(name)
+  }
+  subscriber(name: string): Provided<SubscriberContribution<unknown>> | undefined {
+    return this.subscribers.get(name)
+  }
+  tool(name: string): Provided<ToolDefinition> | undefined {
+    return this.tools.get(name)
+  }
+
+  names(kind: Kind): string[] {
+    const map = {middleware: this.middlewares, 'tool executor': this.executors, subscriber: this.subscribers, tool: this.tools}[kind]
+    return [...map.keys()].sort()
+  }
+
+  toolRegistry(names: readonly string[]): ToolRegistry {
+    return new ToolRegistry(
+      names.map((n) => {
+        const found = this.tools.get(n)
+        if (!found) throw new Error(`unknown tool ${JSON.stringify(n)} (known: ${this.names('tool').join(', ')})`)
+        return found.item
+      }),
+    )
+  }
+}
+
+function add<T>(map: Map<string, Provided<T>>, kind: Kind, name: string, item: T, plugin: LoadedPlugin): void {
+  const twin = map.get(name)
+  if (twin) throw new Error(`${kind} name clash: ${JSON.stringify(name)} is provided by both ${twin.plugin.source} (${twin.plugin.plugin.name}) and ${plugin.source} (${plugin.plugin.name})`)
+  map.set(name, {item, plugin})
+}

@@ -1,0 +1,22 @@
+import type {z} from 'zod'
+
+/** Bad configuration or overrides; `field` is the dotted path of what was wrong (HTTP 422, CLI one-liner). */
+export class ConfigError extends Error {
+  constructor(message: string, readonly field: string, readonly source?: string) {
+    super(`${source ? `${source}: ` : ''}${field ? `${field}: ` : ''}${message}`)
+    this.name = 'ConfigError'
+  }
+
+  static fromZod(error: z.ZodError, prefix: string, source?: string): ConfigError {
+    const issue = error.issues[0]!
+    const field = [prefix, ...issue.path.map(String)].filter(Boolean).join('.')
+    return new ConfigError(issue.message, field, source)
+  }
+}
+
+export class UnknownProfileError extends Error {
+  constructor(readonly slug: string, known: readonly string[]) {
+    super(`unknown profile ${JSON.stringify(slug)} (known: ${known.join(', ')})`)
+    this.name = 'UnknownProfileError'
+  }
+}

@@ -1,0 +1,6 @@
+export * from './config-error.js'
+export * from './profiles.js'
+export * from './overrides.js'
+export * from './engine-config.js'
+export * from './engine-builder.js'
+export * from './run-once.js'

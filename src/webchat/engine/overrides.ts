@@ -1,0 +1,21 @@
+import {z} from 'zod'
+import {ProviderConfigSchema} from '../../providers/index.js'
+import {ContributionRefSchema, LoopConfigSchema} from './profiles.js'
+
+/** What a client may change per conversation over HTTP (`/chat` body `overrides`). */
+export const OverridesSchema = z
+  .object({
+    system_prompt: z.string().max(100_000).nullable().optional(),
+    middlewares: z.array(ContributionRefSchema).max(32).optional(),
+    tools: z.array(z.string().min(1)).max(64).optional(),
+    step_mode: z.boolean().optional(),
+  })
+  .strict()
+export type Overrides = z.infer<typeof OverridesSchema>
+
+/** Overrides plus what only the local CLI may change (`jiminy run` flags): provider and loop. */
+export const EngineOverridesSchema = OverridesSchema.extend({
+  provider: ProviderConfigSchema.partial().optional(),
+  loop: LoopConfigSchema.partial().optional(),
+}).strict()
+export type EngineOverrides = z.infer<typeof EngineOverridesSchema>

@@ -1,0 +1,96 @@
+import {existsSync, readFileSync} from 'node:fs'
+import {resolve} from 'node:path'
+import {parseDocument} from 'yaml'
+import {z} from 'zod'
+import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../../providers/index.js'
+import {ConfigError} from './config-error.js'
+
+export const ContributionRefSchema = z.object({name: z.string().min(1), config: z.record(z.string(), z.unknown()).default({})}).strict()
+export type ContributionRef = z.infer<typeof ContributionRefSchema>
+
+export const LoopConfigSchema = z
+  .object({
+    max_iterations: z.number().int().min(1).max(100).default(5),
+    timeout_ms: z.number().int().min(1).max(3_600_000).default(30_000),
+    single_pass: z.boolean().default(false),
+  })
+  .strict()
+export type LoopConfig = z.infer<typeof LoopConfigSchema>
+
+export const SLUG = /^[a-z0-9][a-z0-9_-]{0,63}$/
+
+export const ProfileSchema = z
+  .object({
+    description: z.string().default(''),
+    default_prompt: z.string().default(''),
+    provider: ProviderConfigSchema.default(DEFAULT_PROVIDER),
+    system_prompt: z.string().nullable().default(null),
+    middlewares: z.array(ContributionRefSchema).default([{name: 'tool-result-reorder', config: {}}]),
+    tools: z.array(z.string().min(1)).default(['calc', 'clock']),
+    tool_executor: ContributionRefSchema.default({name: 'default', config: {}}),
+    loop: LoopConfigSchema.default(LoopConfigSchema.parse({})),
+    step_mode: z.boolean().default(false),
+  })
+  .strict()
+export type Profile = z.infer<typeof ProfileSchema>
+
+export const BusConfigSchema = z
+  .object({type: z.enum(['memory', 'redis']).default('memory'), redis_url: z.string().optional(), maxlen: z.number().int().positive().optional()})
+  .strict()
+
+export const ConfigFileSchema = z
+  .object({
+    default_profile: z.string().regex(SLUG).default('default'),
+    profiles: z.record(z.string().regex(SLUG, 'profile names are lowercase slugs'), ProfileSchema).default({}),
+    /** Local plugin module paths, relative to the config file. */
+    plugins: z.array(z.string().min(1)).default([]),
+    bus: BusConfigSchema.optional(),
+    server: z.record(z.string(), z.unknown()).optional(),
+  })
+  .strict()
+export type ConfigFile = z.infer<typeof ConfigFileSchema>
+
+/** Profiles every config has unless it redefines them: the offline default and a step-mode twin. */
+export const BUILTIN_PROFILES: Record<string, Profile> = {
+  default: ProfileSchema.parse({description: 'offline mock engine with calc and clock', default_prompt: 'what is 2+3? /tool'}),
+  step: ProfileSchema.parse({description: 'mock engine in step mode: pauses before and after tools', default_prompt: 'what time is it? /tool', step_mode: true}),
+}
+
+export interface LoadedConfig {
+  readonly config: ConfigFile
+  /** Absolute path of the file read, when there was one. */
+  readonly path?: string
+}
+
+export const DEFAULT_CONFIG_FILE = 'jiminy.yaml'
+
+/**
+ * The one config loader: `--config FILE` if given (must exist), else `jiminy.yaml` in cwd if
+ * present, else built-ins only. Errors name the file, the line when YAML is malformed, and the field.
+ */
+export function loadConfig(options: {path?: string; cwd?: string} = {}): LoadedConfig {
+  const cwd = options.cwd ?? process.cwd()
+  const explicit = options.path !== undefined
+  const path = resolve(cwd, options.path ?? DEFAULT_CONFIG_FILE)
+  if (!existsSync(path)) {
+    if (explicit) throw new ConfigError('file not found', '', path)
+    return {config: withBuiltins(ConfigFileSchema.parse({}))}
+  }
+  return {config: parseConfigText(readFileSync(path, 'utf8'), path), path}
+}
+
+export function parseConfigText(text: string, source: string): ConfigFile {
+  const doc = parseDocument(text, {prettyErrors: false})
+  if (doc.errors.length > 0) {
+    const e = doc.errors[0]!
+    const line = e.linePos?.[0]?.line
+    throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source)
+  }
+  const parsed = ConfigFileSchema.safeParse(doc.toJS() ?? {})
+  if (!parsed.success) throw ConfigError.fromZod(parsed.error, '', source)
+  return withBuiltins(parsed.data)
+}
+
+function withBuiltins(config: ConfigFile): ConfigFile {
+  return {...config, profiles: {...BUILTIN_PROFILES, ...config.profiles}}
+}

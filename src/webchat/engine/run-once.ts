@@ -1,0 +1,55 @@
+import {CollectingSink, Session, callbackSink, newId, type Event, type RunOutcome} from '../../core/index.js'
+import type {PluginCatalog} from '../../plugins/index.js'
+import {builtinCatalog} from '../../plugins/index.js'
+import {EngineBuilder, type EngineFactory} from './engine-builder.js'
+import type {EngineConfig} from './engine-config.js'
+import type {EngineOverrides} from './overrides.js'
+import {loadConfig} from './profiles.js'
+
+export interface RunOnceOptions {
+  readonly prompt: string
+  readonly profile?: string
+  readonly configPath?: string
+  readonly cwd?: string
+  readonly overrides?: EngineOverrides
+  readonly env?: NodeJS.ProcessEnv
+  readonly catalog?: PluginCatalog
+  readonly engineFactory?: EngineFactory
+  /** Called for every event as it is published (live terminal output). */
+  readonly onEvent?: (event: Event) => void
+  /** Aborting it cancels the run (Ctrl-C). */
+  readonly signal?: AbortSignal
+}
+
+export interface RunOnceResult {
+  readonly outcome: RunOutcome
+  readonly events: Event[]
+  readonly config: EngineConfig
+}
+
+/** One prompt, one run, through the same builder and Session the server uses. */
+export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
+  const {config} = loadConfig({...(options.configPath ? {path: options.configPath} : {}), ...(options.cwd ? {cwd: options.cwd} : {})})
+  const builder = new EngineBuilder({
+    config,
+    catalog: options.catalog ?? builtinCatalog(),
+    ...(options.env ? {env: options.env} : {}),
+    ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
+  })
+  const engineConfig = builder.buildConfig(options.profile ?? config.default_profile, options.overrides ?? {})
+  const convId = newId('conv')
+  const built = builder.buildFromConfig(convId, engineConfig)
+  const collected = new CollectingSink()
+  const sinks = [collected, ...built.sinks, ...(options.onEvent ? [callbackSink(options.onEvent)] : [])]
+  const session = new Session(convId, {run: built.run, sinks})
+  const handle = session.start(session.seedWithPrompt(options.prompt))
+  const cancel = () => handle.cancel()
+  if (options.signal?.aborted) cancel()
+  options.signal?.addEventListener('abort', cancel, {once: true})
+  try {
+    const outcome = await handle.wait()
+    return {outcome, events: collected.events, config: engineConfig}
+  } finally {
+    options.signal?.removeEventListener('abort', cancel)
+  }
+}
