@@ -20,6 +20,9 @@ export class StreamingMessage {
   private textSoFar = ''
   private thinkingSoFar = ''
   private reasoningMetadata: Record<string, unknown> = {}
+  /** Reasoning parts already closed by reasoningPart(), in the order the provider sent them. */
+  private readonly reasoningParts: {text: string; metadata: Record<string, unknown>}[] = []
+  private openReasoningFrom = 0
   private textMetadata: Record<string, unknown> = {}
   private readonly calls: {call: ToolCall; metadata: Record<string, unknown>}[] = []
 
@@ -69,11 +72,21 @@ export class StreamingMessage {
     this.reasoningMetadata = {...this.reasoningMetadata, ...metadata}
   }
 
+  /**
+   * Closes the reasoning streamed since the previous part into its own reasoning block carrying
+   * `metadata` (a signature, an encrypted item, a redacted payload). For providers that send
+   * several reasoning items which must go back one by one; events are unchanged.
+   */
+  reasoningPart(metadata: Record<string, unknown>): void {
+    this.reasoningParts.push({text: this.thinkingSoFar.slice(this.openReasoningFrom), metadata})
+    this.openReasoningFrom = this.thinkingSoFar.length
+  }
+
   setTextMetadata(metadata: Record<string, unknown>): void {
     this.textMetadata = {...this.textMetadata, ...metadata}
   }
 
-  /** Publishes `final` and returns the blocks of this message: reasoning, text, then tool calls. */
+  /** Publishes `final` and returns the blocks of this message: reasoning (closed parts first), text, then tool calls. */
   finish(info: FinishInfo = {}): Block[] {
     if (this.finished) throw new Error('message already finished')
     this.start()
@@ -88,8 +101,9 @@ export class StreamingMessage {
         ...(info.usage !== undefined ? {usage: info.usage} : {}),
       },
     )
-    const blocks: Block[] = []
-    if (this.thinkingSoFar || Object.keys(this.reasoningMetadata).length > 0) blocks.push(reasoningBlock(this.thinkingSoFar, this.reasoningMetadata))
+    const blocks: Block[] = this.reasoningParts.map((part) => reasoningBlock(part.text, part.metadata))
+    const openReasoning = this.thinkingSoFar.slice(this.openReasoningFrom)
+    if (openReasoning || Object.keys(this.reasoningMetadata).length > 0) blocks.push(reasoningBlock(openReasoning, this.reasoningMetadata))
     if (this.textSoFar) blocks.push(assistantTextBlock(this.textSoFar, this.textMetadata))
     for (const {call, metadata} of this.calls) blocks.push(toolCallBlock(call, metadata))
     return blocks
