@@ -1,0 +1,111 @@
+import {execFile} from 'node:child_process'
+import {cp, mkdtemp, readFile, rm, symlink} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join, resolve} from 'node:path'
+import {promisify} from 'node:util'
+import {describe, expect, it} from 'vitest'
+
+const exec = promisify(execFile)
+const root = resolve(import.meta.dirname, '../..')
+const jiminy = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+  exec(process.execPath, [join(root, 'bin/run.js'), ...args], {cwd: root, env: {...process.env, NO_COLOR: '1', ...env}, timeout: 20_000})
+
+interface Failure {
+  code: number
+  stdout: string
+  stderr: string
+}
+const failure = async (p: Promise<unknown>): Promise<Failure> => {
+  try {
+    await p
+  } catch (error) {
+    return error as Failure
+  }
+  throw new Error('expected the command to fail')
+}
+
+describe('oclif manifest', () => {
+  it('the committed oclif.manifest.json matches the built commands', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'jiminy-manifest-'))
+    try {
+      await cp(join(root, 'package.json'), join(dir, 'package.json'))
+      await cp(join(root, 'dist'), join(dir, 'dist'), {recursive: true})
+      await symlink(join(root, 'node_modules'), join(dir, 'node_modules'))
+      await exec(process.execPath, [join(root, 'node_modules/oclif/bin/run.js'), 'manifest', dir], {cwd: dir, timeout: 60_000})
+      const fresh = JSON.parse(await readFile(join(dir, 'oclif.manifest.json'), 'utf8'))
+      const committed = JSON.parse(await readFile(join(root, 'oclif.manifest.json'), 'utf8'))
+      expect(committed.commands, 'oclif.manifest.json is stale: run `npm run manifest` and commit it').toEqual(fresh.commands)
+    } finally {
+      await rm(dir, {recursive: true, force: true})
+    }
+  })
+})
+
+describe('jiminy CLI', () => {
+  it('--help lists the commands', async () => {
+    const {stdout} = await jiminy(['--help'])
+    expect(stdout).toMatch(/\n\s+run\s+Run one prompt/)
+    expect(stdout).toMatch(/plugins/)
+  })
+
+  it('run with the tool scenario shows the call, its result and the answer', async () => {
+    const {stdout} = await jiminy(['run', 'what is 2+3? /tool'])
+    expect(stdout).toMatch(/tool call calc\(\{"expression":"2\+3"\}\)/)
+    expect(stdout).toMatch(/tool result: .*"value":5/)
+    expect(stdout).toMatch(/2\+3 = 5/)
+  })
+
+  it('run --json prints {turn, events} and nothing else', async () => {
+    const {stdout} = await jiminy(['run', '--json', 'hello there'])
+    const out = JSON.parse(stdout)
+    expect(Object.keys(out).sort()).toEqual(['events', 'turn'])
+    expect(out.turn.blocks.map((b: {kind: string}) => b.kind)).toEqual(['user', 'llm_text'])
+    expect(out.events[0].type).toBe('start')
+    expect(out.events.at(-1)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
+  })
+
+  it('run --single-pass makes one inference and runs no tool', async () => {
+    const {stdout} = await jiminy(['run', '--json', '--single-pass', '2*4 /tool'])
+    const out = JSON.parse(stdout)
+    expect(out.turn.blocks.map((b: {kind: string}) => b.kind)).toEqual(['user', 'llm_text', 'tool_call'])
+    expect(out.events.map((e: {type: string}) => e.type)).not.toContain('tool-call-execute')
+  })
+
+  it('run --system puts one system block first; --max-iterations bounds the loop', async () => {
+    const {stdout} = await jiminy(['run', '--json', '--system', 'be brief', '--max-iterations', '2', 'loop 1+1 /loop'])
+    const out = JSON.parse(stdout)
+    expect(out.turn.blocks[0]).toMatchObject({kind: 'system', payload: {text: 'be brief'}})
+    expect(out.turn.blocks.filter((b: {kind: string}) => b.kind === 'tool_call')).toHaveLength(2)
+  })
+
+  it('a provider error exits non-zero with one line on stderr', async () => {
+    const f = await failure(jiminy(['run', 'hi /error']))
+    expect(f.code).toBe(1)
+    expect(f.stderr.trim().split('\n')).toHaveLength(1)
+    expect(f.stderr).toMatch(/simulated upstream failure/)
+  })
+
+  it('an unknown profile exits non-zero with one line naming it', async () => {
+    const f = await failure(jiminy(['run', '--profile', 'nope', 'hi']))
+    expect(f.code).not.toBe(0)
+    expect(f.stderr.trim()).toBe('jiminy: unknown profile "nope" (known: default, step)')
+  })
+
+  it('Ctrl-C cancels a slow run cleanly', async () => {
+    const {spawn} = await import('node:child_process')
+    const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'run', 'tell a story /slow'], {cwd: root, env: {...process.env, NO_COLOR: '1'}})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (d) => (stdout += d))
+    child.stderr.on('data', (d) => (stderr += d))
+    await new Promise<void>((ok) => {
+      const check = () => (stdout.split(' ').length > 4 ? ok() : setTimeout(check, 20))
+      check()
+    })
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((ok) => child.on('exit', ok))
+    expect(code).toBe(130)
+    expect(stdout).toMatch(/\[cancelled\]/)
+    expect(stderr.trim()).toBe('jiminy: run cancelled')
+  })
+})
