@@ -34,13 +34,20 @@ export function currentRunContext(): RunContext | undefined {
 export function publish(body: EventBody, extra: MetaExtra = {}): Event {
   const ctx = storage.getStore()
   if (!ctx) throw new Error(`publish(${body.type}) called outside a run context`)
-  const meta: Event['meta'] = {id: newId('evt'), session_id: ctx.sessionId, inference_id: ctx.inferenceId, turn_id: ctx.turnId}
-  if (extra.message_id !== undefined) meta.message_id = extra.message_id
-  if (extra.model !== undefined) meta.model = extra.model
-  if (extra.usage !== undefined) meta.usage = extra.usage
-  if (extra.stop_reason !== undefined) meta.stop_reason = extra.stop_reason
-  if (extra.duration_ms !== undefined) meta.duration_ms = extra.duration_ms
-  const event = {...body, meta} as Event
+  const meta: Event['meta'] = {
+    id: newId('evt'),
+    session_id: ctx.sessionId,
+    inference_id: ctx.inferenceId,
+    turn_id: ctx.turnId,
+    message_id: extra.message_id,
+    model: extra.model,
+    usage: extra.usage,
+    stop_reason: extra.stop_reason,
+    duration_ms: extra.duration_ms,
+  }
+  // Unset fields stay undefined: JSON.stringify omits them, so the wire form is unchanged.
+  // The body is built fresh by each caller, so the envelope is attached in place rather than copied.
+  const event = Object.assign(body, {meta}) as Event
   for (const sink of ctx.sinks) {
     try {
       sink.publish(event)
