@@ -1,1 +1,2 @@
 export * from './types.js'
+export {MemoryBus} from './memory.js'

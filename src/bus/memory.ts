@@ -1,0 +1,69 @@
+import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, Subscription} from './types.js'
+
+/**
+ * The in-process bus: one topic is a list of handlers. Delivery is synchronous and in publish order;
+ * a publish made from inside a handler is queued behind the message being delivered, so every
+ * subscriber sees one order. Nothing is kept after delivery (replay is the FrameLog's job), so
+ * `afterStreamId` is ignored and messages carry no `streamId`.
+ */
+export class MemoryBus implements Bus {
+  readonly kind = 'memory' as const
+  private readonly topics = new Map<string, Set<MessageHandler>>()
+  private readonly pending: BusMessage[] = []
+  private delivering = false
+  private closed = false
+
+  async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<{streamId?: string}> {
+    if (this.closed) throw new Error('bus is closed')
+    this.pending.push(options.seq !== undefined ? {topic, payload, seq: options.seq} : {topic, payload})
+    this.drain()
+    return {}
+  }
+
+  async subscribe(topic: string, handler: MessageHandler, _options: SubscribeOptions = {}): Promise<Subscription> {
+    if (this.closed) throw new Error('bus is closed')
+    let handlers = this.topics.get(topic)
+    if (!handlers) this.topics.set(topic, (handlers = new Set()))
+    // Wrap so the same function can subscribe twice and close independently.
+    const entry: MessageHandler = (message) => handler(message)
+    handlers.add(entry)
+    return {
+      close: async () => {
+        const set = this.topics.get(topic)
+        set?.delete(entry)
+        if (set?.size === 0) this.topics.delete(topic)
+      },
+    }
+  }
+
+  /** Handlers currently subscribed to topic (for tests and eviction checks). */
+  subscriberCount(topic: string): number {
+    return this.topics.get(topic)?.size ?? 0
+  }
+
+  async close(): Promise<void> {
+    this.closed = true
+    this.topics.clear()
+    this.pending.length = 0
+  }
+
+  private drain(): void {
+    if (this.delivering) return
+    this.delivering = true
+    try {
+      for (let message = this.pending.shift(); message; message = this.pending.shift()) {
+        const handlers = this.topics.get(message.topic)
+        if (!handlers) continue
+        for (const handler of [...handlers]) {
+          try {
+            handler(message)
+          } catch {
+            // A failing subscriber must not starve the others or break the publisher.
+          }
+        }
+      }
+    } finally {
+      this.delivering = false
+    }
+  }
+}

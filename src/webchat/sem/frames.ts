@@ -1,0 +1,111 @@
+import type {StepAction, StepPhase, ToolCall} from '../../core/index.js'
+
+/**
+ * SEM frames: what the server sends a browser for each conversation. `{"sem": true, "event": {...}}`
+ * where event is one of the bodies below plus its cursor (`seq`, `stream_id`). Ids are stable across
+ * the frames of one message (llm.*), one thinking stream (`${message_id}:thinking`), one tool call
+ * (tool.*) or one pause (step.*), so a client upserts by `(type family, id)`.
+ */
+interface Base<T extends string> {
+  readonly type: T
+  readonly id: string
+  /** The conversation (= session id). */
+  readonly conv_id: string
+  /** The run the frame belongs to (absent for frames that belong to no run). */
+  readonly inference_id?: string
+}
+
+export type SemFrameBody =
+  | (Base<'llm.start'> & {readonly model?: string})
+  | (Base<'llm.delta'> & {readonly delta: string; readonly cumulative: string})
+  | (Base<'llm.final'> & {readonly text: string; readonly stop_reason?: string; readonly usage?: Record<string, unknown>; readonly duration_ms?: number})
+  | Base<'llm.thinking.start'>
+  | (Base<'llm.thinking.delta'> & {readonly delta: string; readonly cumulative: string})
+  | (Base<'llm.thinking.final'> & {readonly text: string})
+  | (Base<'tool.start'> & {readonly name: string; readonly input: Record<string, unknown>})
+  | (Base<'tool.delta'> & {readonly patch: Record<string, unknown>})
+  | (Base<'tool.result'> & {readonly result: unknown; readonly error?: string})
+  | Base<'tool.done'>
+  | (Base<'log'> & {readonly level: string; readonly message: string; readonly fields: Record<string, unknown>})
+  | (Base<'agent.mode'> & {readonly mode: string; readonly message: string; readonly data: Record<string, unknown>})
+  | (Base<'step.paused'> & {readonly pause_id: string; readonly phase: StepPhase; readonly tool_calls: ToolCall[]; readonly deadline: string})
+  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepAction; readonly timed_out: boolean})
+  | (Base<'conversation.rebuilt'> & {readonly record: Record<string, unknown>})
+  | (Base<'run.error'> & {readonly message: string; readonly code?: string; readonly message_id?: string})
+  | (Base<'run.cancelled'> & {readonly text: string; readonly message_id?: string})
+
+export type SemFrameType = SemFrameBody['type']
+
+export const SEM_FRAME_TYPES: readonly SemFrameType[] = [
+  'llm.start',
+  'llm.delta',
+  'llm.final',
+  'llm.thinking.start',
+  'llm.thinking.delta',
+  'llm.thinking.final',
+  'tool.start',
+  'tool.delta',
+  'tool.result',
+  'tool.done',
+  'log',
+  'agent.mode',
+  'step.paused',
+  'step.resumed',
+  'conversation.rebuilt',
+  'run.error',
+  'run.cancelled',
+]
+
+/** Where a frame sits in its conversation's stream. */
+export interface FrameCursor {
+  /** Per conversation, from 1, +1 per frame. */
+  readonly seq: number
+  /** The bus entry id of the message the frame came from, when the transport has one. */
+  readonly stream_id?: string
+}
+
+export type SemEvent = SemFrameBody & FrameCursor
+
+export interface SemFrame {
+  readonly sem: true
+  readonly event: SemEvent
+}
+
+/** A frame and its wire text, built together once and never re-parsed. */
+export interface BuiltFrame {
+  readonly seq: number
+  readonly type: SemFrameType
+  readonly frame: SemFrame
+  readonly json: string
+}
+
+/** THE frame builder: every SEM frame the server sends is made here, with its cursor. */
+export function buildFrame(body: SemFrameBody, cursor: FrameCursor): BuiltFrame {
+  const event = (cursor.stream_id !== undefined ? {...body, seq: cursor.seq, stream_id: cursor.stream_id} : {...body, seq: cursor.seq}) as SemEvent
+  const frame: SemFrame = {sem: true, event}
+  return {seq: cursor.seq, type: body.type, frame, json: JSON.stringify(frame)}
+}
+
+/**
+ * Control frames of the WebSocket protocol itself (not part of a conversation's stream, no seq):
+ * `ws.hello`, `ws.pong`, `ws.error`, `ws.replay` (what an `after_seq` join replays).
+ */
+export type ControlFrame =
+  | {readonly type: 'ws.hello'; readonly conv_id: string; readonly profile: string; readonly server_time: string; readonly last_seq: number}
+  | {readonly type: 'ws.pong'; readonly server_time: string}
+  | {readonly type: 'ws.error'; readonly code: string; readonly message: string}
+  | {
+      readonly type: 'ws.replay'
+      readonly after_seq: number
+      /** First seq the replay sends (or would send). */
+      readonly from_seq: number
+      /** Last seq the replay sends; live frames follow it. */
+      readonly to_seq: number
+      /** Frames after_seq+1 … from_seq-1 were evicted from the log and cannot be replayed. */
+      readonly truncated: boolean
+      readonly missing?: number
+    }
+
+export function controlFrameJson(frame: ControlFrame): string {
+  return JSON.stringify(frame)
+}

@@ -1,0 +1,69 @@
+import {describe, expect, it} from 'vitest'
+import {EVENT_TYPES, EventSchema} from '../../../src/core/index.js'
+import {buildFrame, SEM_FRAME_TYPES} from '../../../src/webchat/sem/frames.js'
+import {frameCount, INFO_CONVERSATION_REBUILT, INFO_THINKING_ENDED, translateEvent} from '../../../src/webchat/sem/translator.js'
+import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
+
+describe('translateEvent', () => {
+  it('translates every core event type to at least one frame, and frameCount agrees', () => {
+    expect(ALL_SAMPLE_EVENTS.map((e) => e.type)).toEqual(EVENT_TYPES)
+    for (const event of ALL_SAMPLE_EVENTS) {
+      expect(EventSchema.safeParse(event).success).toBe(true)
+      const frames = translateEvent(event)
+      expect(frames.length, event.type).toBeGreaterThan(0)
+      expect(frameCount(event), event.type).toBe(frames.length)
+      for (const f of frames) expect(SEM_FRAME_TYPES).toContain(f.type)
+    }
+  })
+
+  it('is deterministic: the same event gives the same frames', () => {
+    for (const event of ALL_SAMPLE_EVENTS) expect(translateEvent(event)).toEqual(translateEvent(structuredClone(event)))
+  })
+
+  it('uses message_id for llm frames, a thinking id, and the call id for tool frames', () => {
+    expect(translateEvent(sampleEvent('start'))[0]).toMatchObject({type: 'llm.start', id: 'msg_1', conv_id: 'conv_1', inference_id: 'inf_1', model: 'mock-1'})
+    expect(translateEvent(sampleEvent('partial'))[0]).toMatchObject({type: 'llm.delta', id: 'msg_1', delta: 'lo', cumulative: 'hello'})
+    expect(translateEvent(sampleEvent('final'))[0]).toMatchObject({type: 'llm.final', id: 'msg_1', text: 'hello', stop_reason: 'stop'})
+    expect(translateEvent(sampleEvent('partial-thinking')).map((f) => [f.type, f.id])).toEqual([
+      ['llm.thinking.start', 'msg_1:thinking'],
+      ['llm.thinking.delta', 'msg_1:thinking'],
+    ])
+    expect(translateEvent(sampleEvent('tool-call'))[0]).toMatchObject({type: 'tool.start', id: 'call_1', name: 'calc', input: {expression: '1+1'}})
+    expect(translateEvent(sampleEvent('tool-call-execute'))[0]).toMatchObject({type: 'tool.delta', id: 'call_1', patch: {status: 'executing'}})
+    expect(translateEvent(sampleEvent('tool-call-execution-result')).map((f) => f.type)).toEqual(['tool.result', 'tool.done'])
+    expect(translateEvent(sampleEvent('tool-result'))[0]).toMatchObject({type: 'tool.result', id: 'call_1', result: {value: 2}})
+    expect(translateEvent(sampleEvent('interrupt'))[0]).toMatchObject({type: 'run.cancelled', id: 'inf_1', text: 'hel'})
+    expect(translateEvent(sampleEvent('error'))[0]).toMatchObject({type: 'run.error', message: 'boom', code: 'overloaded_error'})
+    expect(translateEvent(sampleEvent('info'))[0]).toMatchObject({type: 'log', level: 'info', message: 'note', fields: {b: 2}})
+    expect(translateEvent(sampleEvent('step-paused'))[0]).toMatchObject({type: 'step.paused', id: 'pause_1', phase: 'after_inference'})
+    expect(translateEvent(sampleEvent('step-resumed'))[0]).toMatchObject({type: 'step.resumed', id: 'pause_1', action: 'continue'})
+    expect(translateEvent(sampleEvent('agent-mode'))[0]).toMatchObject({type: 'agent.mode', mode: 'research'})
+  })
+
+  it('a later thinking chunk makes one frame; a tool error is carried', () => {
+    const later = {...sampleEvent('partial-thinking'), delta: 'm', completion: 'hmm'}
+    expect(translateEvent(later).map((f) => f.type)).toEqual(['llm.thinking.delta'])
+    expect(frameCount(later)).toBe(1)
+    const failed = {...sampleEvent('tool-call-execution-result'), tool_result: {id: 'call_1', result: null, error: 'nope'}}
+    expect(translateEvent(failed)[0]).toMatchObject({type: 'tool.result', result: null, error: 'nope'})
+  })
+
+  it('maps the special info messages to thinking.final and conversation.rebuilt', () => {
+    const ended = {...sampleEvent('info'), message: INFO_THINKING_ENDED, data: {text: 'hm'}, meta: {...sampleEvent('info').meta, message_id: 'msg_1'}}
+    expect(translateEvent(ended)[0]).toMatchObject({type: 'llm.thinking.final', id: 'msg_1:thinking', text: 'hm'})
+    const rebuilt = {...sampleEvent('info'), message: INFO_CONVERSATION_REBUILT, data: {reason: 'x'}}
+    expect(translateEvent(rebuilt)[0]).toMatchObject({type: 'conversation.rebuilt', record: {reason: 'x'}})
+  })
+})
+
+describe('buildFrame', () => {
+  it('writes the cursor into the frame and serializes once', () => {
+    const [body] = translateEvent(sampleEvent('partial'))
+    const built = buildFrame(body!, {seq: 7, stream_id: '1-0'})
+    expect(built.seq).toBe(7)
+    expect(JSON.parse(built.json)).toEqual({sem: true, event: {...body, seq: 7, stream_id: '1-0'}})
+    expect(built.frame.event.seq).toBe(7)
+    const noStream = buildFrame(body!, {seq: 1})
+    expect('stream_id' in noStream.frame.event).toBe(false)
+  })
+})
