@@ -1,0 +1,5 @@
+export * from './engine/index.js'
+export * from './sem/frames.js'
+export * from './sem/translator.js'
+export * from './frame-log.js'
+export * from './stream-coordinator.js'

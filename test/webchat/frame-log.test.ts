@@ -1,0 +1,34 @@
+import {describe, expect, it} from 'vitest'
+import {FrameLog} from '../../src/webchat/frame-log.js'
+import {buildFrame} from '../../src/webchat/sem/frames.js'
+
+const frame = (seq: number) => buildFrame({type: 'tool.done', id: `c${seq}`, conv_id: 'c'}, {seq})
+
+describe('FrameLog', () => {
+  it('replays every frame after a seq, in order', () => {
+    const log = new FrameLog(100)
+    for (let s = 1; s <= 10; s++) log.append(frame(s))
+    expect(log.since(0).frames.map((f) => f.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10])
+    expect(log.since(7).frames.map((f) => f.seq)).toEqual([8, 9, 10])
+    expect(log.since(10)).toEqual({frames: [], truncated: false, missing: 0})
+    expect(log.since(99).frames).toEqual([])
+  })
+
+  it('keeps only the last capacity frames and says when a replay starts too early', () => {
+    const log = new FrameLog(5)
+    for (let s = 1; s <= 12; s++) log.append(frame(s))
+    expect(log.length).toBe(5)
+    expect([log.firstSeq, log.lastSeq]).toEqual([8, 12])
+    const slice = log.since(3)
+    expect(slice.frames.map((f) => f.seq)).toEqual([8, 9, 10, 11, 12])
+    expect(slice).toMatchObject({truncated: true, missing: 4})
+    expect(log.since(7)).toMatchObject({truncated: false, missing: 0})
+  })
+
+  it('refuses a seq that is not after the last', () => {
+    const log = new FrameLog(3)
+    log.append(frame(1))
+    expect(() => log.append(frame(1))).toThrow(/not after/)
+    expect(() => new FrameLog(0)).toThrow()
+  })
+})
