@@ -18,6 +18,8 @@ export const ProviderConfigSchema = z
     delay_ms: z.number().int().min(0).max(10_000).optional(),
     /** Abort a stream that sends nothing for this long. */
     stall_timeout_ms: z.number().int().positive().optional(),
+    /** Retries of a 429/5xx answer before the first byte (default 2). */
+    max_retries: z.number().int().min(0).max(10).optional(),
   })
   .strict()
 export type ProviderConfig = z.infer<typeof ProviderConfigSchema>

@@ -1,0 +1,31 @@
+import {REDACTED} from '../../core/index.js'
+
+const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'proxy-authorization', 'cookie', 'set-cookie', 'openai-organization', 'openai-project'])
+// The response is re-served decoded, so its original framing headers no longer apply.
+const FRAMING_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection'])
+
+export function redactHeaders(headers: Headers): Record<string, string> {
+  const out: Record<string, string> = {}
+  headers.forEach((value, name) => {
+    const key = name.toLowerCase()
+    if (key.startsWith('x-msw-')) return
+    out[key] = SECRET_HEADERS.has(key) ? REDACTED : value
+  })
+  return out
+}
+
+export function replayableResponseHeaders(headers: Headers): Record<string, string> {
+  const out = redactHeaders(headers)
+  for (const name of FRAMING_HEADERS) delete out[name]
+  delete out['set-cookie']
+  return out
+}
+
+/** Removes `key=` (and other credential-looking) query parameters from a URL. */
+export function redactUrl(url: string): string {
+  const parsed = new URL(url)
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (/^(key|api[-_]?key|access[-_]?token|token)$/i.test(name)) parsed.searchParams.set(name, REDACTED)
+  }
+  return parsed.toString()
+}
