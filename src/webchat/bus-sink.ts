@@ -1,0 +1,61 @@
+import {chatTopic, type Publisher} from '../bus/index.js'
+import {encodeEvent, redactString, type Event, type EventSink} from '../core/index.js'
+import {frameCount} from './sem/translator.js'
+
+export interface BusSinkOptions {
+  /**
+   * When set, the sink is the conversation's single writer and stamps each message with the seq of
+   * its first frame (`PublishOptions.seq`), starting here; readers then number frames alike.
+   */
+  readonly firstSeq?: number
+  /** Told when the transport refuses a message (the run goes on; the server logs it). */
+  readonly onError?: (error: unknown, event: Event) => void
+}
+
+/**
+ * The one path from a run to the bus: every event of a conversation, as event JSON (secrets
+ * redacted), to `chat:{conv_id}`. `publish` is synchronous for the run; messages go out one at a
+ * time through a queue so the bus sees them in publish order even though the transport is async.
+ */
+export class BusSink implements EventSink {
+  readonly topic: string
+  private tail: Promise<void> = Promise.resolve()
+  private pendingCount = 0
+  private seq: number | undefined
+
+  constructor(private readonly publisher: Publisher, readonly convId: string, private readonly options: BusSinkOptions = {}) {
+    this.topic = chatTopic(convId)
+    this.seq = options.firstSeq
+  }
+
+  /** Seq the next message will carry (single-writer mode only). */
+  get nextSeq(): number | undefined {
+    return this.seq
+  }
+
+  /** Messages handed to the sink and not yet accepted by the transport. */
+  get pending(): number {
+    return this.pendingCount
+  }
+
+  publish(event: Event): void {
+    const payload = redactString(encodeEvent(event))
+    const seq = this.seq
+    if (seq !== undefined) this.seq = seq + frameCount(event)
+    this.pendingCount++
+    this.tail = this.tail.then(async () => {
+      try {
+        await this.publisher.publish(this.topic, payload, seq !== undefined ? {seq} : undefined)
+      } catch (error) {
+        this.options.onError?.(error, event)
+      } finally {
+        this.pendingCount--
+      }
+    })
+  }
+
+  /** Resolves once everything published so far has reached the transport. */
+  flush(): Promise<void> {
+    return this.tail
+  }
+}
