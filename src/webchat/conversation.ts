@@ -1,0 +1,124 @@
+import {newId, Session, type Event, type ExecutionHandle, type PendingPause} from '../core/index.js'
+import type {BusSink} from './bus-sink.js'
+import type {ConnectionPool} from './connection-pool.js'
+import type {BuiltEngine, EngineConfig, Signature} from './engine/index.js'
+import type {RebuildRecord} from './rebuild-record.js'
+import {INFO_CONVERSATION_REBUILT} from './sem/translator.js'
+import type {StreamCoordinator} from './stream-coordinator.js'
+
+/** What a conversation runs with now: its config, signature and built engine. */
+export interface ConversationEngine {
+  readonly config: EngineConfig
+  readonly signature: Signature
+  readonly built: BuiltEngine
+}
+
+/**
+ * One live conversation: its Session (runs), the sink that publishes its events to the bus, the
+ * coordinator that reads them back as frames, and the sockets watching it.
+ */
+export class Conversation {
+  readonly createdAt = new Date()
+  lastActivity = Date.now()
+  readonly rebuilds: RebuildRecord[] = []
+  private current: ConversationEngine
+
+  constructor(
+    readonly id: string,
+    engine: ConversationEngine,
+    readonly session: Session,
+    readonly sink: BusSink,
+    readonly coordinator: StreamCoordinator,
+    readonly pool: ConnectionPool,
+    /** Resolves once the coordinator is subscribed. */
+    readonly ready: Promise<void>,
+  ) {
+    this.current = engine
+  }
+
+  get engine(): ConversationEngine {
+    return this.current
+  }
+
+  get profile(): string {
+    return this.current.config.profile
+  }
+
+  running(): ExecutionHandle | undefined {
+    return this.session.running()
+  }
+
+  pendingPause(): PendingPause | undefined {
+    return this.current.built.step.pending()
+  }
+
+  /** Swaps the engine for later runs; throws RunInProgressError while a run is going. */
+  replaceEngine(engine: ConversationEngine, record: RebuildRecord): void {
+    this.session.setPipeline({run: engine.built.run, sinks: [this.sink, ...engine.built.sinks]})
+    this.current = engine
+    this.rebuilds.push(record)
+    // Through the bus like every other frame, so every reader numbers it alike.
+    const event: Event = {
+      type: 'info',
+      message: INFO_CONVERSATION_REBUILT,
+      data: {...record},
+      meta: {id: newId('evt'), session_id: this.id, inference_id: newId('rebuild'), turn_id: newId('turn')},
+    }
+    this.sink.publish(event)
+  }
+
+  /** Starts a run on the prompt; throws RunInProgressError while one is going. */
+  start(prompt: string): ExecutionHandle {
+    this.lastActivity = Date.now()
+    return this.session.start(this.session.seedWithPrompt(prompt))
+  }
+
+  describe(): ConversationSummary {
+    const running = this.running()
+    return {
+      conv_id: this.id,
+      profile: this.profile,
+      signature: this.current.signature.hash,
+      running: running !== undefined,
+      inference_id: running?.inferenceId ?? null,
+      last_seq: this.coordinator.lastSeq,
+      sockets: this.pool.size,
+      created_at: this.createdAt.toISOString(),
+      last_activity: new Date(this.lastActivity).toISOString(),
+      rebuild_count: this.rebuilds.length,
+    }
+  }
+
+  detail(): ConversationDetail {
+    const pause = this.pendingPause()
+    return {
+      ...this.describe(),
+      signature_canonical: this.current.signature.canonical,
+      config: this.current.config,
+      rebuilds: [...this.rebuilds],
+      pending_pause: pause ? {pause_id: pause.pauseId, phase: pause.phase, tool_calls: [...pause.toolCalls], deadline: pause.deadline.toISOString()} : null,
+      turn: this.session.snapshot(),
+    }
+  }
+}
+
+export interface ConversationSummary {
+  readonly conv_id: string
+  readonly profile: string
+  readonly signature: string
+  readonly running: boolean
+  readonly inference_id: string | null
+  readonly last_seq: number
+  readonly sockets: number
+  readonly created_at: string
+  readonly last_activity: string
+  readonly rebuild_count: number
+}
+
+export interface ConversationDetail extends ConversationSummary {
+  readonly signature_canonical: string
+  readonly config: EngineConfig
+  readonly rebuilds: RebuildRecord[]
+  readonly pending_pause: {pause_id: string; phase: string; tool_calls: unknown[]; deadline: string} | null
+  readonly turn: unknown
+}

@@ -1,0 +1,45 @@
+import {z} from 'zod'
+import {STEP_ACTIONS} from '../../core/index.js'
+import type {Conversation} from '../conversation.js'
+import {ConfigError} from '../engine/index.js'
+import {HttpError} from './http-error.js'
+import {sendJson} from './json-response.js'
+import {readJsonBody} from './read-json-body.js'
+import type {RouteContext} from './router.js'
+
+function conversationOf({params, app}: RouteContext): Conversation {
+  const conversation = app.manager.get(params.id!)
+  if (!conversation) throw new HttpError(404, `no conversation ${JSON.stringify(params.id)} (never started, or evicted after being idle)`)
+  return conversation
+}
+
+/** `GET /api/conversations`: every live conversation, most recently active first. */
+export function listConversationsRoute({res, app}: RouteContext): void {
+  sendJson(res, 200, {conversations: app.manager.list().map((c) => c.describe())})
+}
+
+/** `GET /api/conversations/{id}`: config, signature, run state, rebuilds, pending pause, snapshot turn. */
+export function getConversationRoute(ctx: RouteContext): void {
+  sendJson(ctx.res, 200, conversationOf(ctx).detail())
+}
+
+/** `POST /api/conversations/{id}/cancel`: cancels the running inference (a no-op answer when none runs). */
+export function cancelRoute(ctx: RouteContext): void {
+  const conversation = conversationOf(ctx)
+  const run = conversation.running()
+  if (run) run.cancel()
+  sendJson(ctx.res, 200, {conv_id: conversation.id, cancelled: run !== undefined, inference_id: run?.inferenceId ?? null})
+}
+
+const StepBodySchema = z.object({pause_id: z.string().min(1), action: z.enum(STEP_ACTIONS)})
+
+/** `POST /api/conversations/{id}/step` `{pause_id, action}`: answers a step-mode pause; 409 for a stale pause. */
+export async function stepRoute(ctx: RouteContext): Promise<void> {
+  const conversation = conversationOf(ctx)
+  const parsed = StepBodySchema.safeParse(await readJsonBody(ctx.req, ctx.app.bodyLimitBytes))
+  if (!parsed.success) throw ConfigError.fromZod(parsed.error, '')
+  const {pause_id, action} = parsed.data
+  const result = conversation.engine.built.step.decide(pause_id, action)
+  if (!result.ok) throw new HttpError(409, result.message, {current_pause_id: result.currentPauseId ?? null})
+  sendJson(ctx.res, 200, {conv_id: conversation.id, pause_id, action})
+}

@@ -1,0 +1,38 @@
+import type {IncomingMessage} from 'node:http'
+import {HttpError} from './http-error.js'
+
+export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024
+
+/**
+ * Reads a JSON request body of at most `limit` bytes. 413 when larger (checked against
+ * content-length first, then while reading), 415 for a non-JSON content type, 400 for bad JSON.
+ */
+export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
+  const type = req.headers['content-type']
+  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+    req.resume()
+    throw new HttpError(415, `content-type must be application/json, got ${type}`)
+  }
+  const declared = Number(req.headers['content-length'])
+  if (Number.isFinite(declared) && declared > limit) {
+    req.resume()
+    throw new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`)
+  }
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length
+    if (size > limit) {
+      req.resume()
+      throw new HttpError(413, `request body is over the limit of ${limit} bytes`)
+    }
+    chunks.push(chunk)
+  }
+  const text = Buffer.concat(chunks).toString('utf8')
+  if (text.trim() === '') throw new HttpError(400, 'request body is empty; expected a JSON object')
+  try {
+    return JSON.parse(text) as unknown
+  } catch (error) {
+    throw new HttpError(400, `malformed JSON body: ${(error as Error).message}`)
+  }
+}

@@ -1,0 +1,54 @@
+import {timingSafeEqual} from 'node:crypto'
+import type {IncomingMessage} from 'node:http'
+import {readCookies, TOKEN_COOKIE} from './cookies.js'
+
+export const WS_TOKEN_PROTOCOL_PREFIX = 'jiminy.bearer.'
+
+/**
+ * Same-origin rule for browsers: a request without an Origin header (curl, node clients) passes;
+ * one with an Origin passes only if it names this server: the Host it was sent to, or
+ * localhost / 127.0.0.1 / [::1] on the port the server listens on.
+ */
+export function isAllowedOrigin(req: IncomingMessage, serverPort: number): boolean {
+  const origin = req.headers.origin
+  if (origin === undefined) return true
+  let url: URL
+  try {
+    url = new URL(origin)
+  } catch {
+    return false
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false
+  const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
+  if (req.headers.host !== undefined && url.host === req.headers.host) return true
+  const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
+  return local && port === serverPort
+}
+
+/**
+ * Where a client may put the `--token`: `Authorization: Bearer T` (HTTP and WS), the `jiminy_token`
+ * cookie (set by opening `/?token=T`), a `?token=T` query parameter, or a WebSocket subprotocol
+ * `jiminy.bearer.T`.
+ */
+export function presentedTokens(req: IncomingMessage, url: URL): string[] {
+  const found: string[] = []
+  const auth = req.headers.authorization
+  if (auth?.toLowerCase().startsWith('bearer ')) found.push(auth.slice(7).trim())
+  const cookie = readCookies(req).get(TOKEN_COOKIE)
+  if (cookie) found.push(cookie)
+  const query = url.searchParams.get('token')
+  if (query) found.push(query)
+  for (const p of (req.headers['sec-websocket-protocol'] ?? '').split(',')) {
+    const proto = p.trim()
+    if (proto.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) found.push(proto.slice(WS_TOKEN_PROTOCOL_PREFIX.length))
+  }
+  return found
+}
+
+export function tokenMatches(expected: string, presented: readonly string[]): boolean {
+  const want = Buffer.from(expected)
+  return presented.some((t) => {
+    const got = Buffer.from(t)
+    return got.length === want.length && timingSafeEqual(got, want)
+  })
+}

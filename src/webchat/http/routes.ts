@@ -1,0 +1,18 @@
+import {chatRoute} from './chat-route.js'
+import {cancelRoute, getConversationRoute, listConversationsRoute, stepRoute} from './conversation-routes.js'
+import {currentProfileRoute, listProfilesRoute, setProfileRoute} from './profile-routes.js'
+import {Router} from './router.js'
+
+/** Every HTTP route of the server (the WebSocket is `/ws`, the page is everything else under `/`). */
+export function buildRoutes(): Router {
+  return new Router()
+    .on('POST', '/chat', chatRoute)
+    .on('POST', '/chat/:profile', chatRoute)
+    .on('GET', '/api/conversations', listConversationsRoute)
+    .on('GET', '/api/conversations/:id', getConversationRoute)
+    .on('POST', '/api/conversations/:id/cancel', cancelRoute)
+    .on('POST', '/api/conversations/:id/step', stepRoute)
+    .on('GET', '/api/chat/profiles', listProfilesRoute)
+    .on('GET', '/api/chat/profile', currentProfileRoute)
+    .on('POST', '/api/chat/profile', setProfileRoute)
+}

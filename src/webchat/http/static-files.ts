@@ -1,0 +1,75 @@
+import {createReadStream, existsSync, readFileSync, statSync} from 'node:fs'
+import type {ServerResponse} from 'node:http'
+import {dirname, extname, join, resolve, sep} from 'node:path'
+import {fileURLToPath} from 'node:url'
+import {sendJson} from './json-response.js'
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.webp': 'image/webp',
+  '.woff2': 'font/woff2',
+  '.txt': 'text/plain; charset=utf-8',
+}
+
+/** `web/` of the jiminy package: found by walking up from this module (works from src/ and dist/). */
+export function defaultWebRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url))
+  for (;;) {
+    const manifest = join(dir, 'package.json')
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as {name?: string}).name === 'jiminy') return join(dir, 'web')
+    const parent = dirname(dir)
+    if (parent === dir) throw new Error('cannot find the jiminy package root (package.json) above ' + fileURLToPath(import.meta.url))
+    dir = parent
+  }
+}
+
+/**
+ * Serves a file under `root` for a GET/HEAD path; `/` and folders serve their index.html. Paths that
+ * leave the root (`..`, encoded or not), NUL bytes and dot-files are refused with 404.
+ */
+export function serveStatic(root: string, pathname: string, res: ServerResponse, head: boolean): void {
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(pathname)
+  } catch {
+    return sendJson(res, 400, {error: 'bad URL encoding'})
+  }
+  const base = resolve(root)
+  const target = resolve(base, '.' + (decoded.endsWith('/') ? decoded + 'index.html' : decoded))
+  const inside = target === base || target.startsWith(base + sep)
+  const hidden = decoded.split('/').some((part) => part.startsWith('.'))
+  let file = target
+  let stats = inside && !decoded.includes('\0') && !hidden ? statOrUndefined(file) : undefined
+  if (stats?.isDirectory()) {
+    file = join(file, 'index.html')
+    stats = statOrUndefined(file)
+  }
+  if (!stats?.isFile()) return sendJson(res, 404, {error: `not found: ${pathname}`})
+  res.writeHead(200, {
+    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': stats.size,
+    'cache-control': 'no-cache',
+    'x-content-type-options': 'nosniff',
+  })
+  if (head) return void res.end()
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res)
+}
+
+function statOrUndefined(path: string) {
+  try {
+    return statSync(path)
+  } catch {
+    return undefined
+  }
+}

@@ -1,0 +1,32 @@
+import type {ExecutionHandle} from '../core/index.js'
+import type {ConversationManager} from './conversation-manager.js'
+import type {Conversation} from './conversation.js'
+import type {IdempotencyCache} from './idempotency-cache.js'
+import type {Logger} from './logger.js'
+
+/** The body `POST /chat` answers with (and replays for a repeated `idempotency_key`). */
+export interface ChatResponse {
+  readonly conv_id: string
+  readonly session_id: string
+  readonly inference_id: string
+  /** = inference_id, for pinocchio clients. */
+  readonly run_id: string
+  readonly profile: string
+  readonly signature: string
+  readonly rebuilt: boolean
+}
+
+/** What every route and the WebSocket gateway share. */
+export interface ServerContext {
+  readonly manager: ConversationManager
+  readonly logger: Logger
+  readonly bodyLimitBytes: number
+  /** First answers by idempotency_key (a promise, so a retry racing the first request waits for it). */
+  readonly idempotency: IdempotencyCache<Promise<ChatResponse>>
+  readonly token: string | undefined
+  readonly webRoot: string
+  /** The port actually listened on (known after listen). */
+  port(): number
+  /** Follows a started run: logs its end and lets the conversation become idle again. */
+  trackRun(conversation: Conversation, handle: ExecutionHandle): void
+}

@@ -1,0 +1,214 @@
+import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import type {AddressInfo} from 'node:net'
+import type {Bus} from '../bus/index.js'
+import {MemoryBus} from '../bus/index.js'
+import type {PluginCatalog} from '../plugins/index.js'
+import {builtinCatalog} from '../plugins/index.js'
+import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
+import {ConversationManager, type ConversationManagerEvents} from './conversation-manager.js'
+import {EngineBuilder, loadConfig, type ConfigFile, type EngineFactory} from './engine/index.js'
+import {DEFAULT_FRAME_LOG_CAPACITY} from './frame-log.js'
+import {buildRoutes} from './http/routes.js'
+import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
+import {sendJson} from './http/json-response.js'
+import {DEFAULT_BODY_LIMIT_BYTES} from './http/read-json-body.js'
+import {isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-guard.js'
+import {respondWithError} from './http/router.js'
+import {defaultWebRoot, serveStatic} from './http/static-files.js'
+import {IdempotencyCache} from './idempotency-cache.js'
+import {createLogger, type Logger, type LogLevel} from './logger.js'
+import type {ServerContext} from './server-context.js'
+import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
+import {CLOSE_GOING_AWAY, WsGateway} from './ws/ws-gateway.js'
+
+export const DEFAULT_PORT = 8787
+export const DEFAULT_HOST = '127.0.0.1'
+
+/** Everything `startServer` accepts. Other features add fields here; all are optional. */
+export interface ServerOptions {
+  /** 0 picks a free port. Default 8787. */
+  readonly port?: number
+  /** Default 127.0.0.1. */
+  readonly host?: string
+  /** Config file (`--config`); default `jiminy.yaml` in cwd when present, else built-ins. */
+  readonly configPath?: string
+  readonly cwd?: string
+  /** An already-loaded config (tests), instead of reading a file. */
+  readonly config?: ConfigFile
+  /** A ready builder (plugin loader, watchers); wins over config/catalog. */
+  readonly builder?: EngineBuilder
+  readonly catalog?: PluginCatalog
+  readonly engineFactory?: EngineFactory
+  readonly env?: NodeJS.ProcessEnv
+  /** The bus (Redis…); default a new in-memory bus, closed with the server. An injected bus is not closed. */
+  readonly bus?: Bus
+  readonly subscriberFactory?: SubscriberFactory
+  /** Require this bearer token on the API and WebSocket. */
+  readonly token?: string
+  readonly logLevel?: LogLevel
+  readonly logger?: Logger
+  readonly webRoot?: string
+  readonly limits?: Partial<ServerLimits>
+  /** Hooks into the conversation lifecycle (recorders, metrics). */
+  readonly events?: ConversationManagerEvents
+  /** Step pause deadline. */
+  readonly stepTimeoutMs?: number
+}
+
+export interface ServerLimits {
+  readonly bodyBytes: number
+  readonly wsMaxPayloadBytes: number
+  readonly maxBufferedBytes: number
+  readonly frameLogCapacity: number
+  readonly idleTimeoutMs: number
+  readonly heartbeatMs: number
+}
+
+export const DEFAULT_LIMITS: ServerLimits = {
+  bodyBytes: DEFAULT_BODY_LIMIT_BYTES,
+  wsMaxPayloadBytes: 64 * 1024,
+  maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
+  frameLogCapacity: DEFAULT_FRAME_LOG_CAPACITY,
+  idleTimeoutMs: 30 * 60_000,
+  heartbeatMs: 30_000,
+}
+
+export interface RunningServer {
+  /** `http://host:port/` */
+  readonly url: string
+  readonly port: number
+  readonly host: string
+  readonly manager: ConversationManager
+  readonly bus: Bus
+  readonly logger: Logger
+  /** Cancels runs, closes sockets with a close frame (1001), stops listening. Idempotent. */
+  close(): Promise<void>
+}
+
+/** Starts the dev chat server: HTTP routes, the WebSocket gateway and the web page. */
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
+  const logger = options.logger ?? createLogger(options.logLevel ?? 'info')
+  const builder = options.builder ?? newBuilder(options)
+  const ownsBus = options.bus === undefined
+  const bus = options.bus ?? new MemoryBus()
+  let port = 0
+  const manager = new ConversationManager({
+    builder,
+    publisher: bus,
+    subscriberFactory: options.subscriberFactory ?? sharedSubscriberFactory(bus),
+    idleTimeoutMs: limits.idleTimeoutMs,
+    maxBufferedBytes: limits.maxBufferedBytes,
+    frameLogCapacity: limits.frameLogCapacity,
+    events: withLogging(logger, options.events),
+  })
+  const app: ServerContext = {
+    manager,
+    logger,
+    bodyLimitBytes: limits.bodyBytes,
+    idempotency: new IdempotencyCache(),
+    token: options.token,
+    webRoot: options.webRoot ?? defaultWebRoot(),
+    port: () => port,
+    trackRun: (conversation, handle) => {
+      logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')
+      void handle.wait().then((outcome) => {
+        logger.info({conv_id: conversation.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error}, 'run ended')
+        manager.runEnded(conversation)
+      })
+    },
+  }
+  const router = buildRoutes()
+  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
+
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))
+  })
+  async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const isApi = url.pathname === '/chat' || url.pathname.startsWith('/chat/') || url.pathname.startsWith('/api/')
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin(req, port)) {
+      return sendJson(res, 403, {error: `origin ${req.headers.origin} is not allowed`})
+    }
+    if (isApi && app.token !== undefined && !tokenMatches(app.token, presentedTokens(req, url))) {
+      return sendJson(res, 401, {error: 'missing or wrong token: send Authorization: Bearer <token>'}, {'www-authenticate': 'Bearer'})
+    }
+    if (await router.handle(req, res, url, app)) return
+    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 404, {error: `no route ${req.method} ${url.pathname}`})
+    // `/?token=T` stores the token in an HttpOnly cookie so the page (and its WebSocket) are authenticated.
+    const queryToken = url.searchParams.get('token')
+    if (app.token !== undefined && queryToken !== null && tokenMatches(app.token, [queryToken])) {
+      res.writeHead(303, {location: url.pathname, 'set-cookie': cookieHeader(TOKEN_COOKIE, queryToken, {httpOnly: true, sameSite: 'Strict'})})
+      return void res.end()
+    }
+    serveStatic(app.webRoot, url.pathname, res, req.method === 'HEAD')
+  }
+  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
+  server.on('clientError', (_error, socket) => socket.destroy())
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? DEFAULT_PORT, options.host ?? DEFAULT_HOST, () => {
+      server.off('error', reject)
+      resolve()
+    })
+  })
+  const address = server.address() as AddressInfo
+  port = address.port
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  const url = `http://${host}:${port}/`
+  logger.info({url, bus: bus.kind, token: options.token !== undefined}, 'listening')
+
+  let closing: Promise<void> | undefined
+  const close = () =>
+    (closing ??= (async () => {
+      logger.info('shutting down')
+      server.close()
+      await manager.cancelAll()
+      await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
+      await gateway.close()
+      server.closeAllConnections()
+      if (ownsBus) await bus.close()
+    })())
+  return {url, port, host, manager, bus, logger, close}
+}
+
+function newBuilder(options: ServerOptions): EngineBuilder {
+  const config = options.config ?? loadConfig({...(options.configPath !== undefined ? {path: options.configPath} : {}), ...(options.cwd !== undefined ? {cwd: options.cwd} : {})}).config
+  return new EngineBuilder({
+    config,
+    catalog: options.catalog ?? builtinCatalog(),
+    ...(options.env ? {env: options.env} : {}),
+    ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
+    ...(options.stepTimeoutMs !== undefined ? {stepTimeoutMs: options.stepTimeoutMs} : {}),
+  })
+}
+
+function withLogging(logger: Logger, hooks: ConversationManagerEvents = {}): ConversationManagerEvents {
+  return {
+    created: (c) => {
+      logger.debug({conv_id: c.id, profile: c.profile, signature: c.engine.signature.hash}, 'conversation created')
+      hooks.created?.(c)
+    },
+    rebuilt: (c, record) => {
+      logger.info({conv_id: c.id, reason: record.reason, from: record.from, to: record.to, diff: record.diff}, 'conversation rebuilt')
+      hooks.rebuilt?.(c, record)
+    },
+    evicted: (id) => {
+      logger.debug({conv_id: id}, 'idle conversation evicted')
+      hooks.evicted?.(id)
+    },
+    dropped: (id, reason) => {
+      logger.warn({conv_id: id, reason}, 'dropped a slow or broken WebSocket')
+      hooks.dropped?.(id, reason)
+    },
+    problem: (id, problem) => {
+      logger.warn({conv_id: id, problem}, 'stream problem')
+      hooks.problem?.(id, problem)
+    },
+    busError: (id, error) => {
+      logger.error({conv_id: id, err: error}, 'bus publish failed')
+      hooks.busError?.(id, error)
+    },
+  }
+}

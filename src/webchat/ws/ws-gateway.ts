@@ -1,0 +1,149 @@
+import type {IncomingMessage} from 'node:http'
+import type {Duplex} from 'node:stream'
+import WebSocket, {WebSocketServer} from 'ws'
+import {ConfigError, UnknownProfileError} from '../engine/index.js'
+import {CONV_ID_PATTERN} from '../http/chat-route.js'
+import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
+import {isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
+import {controlFrameJson, type ControlFrame} from '../sem/frames.js'
+import type {ServerContext} from '../server-context.js'
+
+export const WS_PATH = '/ws'
+export const DEFAULT_WS_MAX_PAYLOAD = 64 * 1024
+export const DEFAULT_HEARTBEAT_MS = 30_000
+
+/** Close codes: 1008 policy (bad join), 1001 going away (shutdown), 1013 try again (dropped as slow). */
+export const CLOSE_POLICY = 1008
+export const CLOSE_GOING_AWAY = 1001
+
+export interface WsGatewayOptions {
+  readonly maxPayload?: number
+  readonly heartbeatMs?: number
+}
+
+/**
+ * `GET /ws?conv_id=…&profile=…[&after_seq=N]`: checks Origin and token at the upgrade, then joins
+ * the socket to its conversation: `ws.hello`, the replay of every frame after N (announced by a
+ * `ws.replay` frame that says when the log no longer holds some of them), then live frames. The
+ * replay and the join to the pool happen in one synchronous step, so no frame falls in between.
+ */
+export class WsGateway {
+  private readonly wss: WebSocketServer
+  private readonly alive = new WeakSet<WebSocket>()
+  private readonly heartbeat: NodeJS.Timeout
+
+  constructor(private readonly app: ServerContext, options: WsGatewayOptions = {}) {
+    this.wss = new WebSocketServer({
+      noServer: true,
+      maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
+      // A browser that passes the token as a subprotocol must get that protocol echoed back.
+      handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
+    })
+    this.heartbeat = setInterval(() => this.sweep(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
+    this.heartbeat.unref()
+  }
+
+  /** The http server's `upgrade` event. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== WS_PATH) return refuse(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`)
+    if (!isAllowedOrigin(req, this.app.port())) {
+      this.app.logger.warn({origin: req.headers.origin}, 'refused WebSocket upgrade from a foreign Origin')
+      return refuse(socket, 403, `origin ${req.headers.origin} is not allowed`)
+    }
+    if (this.app.token !== undefined && !tokenMatches(this.app.token, presentedTokens(req, url))) return refuse(socket, 401, 'missing or wrong token')
+    this.wss.handleUpgrade(req, socket, head, (ws) => void this.join(ws, req, url))
+  }
+
+  /** Closes every socket still open (those in pools are closed by the manager first). */
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat)
+    for (const ws of this.wss.clients) ws.close(CLOSE_GOING_AWAY, 'server shutting down')
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()))
+  }
+
+  private async join(ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> {
+    this.alive.add(ws)
+    ws.on('pong', () => this.alive.add(ws))
+    ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary))
+    ws.on('error', (error) => this.app.logger.debug({err: error}, 'websocket error'))
+
+    const convId = url.searchParams.get('conv_id')
+    if (!convId) return fail(ws, 'missing_conv_id', 'conv_id is required: /ws?conv_id=…')
+    if (!CONV_ID_PATTERN.test(convId)) return fail(ws, 'bad_conv_id', 'conv_id must be 1-128 characters of [A-Za-z0-9_.:-]')
+    const afterRaw = url.searchParams.get('after_seq')
+    if (afterRaw !== null && !/^\d{1,15}$/.test(afterRaw)) return fail(ws, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
+    const profile = url.searchParams.get('profile') || readCookies(req).get(PROFILE_COOKIE) || this.app.manager.builder.config.default_profile
+
+    let conversation
+    try {
+      conversation = await this.app.manager.join(convId, profile)
+    } catch (error) {
+      if (error instanceof UnknownProfileError) return fail(ws, 'unknown_profile', error.message)
+      if (error instanceof ConfigError) return fail(ws, 'bad_config', error.message)
+      this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
+      return fail(ws, 'internal', 'could not join the conversation; see the server log')
+    }
+    if (ws.readyState !== WebSocket.OPEN) return
+
+    // From here to pool.add nothing awaits: no frame can be published in between.
+    const {coordinator, pool} = conversation
+    send(ws, {type: 'ws.hello', conv_id: convId, profile: conversation.profile, server_time: new Date().toISOString(), last_seq: coordinator.lastSeq})
+    if (afterRaw !== null) {
+      const afterSeq = Number(afterRaw)
+      const slice = coordinator.log?.since(afterSeq) ?? {frames: [], truncated: afterSeq < coordinator.lastSeq, missing: Math.max(0, coordinator.lastSeq - afterSeq)}
+      const first = slice.frames[0]?.seq ?? coordinator.lastSeq + 1
+      const last = slice.frames.at(-1)?.seq ?? coordinator.lastSeq
+      send(ws, {type: 'ws.replay', after_seq: afterSeq, from_seq: first, to_seq: last, truncated: slice.truncated, ...(slice.truncated ? {missing: slice.missing} : {})})
+      for (const frame of slice.frames) ws.send(frame.json)
+    }
+    pool.add(ws)
+    this.app.logger.debug({conv_id: convId, after_seq: afterRaw, sockets: pool.size}, 'websocket joined')
+  }
+
+  private onMessage(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) return send(ws, {type: 'ws.error', code: 'bad_message', message: 'binary messages are not supported'})
+    const text = rawText(data).trim()
+    if (text === 'ping') return send(ws, {type: 'ws.pong', server_time: new Date().toISOString()})
+    let message: unknown
+    try {
+      message = JSON.parse(text)
+    } catch {
+      return send(ws, {type: 'ws.error', code: 'bad_message', message: 'expected "ping" or a JSON message like {"type":"ws.ping"}'})
+    }
+    const type = (message as {type?: unknown} | null)?.type
+    if (type === 'ws.ping') return send(ws, {type: 'ws.pong', server_time: new Date().toISOString()})
+    send(ws, {type: 'ws.error', code: 'unknown_message', message: `unknown message type ${JSON.stringify(type ?? null)}; send chats with POST /chat`})
+  }
+
+  private sweep(): void {
+    for (const ws of this.wss.clients) {
+      if (!this.alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      this.alive.delete(ws)
+      ws.ping()
+    }
+  }
+}
+
+function send(ws: WebSocket, frame: ControlFrame): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(controlFrameJson(frame))
+}
+
+function fail(ws: WebSocket, code: string, message: string): void {
+  send(ws, {type: 'ws.error', code, message})
+  ws.close(CLOSE_POLICY, code)
+}
+
+function rawText(data: WebSocket.RawData): string {
+  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
+  return Buffer.from(data as ArrayBuffer).toString('utf8')
+}
+
+function refuse(socket: Duplex, status: number, message: string): void {
+  const body = JSON.stringify({error: message})
+  const reason = {401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found'}[status] ?? 'Bad Request'
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+}
