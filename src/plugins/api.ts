@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import type {EventSink, Middleware, ToolDefinition, ToolExecutor} from '../core/index.js'
+import {defineTool, type EventSink, type Middleware, type ToolDefinition, type ToolExecutor} from '../core/index.js'
 
 /** Everything a contribution factory may know about where it is used. */
 export interface ContributionContext {
@@ -37,13 +37,16 @@ export interface JiminyPlugin {
   readonly tools?: readonly ToolDefinition[]
 }
 
+const ZodSchemaShape = z.custom<z.ZodType>((v) => typeof (v as {safeParse?: unknown} | null)?.safeParse === 'function', 'must be a zod schema')
+const ContributionShape = z.object({name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'must be 1-64 letters, digits, . _ or -'), config: ZodSchemaShape, create: z.function()}).loose()
+
 const PluginShape = z.object({
   name: z.string().regex(/^[@a-z0-9][a-z0-9._/-]*$/i, 'must be a package-like name'),
   version: z.string().min(1),
-  middlewares: z.array(z.object({name: z.string().min(1), create: z.function()}).loose()).optional(),
-  toolExecutors: z.array(z.object({name: z.string().min(1), create: z.function()}).loose()).optional(),
-  subscribers: z.array(z.object({name: z.string().min(1), create: z.function()}).loose()).optional(),
-  tools: z.array(z.object({name: z.string().min(1), run: z.function()}).loose()).optional(),
+  middlewares: z.array(ContributionShape).optional(),
+  toolExecutors: z.array(ContributionShape).optional(),
+  subscribers: z.array(ContributionShape).optional(),
+  tools: z.array(z.object({name: z.string().min(1), parameters: z.record(z.string(), z.unknown()), validate: z.function(), run: z.function()}).loose()).optional(),
 })
 
 /** The one way to declare a plugin; built-ins use it too. Throws a message naming the bad field. */
@@ -51,12 +54,37 @@ export function definePlugin<P extends JiminyPlugin>(plugin: P): P {
   const checked = PluginShape.safeParse(plugin)
   if (!checked.success) {
     const issue = checked.error.issues[0]!
-    throw new Error(`invalid plugin ${JSON.stringify((plugin as {name?: unknown}).name ?? '?')}: ${issue.path.join('.') || '(root)'}: ${issue.message}`)
+    throw new InvalidPluginError(`invalid plugin ${JSON.stringify((plugin as {name?: unknown} | null)?.name ?? '?')}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, issue.path.join('.'))
   }
   return plugin
+}
+
+/** A plugin object of the wrong shape; `field` is the dotted path of what was wrong. */
+export class InvalidPluginError extends Error {
+  constructor(message: string, readonly field: string) {
+    super(message)
+    this.name = 'InvalidPluginError'
+  }
 }
 
 export const defineMiddleware = <C>(c: MiddlewareContribution<C>): MiddlewareContribution<C> => c
 export const defineToolExecutor = <C>(c: ToolExecutorContribution<C>): ToolExecutorContribution<C> => c
 export const defineSubscriber = <C>(c: SubscriberContribution<C>): SubscriberContribution<C> => c
-export {defineTool} from '../core/index.js'
+export {defineTool}
+
+/**
+ * What a plugin module may default-export instead of a plugin: a factory that receives the host's
+ * API (and its zod), so a plugin package needs no dependency on jiminy or zod at all.
+ */
+export interface PluginHostApi {
+  readonly definePlugin: typeof definePlugin
+  readonly defineMiddleware: typeof defineMiddleware
+  readonly defineToolExecutor: typeof defineToolExecutor
+  readonly defineSubscriber: typeof defineSubscriber
+  readonly defineTool: typeof defineTool
+  readonly z: typeof z
+}
+
+export type PluginFactory = (host: PluginHostApi) => JiminyPlugin | Promise<JiminyPlugin>
+
+export const pluginHostApi: PluginHostApi = Object.freeze({definePlugin, defineMiddleware, defineToolExecutor, defineSubscriber, defineTool, z})

@@ -1,10 +1,17 @@
 import {ToolRegistry, type ToolDefinition} from '../core/index.js'
 import type {JiminyPlugin, MiddlewareContribution, SubscriberContribution, ToolExecutorContribution} from './api.js'
 
-/** Where a plugin came from: `builtin`, an oclif plugin package, or a local file path. */
+/** The three sources of plugins, in load order. */
+export const PLUGIN_ORIGINS = ['builtin', 'installed', 'local'] as const
+export type PluginOrigin = (typeof PLUGIN_ORIGINS)[number]
+
 export interface LoadedPlugin {
   readonly plugin: JiminyPlugin
+  readonly origin: PluginOrigin
+  /** Human-readable: `builtin`, `oclif plugin NAME (FILE)`, or the local file path. */
   readonly source: string
+  /** The module file it was imported from (none for built-ins). */
+  readonly file?: string
   /** Version for published packages, content hash for local files; goes into EngineConfig. */
   readonly fingerprint: string
 }
@@ -14,7 +21,7 @@ export interface Provided<T> {
   readonly plugin: LoadedPlugin
 }
 
-type Kind = 'middleware' | 'tool executor' | 'subscriber' | 'tool'
+export type ContributionKind = 'middleware' | 'tool executor' | 'subscriber' | 'tool'
 
 /**
  * The merged set of contributions from every loaded plugin. Two plugins contributing the same
@@ -30,7 +37,7 @@ export class PluginCatalog {
     const names = new Map<string, LoadedPlugin>()
     for (const loaded of plugins) {
       const twin = names.get(loaded.plugin.name)
-      if (twin) throw new Error(`plugin name clash: ${loaded.plugin.name} is provided by both ${twin.source} and ${loaded.source}`)
+      if (twin) throw new PluginClashError(`plugin name clash: ${loaded.plugin.name} is provided by both ${twin.source} and ${loaded.source}`, twin, loaded)
       names.set(loaded.plugin.name, loaded)
       for (const m of loaded.plugin.middlewares ?? []) add(this.middlewares, 'middleware', m.name, m, loaded)
       for (const e of loaded.plugin.toolExecutors ?? []) add(this.executors, 'tool executor', e.name, e, loaded)
@@ -52,7 +59,7 @@ export class PluginCatalog {
     return this.tools.get(name)
   }
 
-  names(kind: Kind): string[] {
+  names(kind: ContributionKind): string[] {
     const map = {middleware: this.middlewares, 'tool executor': this.executors, subscriber: this.subscribers, tool: this.tools}[kind]
     return [...map.keys()].sort()
   }
@@ -68,8 +75,16 @@ export class PluginCatalog {
   }
 }
 
-function add<T>(map: Map<string, Provided<T>>, kind: Kind, name: string, item: T, plugin: LoadedPlugin): void {
+function add<T>(map: Map<string, Provided<T>>, kind: ContributionKind, name: string, item: T, plugin: LoadedPlugin): void {
   const twin = map.get(name)
-  if (twin) throw new Error(`${kind} name clash: ${JSON.stringify(name)} is provided by both ${twin.plugin.source} (${twin.plugin.plugin.name}) and ${plugin.source} (${plugin.plugin.name})`)
+  if (twin) throw new PluginClashError(`${kind} name clash: ${JSON.stringify(name)} is provided by both ${twin.plugin.source} (${twin.plugin.plugin.name}) and ${plugin.source} (${plugin.plugin.name})`, twin.plugin, plugin)
   map.set(name, {item, plugin})
+}
+
+/** Two plugins (or two contributions) with one name; `first` loaded earlier than `second`. */
+export class PluginClashError extends Error {
+  constructor(message: string, readonly first: LoadedPlugin, readonly second: LoadedPlugin) {
+    super(message)
+    this.name = 'PluginClashError'
+  }
 }

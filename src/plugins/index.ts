@@ -1,13 +1,13 @@
 export * from './api.js'
 export * from './catalog.js'
+export * from './plugin-load-error.js'
+export * from './installed-plugins.js'
+export * from './plugin-module.js'
+export * from './loader.js'
+export {builtinLoadedPlugin, builtinCatalog} from './builtin-loaded.js'
 export {builtinPlugin, BUILTIN_PLUGIN_NAME} from './builtin/index.js'
 export {evaluateArithmetic} from './builtin/tools/calc.js'
-import {builtinPlugin} from './builtin/index.js'
-import {PluginCatalog, type LoadedPlugin} from './catalog.js'
-
-export const builtinLoadedPlugin: LoadedPlugin = {plugin: builtinPlugin, source: 'builtin', fingerprint: builtinPlugin.version}
-
-/** The catalog with only the built-ins, for callers that load no plugin (tests, `jiminy run` without config plugins). */
-export function builtinCatalog(): PluginCatalog {
-  return new PluginCatalog([builtinLoadedPlugin])
-}
+export {redactMiddleware, type RedactConfig} from './builtin/middlewares/redact.js'
+export {allowlistExecutor} from './builtin/executors/allowlist.js'
+export {dryRunExecutor} from './builtin/executors/dry-run.js'
+export {MemoryEventBuffer, memoryEventBuffer} from './builtin/subscribers/memory.js'

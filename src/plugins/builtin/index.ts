@@ -1,6 +1,10 @@
 import {z} from 'zod'
 import {DefaultToolExecutor, systemPromptMiddleware, toolResultReorderMiddleware} from '../../core/index.js'
 import {defineMiddleware, definePlugin, defineToolExecutor} from '../api.js'
+import {allowlistContribution} from './executors/allowlist.js'
+import {dryRunContribution} from './executors/dry-run.js'
+import {redactContribution} from './middlewares/redact.js'
+import {memorySubscriberContribution} from './subscribers/memory.js'
 import {calcTool} from './tools/calc.js'
 import {clockTool} from './tools/clock.js'
 
@@ -9,7 +13,7 @@ export const BUILTIN_PLUGIN_NAME = 'jiminy-builtins'
 /** The built-in plugin, declared through the same API as third-party ones. */
 export const builtinPlugin = definePlugin({
   name: BUILTIN_PLUGIN_NAME,
-  version: '1.0.0',
+  version: '1.1.0',
   middlewares: [
     defineMiddleware({
       name: 'system-prompt',
@@ -23,6 +27,7 @@ export const builtinPlugin = definePlugin({
       config: z.object({}).strict(),
       create: () => toolResultReorderMiddleware(),
     }),
+    redactContribution,
   ],
   toolExecutors: [
     defineToolExecutor({
@@ -31,6 +36,9 @@ export const builtinPlugin = definePlugin({
       config: z.object({}).strict(),
       create: () => new DefaultToolExecutor(),
     }),
+    allowlistContribution,
+    dryRunContribution,
   ],
+  subscribers: [memorySubscriberContribution],
   tools: [calcTool, clockTool],
 })

@@ -2,9 +2,14 @@ import type {z} from 'zod'
 
 /** Bad configuration or overrides; `field` is the dotted path of what was wrong (HTTP 422, CLI one-liner). */
 export class ConfigError extends Error {
-  constructor(message: string, readonly field: string, readonly source?: string) {
-    super(`${source ? `${source}: ` : ''}${field ? `${field}: ` : ''}${message}`)
+  constructor(readonly reason: string, readonly field: string, readonly source?: string) {
+    super(`${source ? `${source}: ` : ''}${field ? `${field}: ` : ''}${reason}`)
     this.name = 'ConfigError'
+  }
+
+  /** The same error, naming the file it came from. */
+  withSource(source: string): ConfigError {
+    return this.source ? this : new ConfigError(this.reason, this.field, source)
   }
 
   static fromZod(error: z.ZodError, prefix: string, source?: string): ConfigError {

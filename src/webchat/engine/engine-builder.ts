@@ -18,6 +18,7 @@ import {ConfigError, UnknownProfileError} from './config-error.js'
 import type {EngineConfig} from './engine-config.js'
 import {EngineOverridesSchema, type EngineOverrides} from './overrides.js'
 import type {ConfigFile, ContributionRef, Profile} from './profiles.js'
+import {urlSecretProblem} from './public-url.js'
 
 export interface BuiltEngine {
   /** Middlewares around the engine, inside the tool loop (unless single pass). */
@@ -33,11 +34,17 @@ export type EngineFactory = (provider: ProviderConfig, deps: {tools: readonly To
 export interface EngineBuilderOptions {
   readonly config: ConfigFile
   readonly catalog: PluginCatalog
+  /** The config file read, if any (named in errors, watched by `serve --watch`). */
+  readonly configPath?: string
+  /** Local plugin files the catalog was loaded from (watched by `serve --watch`). */
+  readonly pluginFiles?: readonly string[]
   readonly env?: NodeJS.ProcessEnv
   readonly engineFactory?: EngineFactory
   /** Step pause deadline. */
   readonly stepTimeoutMs?: number
 }
+
+type Schema = {safeParse(v: unknown): {success: true; data: unknown} | {success: false; error: import('zod').ZodError}}
 
 /** Turns a profile plus overrides into an EngineConfig, and an EngineConfig into a runnable engine. */
 export class EngineBuilder {
@@ -49,6 +56,15 @@ export class EngineBuilder {
 
   get catalog(): PluginCatalog {
     return this.options.catalog
+  }
+
+  get configPath(): string | undefined {
+    return this.options.configPath
+  }
+
+  /** The config file and local plugin files this builder was loaded from. */
+  get watchedFiles(): string[] {
+    return [...(this.options.configPath ? [this.options.configPath] : []), ...(this.options.pluginFiles ?? [])]
   }
 
   profile(slug: string): Profile {
@@ -63,42 +79,45 @@ export class EngineBuilder {
     const checked = EngineOverridesSchema.safeParse(overrides)
     if (!checked.success) throw ConfigError.fromZod(checked.error, 'overrides')
     const o = checked.data
-    const provider = {...profile.provider, ...(o.provider ?? {})}
+    const {catalog} = this.options
+    const at = (overridden: boolean, key: string) => (overridden ? `overrides.${key}` : `profiles.${profileSlug}.${key}`)
+    const used = new Map<string, string>()
+    const note = (p: Provided<unknown>) => used.set(p.plugin.plugin.name, p.plugin.fingerprint)
+    const contribution = (kind: 'middleware' | 'tool executor' | 'subscriber', ref: ContributionRef, field: string): ContributionRef => {
+      const found = kind === 'middleware' ? catalog.middleware(ref.name) : kind === 'tool executor' ? catalog.toolExecutor(ref.name) : catalog.subscriber(ref.name)
+      if (!found) throw new ConfigError(`unknown ${kind} ${JSON.stringify(ref.name)} (known: ${catalog.names(kind).join(', ')})`, `${field}.name`)
+      note(found)
+      return {name: ref.name, config: validated(found.item.config, ref, `${field}.config`)}
+    }
+
+    const provider: ProviderConfig = {...profile.provider, ...(o.provider ?? {})}
+    const urlProblem = provider.base_url ? urlSecretProblem(provider.base_url) : undefined
+    if (urlProblem) throw new ConfigError(urlProblem, at(!!o.provider?.base_url, 'provider.base_url'))
+    const middlewaresField = at(!!o.middlewares, 'middlewares')
+    const toolsField = at(!!o.tools, 'tools')
+    const tools = o.tools ?? profile.tools
+    tools.forEach((name, i) => {
+      const tool = catalog.tool(name)
+      if (!tool) throw new ConfigError(`unknown tool ${JSON.stringify(name)} (known: ${catalog.names('tool').join(', ')})`, `${toolsField}.${i}`)
+      note(tool)
+    })
     const config: EngineConfig = {
       profile: profileSlug,
       provider: redactSecrets(provider),
       system_prompt: o.system_prompt !== undefined ? o.system_prompt : profile.system_prompt,
-      middlewares: o.middlewares ?? profile.middlewares,
-      tools: o.tools ?? profile.tools,
-      tool_executor: profile.tool_executor,
+      middlewares: (o.middlewares ?? profile.middlewares).map((ref, i) => contribution('middleware', ref, `${middlewaresField}.${i}`)),
+      tools: [...tools],
+      tool_executor: contribution('tool executor', profile.tool_executor, `profiles.${profileSlug}.tool_executor`),
+      subscribers: profile.subscribers.map((ref, i) => contribution('subscriber', ref, `profiles.${profileSlug}.subscribers.${i}`)),
       loop: {...profile.loop, ...(o.loop ?? {})},
       step_mode: o.step_mode ?? profile.step_mode,
       plugins: {},
     }
-    const field = o.middlewares ? 'overrides.middlewares' : `profiles.${profileSlug}.middlewares`
-    const used = new Map<string, string>()
-    const note = (p: Provided<unknown>) => used.set(p.plugin.plugin.name, p.plugin.fingerprint)
-    config.middlewares = config.middlewares.map((ref, i) => {
-      const found = this.options.catalog.middleware(ref.name)
-      if (!found) throw new ConfigError(`unknown middleware ${JSON.stringify(ref.name)} (known: ${this.options.catalog.names('middleware').join(', ')})`, `${field}.${i}.name`)
-      note(found)
-      return {name: ref.name, config: validated(found.item.config, ref, `${field}.${i}.config`)}
-    })
-    const exec = this.options.catalog.toolExecutor(config.tool_executor.name)
-    if (!exec) throw new ConfigError(`unknown tool executor ${JSON.stringify(config.tool_executor.name)}`, `profiles.${profileSlug}.tool_executor.name`)
-    note(exec)
-    config.tool_executor = {name: config.tool_executor.name, config: validated(exec.item.config, config.tool_executor, `profiles.${profileSlug}.tool_executor.config`)}
-    const toolsField = o.tools ? 'overrides.tools' : `profiles.${profileSlug}.tools`
-    config.tools.forEach((name, i) => {
-      const tool = this.options.catalog.tool(name)
-      if (!tool) throw new ConfigError(`unknown tool ${JSON.stringify(name)} (known: ${this.options.catalog.names('tool').join(', ')})`, `${toolsField}.${i}`)
-      note(tool)
-    })
-    config.plugins = Object.fromEntries([...used.entries()].sort(([a], [b]) => a.localeCompare(b)))
+    config.plugins = Object.fromEntries([...used.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
     return config
   }
 
-  buildFromConfig(_convId: string, config: EngineConfig): BuiltEngine {
+  buildFromConfig(convId: string, config: EngineConfig): BuiltEngine {
     const {catalog} = this.options
     const ctx: ContributionContext = {profile: config.profile, tools: config.tools}
     const tools = catalog.toolRegistry(config.tools)
@@ -106,18 +125,24 @@ export class EngineBuilder {
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})
     const middlewares: Middleware[] = []
     if (config.system_prompt) middlewares.push(systemPromptMiddleware(config.system_prompt))
-    for (const ref of config.middlewares) middlewares.push(catalog.middleware(ref.name)!.item.create(ref.config, ctx))
+    for (const ref of config.middlewares) middlewares.push(require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx))
     const inference = composeMiddlewares(engineAsFn(engine), middlewares)
     const step = new StepController({enabled: config.step_mode, ...(this.options.stepTimeoutMs ? {timeoutMs: this.options.stepTimeoutMs} : {})})
-    const executor = catalog.toolExecutor(config.tool_executor.name)!.item.create(config.tool_executor.config, ctx)
+    const executor = require(catalog.toolExecutor(config.tool_executor.name), 'tool executor', config.tool_executor.name).item.create(config.tool_executor.config, ctx)
+    const sinks = (config.subscribers ?? []).map((ref) => require(catalog.subscriber(ref.name), 'subscriber', ref.name).item.create(ref.config, {...ctx, convId}))
     const run = config.loop.single_pass
       ? inference
       : toolLoop({inference, registry: tools, executor, maxIterations: config.loop.max_iterations, toolTimeoutMs: config.loop.timeout_ms, step})
-    return {run, step, tools, sinks: []}
+    return {run, step, tools, sinks}
   }
 }
 
-function validated(schema: {safeParse(v: unknown): {success: true; data: unknown} | {success: false; error: import('zod').ZodError}}, ref: ContributionRef, field: string): Record<string, unknown> {
+function require<T>(found: T | undefined, kind: string, name: string): T {
+  if (!found) throw new ConfigError(`unknown ${kind} ${JSON.stringify(name)}: the plugin that provided it is no longer loaded`, '')
+  return found
+}
+
+function validated(schema: Schema, ref: ContributionRef, field: string): Record<string, unknown> {
   const parsed = schema.safeParse(ref.config)
   if (!parsed.success) throw ConfigError.fromZod(parsed.error, field)
   return (parsed.data ?? {}) as Record<string, unknown>

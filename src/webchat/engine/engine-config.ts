@@ -13,6 +13,7 @@ export const EngineConfigSchema = z
     middlewares: z.array(ContributionRefSchema),
     tools: z.array(z.string()),
     tool_executor: ContributionRefSchema,
+    subscribers: z.array(ContributionRefSchema).default([]),
     loop: LoopConfigSchema,
     step_mode: z.boolean(),
     /** name → version (packages) or content hash (local files), for every plugin the config uses. */

@@ -28,6 +28,8 @@ export const ProfileSchema = z
     middlewares: z.array(ContributionRefSchema).default([{name: 'tool-result-reorder', config: {}}]),
     tools: z.array(z.string().min(1)).default(['calc', 'clock']),
     tool_executor: ContributionRefSchema.default({name: 'default', config: {}}),
+    /** Subscriber plugins observing every event of the conversation (e.g. `memory`). */
+    subscribers: z.array(ContributionRefSchema).default([]),
     loop: LoopConfigSchema.default(LoopConfigSchema.parse({})),
     step_mode: z.boolean().default(false),
   })

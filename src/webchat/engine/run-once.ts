@@ -1,8 +1,8 @@
 import {CollectingSink, Session, callbackSink, newId, type Event, type RunOutcome} from '../../core/index.js'
 import type {PluginCatalog} from '../../plugins/index.js'
-import {builtinCatalog} from '../../plugins/index.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import type {EngineConfig} from './engine-config.js'
+import {loadEngineBuilder} from './load-engine-builder.js'
 import type {EngineOverrides} from './overrides.js'
 import {loadConfig} from './profiles.js'
 
@@ -13,7 +13,10 @@ export interface RunOnceOptions {
   readonly cwd?: string
   readonly overrides?: EngineOverrides
   readonly env?: NodeJS.ProcessEnv
+  /** Use exactly these plugins instead of loading them (tests). */
   readonly catalog?: PluginCatalog
+  /** oclif data dir to find installed plugins in (default: like oclif, from the environment). */
+  readonly dataDir?: string | false
   readonly engineFactory?: EngineFactory
   /** Called for every event as it is published (live terminal output). */
   readonly onEvent?: (event: Event) => void
@@ -29,14 +32,8 @@ export interface RunOnceResult {
 
 /** One prompt, one run, through the same builder and Session the server uses. */
 export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
-  const {config} = loadConfig({...(options.configPath ? {path: options.configPath} : {}), ...(options.cwd ? {cwd: options.cwd} : {})})
-  const builder = new EngineBuilder({
-    config,
-    catalog: options.catalog ?? builtinCatalog(),
-    ...(options.env ? {env: options.env} : {}),
-    ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
-  })
-  const engineConfig = builder.buildConfig(options.profile ?? config.default_profile, options.overrides ?? {})
+  const builder = await builderFor(options)
+  const engineConfig = builder.buildConfig(options.profile ?? builder.config.default_profile, options.overrides ?? {})
   const convId = newId('conv')
   const built = builder.buildFromConfig(convId, engineConfig)
   const collected = new CollectingSink()
@@ -52,4 +49,18 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   } finally {
     options.signal?.removeEventListener('abort', cancel)
   }
+}
+
+async function builderFor(options: RunOnceOptions): Promise<EngineBuilder> {
+  const common = {...(options.env ? {env: options.env} : {}), ...(options.engineFactory ? {engineFactory: options.engineFactory} : {})}
+  if (!options.catalog) {
+    return loadEngineBuilder({
+      ...common,
+      ...(options.configPath ? {configPath: options.configPath} : {}),
+      ...(options.cwd ? {cwd: options.cwd} : {}),
+      ...(options.dataDir !== undefined ? {dataDir: options.dataDir} : {}),
+    })
+  }
+  const {config, path} = loadConfig({...(options.configPath ? {path: options.configPath} : {}), ...(options.cwd ? {cwd: options.cwd} : {})})
+  return new EngineBuilder({config, catalog: options.catalog, ...(path ? {configPath: path} : {}), ...common})
 }
