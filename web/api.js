@@ -1,0 +1,54 @@
+/**
+ * HTTP calls to the jiminy server (DESIGN §3). Every call goes through `request`, which adds the
+ * bearer token when the page was opened with `?token=`, and turns a non-2xx answer into an
+ * ApiError carrying the server's JSON `{error}` message.
+ */
+export class ApiError extends Error {
+  constructor(status, message, body) {
+    super(message)
+    this.name = 'ApiError'
+    this.status = status
+    this.body = body
+  }
+}
+
+export function createApi({token = null, base = ''} = {}) {
+  async function request(method, path, body) {
+    const headers = {accept: 'application/json'}
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (token) headers.authorization = `Bearer ${token}`
+    const response = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      credentials: 'same-origin',
+      ...(body !== undefined ? {body: JSON.stringify(body)} : {}),
+    })
+    const text = await response.text()
+    let data = null
+    if (text) {
+      try {
+        data = JSON.parse(text)
+      } catch {
+        data = null
+      }
+    }
+    if (!response.ok) {
+      const message = data && typeof data.error === 'string' ? data.error : text.trim() || response.statusText || 'request failed'
+      throw new ApiError(response.status, message, data)
+    }
+    return data
+  }
+
+  const enc = encodeURIComponent
+  return {
+    /** `[{slug, description, default_prompt, …}]` */
+    profiles: () => request('GET', '/api/chat/profiles'),
+    /** `[{conv_id, profile, running, updated_at, title?}]` */
+    conversations: () => request('GET', '/api/conversations'),
+    conversation: (convId) => request('GET', `/api/conversations/${enc(convId)}`),
+    /** `{prompt, conv_id, overrides?, idempotency_key}` → `{conv_id, inference_id, …}` */
+    chat: (profile, body) => request('POST', `/chat/${enc(profile)}`, body),
+    cancel: (convId) => request('POST', `/api/conversations/${enc(convId)}/cancel`, {}),
+    step: (convId, pauseId, action) => request('POST', `/api/conversations/${enc(convId)}/step`, {pause_id: pauseId, action}),
+  }
+}

@@ -1,0 +1,302 @@
+import {ApiError, createApi} from './api.js'
+import {showConnectionStatus} from './connection-status.js'
+import {mergeConversations, renderConversationList} from './conversation-list.js'
+import {ConversationStore} from './conversation-store.js'
+import {el} from './dom.js'
+import {emptyStateView} from './render.js'
+import {newId} from './ids.js'
+import {RunState} from './run-state.js'
+import {Transcript} from './transcript.js'
+import {ConversationSocket} from './ws-client.js'
+
+/** Wiring: the sidebar, profile picker, composer and run state around one open conversation. */
+const token = new URLSearchParams(location.search).get('token')
+const api = createApi({token})
+const store = new ConversationStore()
+const $ = (id) => document.getElementById(id)
+const ui = {
+  transcript: $('transcript'),
+  status: $('connection-status'),
+  title: $('conversation-title'),
+  profile: $('profile'),
+  profileDesc: $('profile-description'),
+  list: $('conversation-list'),
+  newConversation: $('new-conversation'),
+  form: $('composer'),
+  prompt: $('prompt'),
+  send: $('send'),
+  cancel: $('cancel'),
+  error: $('composer-error'),
+  stepMode: $('opt-step-mode'),
+  systemPrompt: $('opt-system-prompt'),
+}
+
+const state = {profiles: [], server: [], convId: null, socket: null}
+
+const transcript = new Transcript(ui.transcript, {
+  promptFor: (inferenceId) => store.promptFor(state.convId, inferenceId),
+  onStepAction: async (pauseId, action) => {
+    try {
+      await api.step(state.convId, pauseId, action)
+    } catch (e) {
+      throw new Error(e instanceof ApiError && e.status === 409 ? `This pause is no longer waiting (${e.message}).` : messageOf(e))
+    }
+  },
+})
+
+// Exposed for tests and for poking at from the console.
+window.jiminy = {state, store, transcript, run: () => run, socketStats: () => state.socket?.stats ?? null}
+
+const messageOf = (e) => (e instanceof Error ? e.message : String(e))
+const profileInfo = (slug) => state.profiles.find((p) => p.slug === slug) ?? {slug}
+
+// ---- run state -----------------------------------------------------------------------------
+
+const run = new RunState({
+  api,
+  convId: () => state.convId,
+  onChange: (running) => {
+    ui.cancel.hidden = !running
+    if (!running) ui.cancel.disabled = false
+    document.body.classList.toggle('running', running)
+    renderList()
+  },
+})
+
+// ---- socket --------------------------------------------------------------------------------
+
+function onControl(frame) {
+  switch (frame.type) {
+    case 'ws.hello':
+      run.scheduleCheck()
+      break
+    case 'ws.replay':
+      if (frame.truncated) transcript.notice('info', 'Older history is gone', `${frame.missing ?? 'some'} earlier frames are no longer kept by the server`, 'replay-truncated')
+      break
+    case 'ws.error':
+      transcript.notice('error', 'Server', frame.message ?? frame.code ?? 'error', 'ws-error')
+      break
+    case 'client.gap':
+      transcript.notice('info', 'Missed frames', `seq ${frame.from}–${frame.to} never arrived`, 'gap')
+      break
+    case 'ws.pong':
+      break
+    default:
+      if (frame.error) transcript.notice('error', 'Server', String(frame.error), 'ws-error')
+  }
+}
+
+function connect(convId, profile) {
+  state.socket?.close()
+  state.socket = new ConversationSocket({
+    convId,
+    profile,
+    token,
+    afterSeq: 0,
+    onEvent: (event) => {
+      transcript.apply(event)
+      run.track(event)
+      if (event.type === 'run.cancelled' || event.type === 'run.error') refreshList()
+    },
+    onControl,
+    onStatus: (status) => showConnectionStatus(ui.status, status),
+  })
+  state.socket.start()
+}
+
+// ---- conversations ---------------------------------------------------------------------------
+
+function renderList() {
+  renderConversationList(ui.list, mergeConversations(store.list(), state.server), state.convId, {running: run.running, onOpen: openConversation})
+}
+
+function refreshList() {
+  api.conversations().then(
+    (list) => {
+      state.server = Array.isArray(list) ? list : []
+      renderList()
+    },
+    () => renderList(),
+  )
+}
+
+function emptyState(profile) {
+  return emptyStateView(profileInfo(profile), (example) => {
+    ui.prompt.value = example
+    ui.prompt.focus()
+  })
+}
+
+function openConversation(convId) {
+  const server = state.server.find((c) => c.conv_id === convId)
+  const record = store.get(convId) ?? store.upsert(convId, {profile: server?.profile ?? ui.profile.value, title: server?.title ?? '', updated_at: server?.updated_at})
+  state.convId = convId
+  store.current = convId
+  history.replaceState(null, '', `${location.pathname}${location.search}#${encodeURIComponent(convId)}`)
+  selectProfile(record.profile)
+  showOverrides(record)
+  ui.title.textContent = record.title || 'New conversation'
+  document.title = `${record.title || 'New conversation'} · jiminy`
+  ui.error.hidden = true
+  transcript.reset(emptyState(ui.profile.value))
+  run.set(false)
+  connect(convId, ui.profile.value)
+}
+
+function newConversation() {
+  const current = state.convId ? store.get(state.convId) : null
+  const onServer = state.server.some((c) => c.conv_id === state.convId)
+  if (current && !current.title && !onServer && !run.running) {
+    ui.prompt.focus()
+    return
+  }
+  const convId = newId()
+  store.upsert(convId, {profile: ui.profile.value, title: ''})
+  openConversation(convId)
+  ui.prompt.focus()
+}
+
+// ---- profiles and overrides -----------------------------------------------------------------
+
+function selectProfile(slug) {
+  if (slug && ![...ui.profile.options].some((o) => o.value === slug)) ui.profile.append(el('option', {value: slug, text: slug}))
+  if (slug) ui.profile.value = slug
+  const info = profileInfo(ui.profile.value)
+  ui.profileDesc.textContent = info.description ?? ''
+  ui.prompt.placeholder = info.default_prompt ? `Message (e.g. ${info.default_prompt})` : 'Message'
+}
+
+function showOverrides(record) {
+  const o = record.overrides ?? {}
+  ui.stepMode.checked = o.step_mode ?? Boolean(profileInfo(record.profile).step_mode)
+  ui.systemPrompt.value = o.system_prompt ?? ''
+}
+
+function readOverrides() {
+  const out = {}
+  if (ui.stepMode.checked !== Boolean(profileInfo(ui.profile.value).step_mode)) out.step_mode = ui.stepMode.checked
+  if (ui.systemPrompt.value.trim()) out.system_prompt = ui.systemPrompt.value.trim()
+  return out
+}
+
+async function loadProfiles() {
+  try {
+    const list = await api.profiles()
+    state.profiles = Array.isArray(list) ? list.filter((p) => p && typeof p.slug === 'string') : []
+  } catch (e) {
+    showError(`Could not load profiles: ${messageOf(e)}`)
+  }
+  if (state.profiles.length === 0) state.profiles = [{slug: 'default'}]
+  ui.profile.replaceChildren(...state.profiles.map((p) => el('option', {value: p.slug, text: p.slug, title: p.description ?? ''})))
+}
+
+// ---- sending and cancelling -----------------------------------------------------------------
+
+function showError(message) {
+  ui.error.textContent = message
+  ui.error.hidden = !message
+}
+
+async function postChat(profile, body) {
+  try {
+    return await api.chat(profile, body)
+  } catch (e) {
+    if (e instanceof ApiError) throw e
+    // Network hiccup: retry once with the same idempotency key, so a POST that did reach the server
+    // answers with its first run instead of starting a second one.
+    await new Promise((r) => setTimeout(r, 600))
+    return api.chat(profile, body)
+  }
+}
+
+async function send() {
+  const text = ui.prompt.value.trim()
+  if (!text) return
+  if (!state.convId) newConversation()
+  const convId = state.convId
+  const profile = ui.profile.value
+  const overrides = readOverrides()
+  const record = store.upsert(convId, {profile, overrides, title: store.get(convId)?.title || text.slice(0, 80), updated_at: new Date().toISOString()})
+  ui.title.textContent = record.title
+  document.title = `${record.title} · jiminy`
+  showError('')
+  ui.prompt.value = ''
+  const pending = transcript.addPendingPrompt(text)
+  const body = {prompt: text, conv_id: convId, idempotency_key: newId(), ...(Object.keys(overrides).length ? {overrides} : {})}
+  renderList()
+  try {
+    const answer = await postChat(profile, body)
+    const inferenceId = answer?.inference_id ?? answer?.run_id
+    if (inferenceId) {
+      pending.started(inferenceId)
+      store.rememberPrompt(convId, inferenceId, text)
+    }
+    if (convId === state.convId) run.set(true, inferenceId ?? null)
+    refreshList()
+  } catch (e) {
+    const message =
+      e instanceof ApiError && e.status === 409
+        ? `A run is already in progress${e.body?.inference_id ? ` (${e.body.inference_id})` : ''}. Cancel it or wait for it to finish.`
+        : e instanceof ApiError
+          ? `${e.message} (HTTP ${e.status})`
+          : `Could not reach the server: ${messageOf(e)}`
+    pending.failed(message)
+    showError(message)
+    if (!ui.prompt.value) ui.prompt.value = text
+  }
+}
+
+async function cancelRun() {
+  if (!state.convId) return
+  ui.cancel.disabled = true
+  try {
+    await api.cancel(state.convId)
+  } catch (e) {
+    showError(`Cancel failed: ${messageOf(e)}`)
+    ui.cancel.disabled = false
+  }
+}
+
+// ---- events --------------------------------------------------------------------------------
+
+ui.form.addEventListener('submit', (e) => {
+  e.preventDefault()
+  send()
+})
+ui.prompt.addEventListener('keydown', (e) => {
+  if (e.key === 'Enter' && !e.shiftKey && !e.isComposing) {
+    e.preventDefault()
+    send()
+  } else if (e.key === 'Escape' && run.running) {
+    e.preventDefault()
+    cancelRun()
+  }
+})
+ui.cancel.addEventListener('click', cancelRun)
+ui.newConversation.addEventListener('click', newConversation)
+ui.profile.addEventListener('change', () => {
+  selectProfile(ui.profile.value)
+  store.lastProfile = ui.profile.value
+  if (!state.convId) return
+  const record = store.upsert(state.convId, {profile: ui.profile.value})
+  showOverrides(record)
+  if (state.socket) state.socket.profile = ui.profile.value
+})
+for (const input of [ui.stepMode, ui.systemPrompt]) {
+  input.addEventListener('change', () => state.convId && store.upsert(state.convId, {overrides: readOverrides()}))
+}
+window.addEventListener('hashchange', () => {
+  const id = decodeURIComponent(location.hash.slice(1))
+  if (id && id !== state.convId) openConversation(id)
+})
+
+// ---- start ---------------------------------------------------------------------------------
+
+await loadProfiles()
+selectProfile(store.lastProfile ?? (state.profiles.some((p) => p.slug === 'default') ? 'default' : state.profiles[0].slug))
+refreshList()
+setInterval(refreshList, 15_000)
+const fromHash = decodeURIComponent(location.hash.slice(1))
+if (fromHash) openConversation(fromHash)
+else if (store.current && store.get(store.current)) openConversation(store.current)
+else newConversation()

@@ -1,0 +1,88 @@
+/**
+ * What the page remembers in localStorage: the conversations this browser started (id, profile,
+ * title, overrides), which one is open, and the prompts it sent per run (the server streams the
+ * assistant's side only, so a replayed conversation gets its user messages back from here).
+ */
+const KEY = 'jiminy.webchat.v1'
+const MAX_CONVERSATIONS = 100
+const MAX_PROMPTS = 200
+
+function load() {
+  try {
+    const data = JSON.parse(localStorage.getItem(KEY) ?? 'null')
+    if (data && typeof data === 'object' && Array.isArray(data.conversations)) {
+      return {conversations: data.conversations, current: data.current ?? null, prompts: data.prompts ?? {}, lastProfile: data.lastProfile ?? null}
+    }
+  } catch {
+    // A corrupt entry is replaced below.
+  }
+  return {conversations: [], current: null, prompts: {}, lastProfile: null}
+}
+
+export class ConversationStore {
+  constructor() {
+    this.data = load()
+  }
+
+  save() {
+    try {
+      localStorage.setItem(KEY, JSON.stringify(this.data))
+    } catch {
+      // Storage full or disabled: the page keeps working for this visit.
+    }
+  }
+
+  list() {
+    return [...this.data.conversations]
+  }
+
+  get(convId) {
+    return this.data.conversations.find((c) => c.conv_id === convId) ?? null
+  }
+
+  /** Creates or updates a conversation record and moves it to the top. */
+  upsert(convId, patch) {
+    const existing = this.get(convId)
+    const record = {conv_id: convId, profile: 'default', title: '', overrides: {}, updated_at: new Date().toISOString(), ...existing, ...patch}
+    this.data.conversations = [record, ...this.data.conversations.filter((c) => c.conv_id !== convId)].slice(0, MAX_CONVERSATIONS)
+    this.save()
+    return record
+  }
+
+  remove(convId) {
+    this.data.conversations = this.data.conversations.filter((c) => c.conv_id !== convId)
+    delete this.data.prompts[convId]
+    if (this.data.current === convId) this.data.current = null
+    this.save()
+  }
+
+  get current() {
+    return this.data.current
+  }
+
+  set current(convId) {
+    this.data.current = convId
+    this.save()
+  }
+
+  get lastProfile() {
+    return this.data.lastProfile
+  }
+
+  set lastProfile(slug) {
+    this.data.lastProfile = slug
+    this.save()
+  }
+
+  /** Remembers the prompt that started run `inferenceId`. */
+  rememberPrompt(convId, inferenceId, prompt) {
+    const list = (this.data.prompts[convId] ??= [])
+    if (!list.some((p) => p.inference_id === inferenceId)) list.push({inference_id: inferenceId, prompt, at: new Date().toISOString()})
+    if (list.length > MAX_PROMPTS) list.splice(0, list.length - MAX_PROMPTS)
+    this.save()
+  }
+
+  promptFor(convId, inferenceId) {
+    return this.data.prompts[convId]?.find((p) => p.inference_id === inferenceId)?.prompt ?? null
+  }
+}

@@ -1,0 +1,258 @@
+import {diffView} from './diff-view.js'
+import {el, jsonPreview, prettyJson} from './dom.js'
+
+/**
+ * Views: one small object per kind of transcript item, `{root, apply(event)}`. A view is created
+ * by the first frame of its message/tool call/pause and updated in place by later ones (upsert).
+ * All server text goes in through textContent.
+ */
+
+export function userMessageView(text) {
+  return el('div', {class: 'msg user', testid: 'user-message'}, el('div', {class: 'msg-role', text: 'You'}), el('div', {class: 'msg-text', text}))
+}
+
+export function assistantView(id) {
+  const model = el('span', {class: 'msg-model'})
+  const thinkingSlot = el('div', {class: 'thinking-slot'})
+  const typing = el('span', {class: 'typing', 'aria-label': 'generating'}, el('i'), el('i'), el('i'))
+  const text = el('div', {class: 'msg-text', testid: 'assistant-text'})
+  const meta = el('div', {class: 'msg-meta', testid: 'assistant-meta'})
+  const root = el(
+    'div',
+    {class: 'msg assistant streaming', testid: 'assistant-message', dataset: {messageId: id}, 'aria-busy': 'true'},
+    el('div', {class: 'msg-role'}, 'Assistant', model),
+    thinkingSlot,
+    text,
+    typing,
+    meta,
+  )
+  const finish = (note) => {
+    root.classList.remove('streaming')
+    root.setAttribute('aria-busy', 'false')
+    typing.remove()
+    if (note) meta.append(el('span', {class: `badge ${note}`, text: note}))
+  }
+  return {
+    root,
+    thinkingSlot,
+    apply(event) {
+      switch (event.type) {
+        case 'llm.start':
+          if (event.model) model.textContent = ` · ${event.model}`
+          break
+        case 'llm.delta':
+          text.textContent = typeof event.cumulative === 'string' ? event.cumulative : text.textContent + (event.delta ?? '')
+          break
+        case 'llm.final': {
+          if (typeof event.text === 'string') text.textContent = event.text
+          const parts = []
+          if (event.stop_reason) parts.push(event.stop_reason === 'tool_calls' ? 'calling tools' : event.stop_reason)
+          const usage = event.usage ?? {}
+          if (usage.input_tokens !== undefined || usage.output_tokens !== undefined) parts.push(`${usage.input_tokens ?? '?'} in / ${usage.output_tokens ?? '?'} out tokens`)
+          if (typeof event.duration_ms === 'number') parts.push(`${(event.duration_ms / 1000).toFixed(1)} s`)
+          meta.textContent = parts.join(' · ')
+          finish()
+          break
+        }
+        default:
+          break
+      }
+      root.classList.toggle('empty', text.textContent === '')
+    },
+    interrupt: () => finish('interrupted'),
+    fail: () => finish('failed'),
+  }
+}
+
+export function thinkingView(id) {
+  const body = el('div', {class: 'thinking-text'})
+  const label = el('span', {text: 'Thinking…'})
+  const root = el('details', {class: 'thinking streaming', testid: 'thinking', dataset: {thinkingId: id}}, el('summary', {}, label), body)
+  return {
+    root,
+    apply(event) {
+      if (event.type === 'llm.thinking.delta') body.textContent = typeof event.cumulative === 'string' ? event.cumulative : body.textContent + (event.delta ?? '')
+      if (event.type === 'llm.thinking.final') {
+        if (typeof event.text === 'string' && event.text) body.textContent = event.text
+        label.textContent = 'Thought'
+        root.classList.remove('streaming')
+      }
+    },
+  }
+}
+
+const TOOL_STATUS_LABEL = {proposed: 'proposed', executing: 'running', done: 'done', error: 'error'}
+
+export function toolView(id) {
+  const name = el('span', {class: 'tool-name', testid: 'tool-name'})
+  const preview = el('code', {class: 'tool-preview'})
+  const badge = el('span', {class: 'badge', testid: 'tool-status'})
+  const input = el('pre', {class: 'json', testid: 'tool-input'})
+  const result = el('pre', {class: 'json', testid: 'tool-result'})
+  const resultSection = el('div', {class: 'tool-section', hidden: true}, el('div', {class: 'tool-label', text: 'Result'}), result)
+  const root = el(
+    'details',
+    {class: 'tool', testid: 'tool-call', dataset: {toolId: id}},
+    el('summary', {}, el('span', {class: 'tool-icon', 'aria-hidden': 'true', text: '⚙'}), name, preview, badge),
+    el('div', {class: 'tool-section'}, el('div', {class: 'tool-label', text: 'Input'}), input),
+    resultSection,
+  )
+  let status = 'proposed'
+  let failed = false
+  const setStatus = (next) => {
+    status = next
+    root.dataset.status = next
+    badge.className = `badge ${next}`
+    badge.textContent = TOOL_STATUS_LABEL[next] ?? next
+  }
+  setStatus(status)
+  return {
+    root,
+    apply(event) {
+      switch (event.type) {
+        case 'tool.start':
+          name.textContent = event.name ?? 'tool'
+          input.textContent = prettyJson(event.input ?? {})
+          preview.textContent = jsonPreview(event.input ?? {}, 60)
+          break
+        case 'tool.delta': {
+          const patch = event.patch ?? {}
+          if (typeof patch.status === 'string' && !failed) setStatus(patch.status)
+          break
+        }
+        case 'tool.result':
+          resultSection.hidden = false
+          if (event.error !== undefined && event.error !== null) {
+            failed = true
+            root.classList.add('failed')
+            result.textContent = `${String(event.error)}${event.result !== null && event.result !== undefined ? `\n${prettyJson(event.result)}` : ''}`
+            setStatus('error')
+          } else {
+            result.textContent = prettyJson(event.result)
+          }
+          break
+        case 'tool.done':
+          if (!failed) setStatus('done')
+          break
+        default:
+          break
+      }
+      if (!name.textContent) name.textContent = 'tool'
+    },
+  }
+}
+
+const PHASE_LABEL = {after_inference: 'before running tools', after_tools: 'after running tools'}
+const ACTION_LABEL = {continue: 'Continued', skip: 'Skipped', deny: 'Denied'}
+
+/** The step-mode pause card. `onAction(pauseId, action)` returns a promise; it rejects with an Error to show. */
+export function stepView(id, onAction) {
+  const title = el('div', {class: 'step-title'})
+  const calls = el('ul', {class: 'step-calls'})
+  const countdown = el('span', {class: 'step-deadline', testid: 'step-deadline'})
+  const error = el('div', {class: 'step-error', role: 'alert', hidden: true})
+  const buttons = ['continue', 'skip', 'deny'].map((action) =>
+    el('button', {type: 'button', class: action === 'continue' ? 'primary' : action === 'deny' ? 'danger' : '', testid: `step-${action}`, text: action[0].toUpperCase() + action.slice(1)}),
+  )
+  const actions = el('div', {class: 'step-actions'}, buttons, countdown)
+  const root = el('div', {class: 'step-card', testid: 'step-card', role: 'group', 'aria-label': 'Run paused', dataset: {pauseId: id}}, title, calls, actions, error)
+  let timer = null
+  let deadline = null
+  let phase = ''
+  const tick = () => {
+    if (!deadline) return
+    const left = Math.max(0, Math.round((deadline - Date.now()) / 1000))
+    countdown.textContent = left > 0 ? `continues by itself in ${left} s` : 'continuing…'
+  }
+  buttons.forEach((button, i) =>
+    button.addEventListener('click', async () => {
+      const action = ['continue', 'skip', 'deny'][i]
+      for (const b of buttons) b.disabled = true
+      error.hidden = true
+      try {
+        await onAction(id, action)
+      } catch (e) {
+        error.hidden = false
+        error.textContent = e instanceof Error ? e.message : String(e)
+        for (const b of buttons) b.disabled = false
+      }
+    }),
+  )
+  return {
+    root,
+    apply(event) {
+      if (event.type === 'step.paused') {
+        phase = PHASE_LABEL[event.phase] ?? event.phase ?? ''
+        title.textContent = `Paused ${phase}`.trim()
+        calls.replaceChildren(
+          ...(event.tool_calls ?? []).map((call) => el('li', {}, el('code', {class: 'tool-name', text: call.name ?? 'tool'}), ' ', el('code', {class: 'tool-preview', text: jsonPreview(call.args ?? {}, 80)}))),
+        )
+        const at = Date.parse(event.deadline)
+        deadline = Number.isFinite(at) ? at : null
+        tick()
+        clearInterval(timer)
+        if (deadline) timer = setInterval(tick, 1000)
+      }
+      if (event.type === 'step.resumed') {
+        clearInterval(timer)
+        const how = event.timed_out ? 'Continued (timed out)' : ACTION_LABEL[event.action] ?? String(event.action)
+        root.className = 'step-resolved'
+        root.dataset.testid = 'step-resolved'
+        root.removeAttribute('role')
+        const names = [...calls.querySelectorAll('.tool-name')].map((n) => n.textContent).join(', ')
+        root.classList.add(`action-${event.action}`)
+        root.replaceChildren(el('span', {class: 'step-icon', 'aria-hidden': 'true'}), `${how} ${PHASE_LABEL[event.phase] ?? phase}`.trim(), names ? el('code', {class: 'step-names', text: ` ${names}`}) : null)
+      }
+    },
+  }
+}
+
+export function noticeView(kind, title, detail, testid) {
+  return el(
+    'div',
+    {class: `notice ${kind}`, testid: testid ?? `notice-${kind}`, role: kind === 'error' ? 'alert' : 'status'},
+    el('span', {class: 'notice-title', text: title}),
+    detail ? el('span', {class: 'notice-detail', text: detail}) : null,
+  )
+}
+
+const shortHash = (value) => {
+  if (value === null || value === undefined) return '∅'
+  if (typeof value === 'string') return value.slice(0, 12)
+  if (typeof value === 'object' && typeof value.hash === 'string') return value.hash.slice(0, 12)
+  return jsonPreview(value, 24)
+}
+
+export function rebuildView(event) {
+  const record = event.record && typeof event.record === 'object' ? event.record : event
+  const summary = el(
+    'summary',
+    {},
+    el('span', {class: 'notice-title', text: 'Engine rebuilt'}),
+    record.reason ? el('span', {class: 'notice-detail', text: ` · ${record.reason}`}) : null,
+    el('code', {class: 'hash', text: ` ${shortHash(record.from)} → ${shortHash(record.to)}`}),
+  )
+  return el('details', {class: 'notice rebuilt', testid: 'rebuild-notice', open: true}, summary, diffView(record.diff))
+}
+
+export function logView(event) {
+  const fields = event.fields && typeof event.fields === 'object' && Object.keys(event.fields).length > 0 ? jsonPreview(event.fields, 160) : ''
+  return el('div', {class: `log level-${event.level ?? 'info'}`, testid: 'log-line'}, el('span', {class: 'log-level', text: event.level ?? 'info'}), ' ', event.message ?? '', fields ? el('span', {class: 'log-fields', text: ` ${fields}`}) : null)
+}
+
+export function agentModeView(event) {
+  return noticeView('info', `Mode: ${event.mode ?? '?'}`, event.message ?? '', 'agent-mode')
+}
+
+/** What an empty conversation shows: the profile, and its example prompt as a button. */
+export function emptyStateView(profile, onExample) {
+  const example = profile.default_prompt
+  return el(
+    'div',
+    {class: 'empty-state', testid: 'empty-state'},
+    el('h2', {text: 'Start a conversation'}),
+    el('p', {text: profile.description || `Profile ${profile.slug}.`}),
+    example ? el('button', {type: 'button', class: 'example', testid: 'example-prompt', text: `Try “${example}”`, onclick: () => onExample(example)}) : null,
+    el('p', {class: 'hint', text: 'Mock engine tags: /tool /tools /think /slow /error'}),
+  )
+}

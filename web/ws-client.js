@@ -1,0 +1,173 @@
+/**
+ * One conversation's WebSocket (`GET /ws?conv_id=…&profile=…&after_seq=N`), with automatic
+ * reconnect. It remembers the highest `seq` it has handed out and reconnects with
+ * `after_seq=<that>`, and drops any frame whose seq is not above it, so a frame is shown once even
+ * when a replay overlaps what already arrived live.
+ */
+const PING_EVERY_MS = 20_000
+/** No message at all for this long (pongs included) means the connection is dead. */
+const SILENCE_LIMIT_MS = 50_000
+const BACKOFF_FIRST_MS = 300
+const BACKOFF_MAX_MS = 8_000
+
+export class ConversationSocket {
+  /**
+   * @param {object} o
+   * @param {string} o.convId
+   * @param {string} o.profile
+   * @param {string|null} [o.token]
+   * @param {number} [o.afterSeq] frames up to this seq are already shown (0 = replay everything)
+   * @param {(event: object) => void} o.onEvent a SEM event, in seq order, each seq once
+   * @param {(frame: object) => void} o.onControl ws.hello / ws.pong / ws.replay / ws.error / client.* notes
+   * @param {(status: {state: string, attempt?: number, retryInMs?: number}) => void} o.onStatus
+   */
+  constructor(o) {
+    this.convId = o.convId
+    this.profile = o.profile
+    this.token = o.token ?? null
+    this.lastSeq = o.afterSeq ?? 0
+    this.onEvent = o.onEvent
+    this.onControl = o.onControl
+    this.onStatus = o.onStatus
+    this.stats = {received: 0, duplicates: 0, gaps: 0, connects: 0}
+    this.ws = null
+    this.attempt = 0
+    this.stopped = false
+    this.retryTimer = null
+    this.pingTimer = null
+    this.lastMessageAt = 0
+    this.replayFrom = null
+    this.onOnline = () => this.reconnectNow()
+  }
+
+  start() {
+    window.addEventListener('online', this.onOnline)
+    this.connect()
+  }
+
+  close() {
+    this.stopped = true
+    window.removeEventListener('online', this.onOnline)
+    clearTimeout(this.retryTimer)
+    clearInterval(this.pingTimer)
+    if (this.ws) {
+      this.ws.onclose = null
+      this.ws.close(1000, 'client closed')
+      this.ws = null
+    }
+    this.onStatus({state: 'closed'})
+  }
+
+  /** Drops the current socket (if any) and connects again at once, resuming from lastSeq. */
+  reconnectNow() {
+    if (this.stopped) return
+    clearTimeout(this.retryTimer)
+    if (this.ws && this.ws.readyState <= WebSocket.OPEN) {
+      this.ws.close(4000, 'reconnect')
+      return
+    }
+    this.attempt = 0
+    this.connect()
+  }
+
+  url() {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws'
+    const q = new URLSearchParams({conv_id: this.convId, profile: this.profile, after_seq: String(this.lastSeq)})
+    if (this.token) q.set('token', this.token)
+    return `${scheme}://${location.host}/ws?${q}`
+  }
+
+  connect() {
+    if (this.stopped) return
+    this.onStatus({state: this.attempt === 0 ? 'connecting' : 'reconnecting', attempt: this.attempt})
+    let ws
+    try {
+      ws = new WebSocket(this.url())
+    } catch (error) {
+      this.onControl({type: 'client.error', message: String(error)})
+      this.scheduleRetry()
+      return
+    }
+    this.ws = ws
+    ws.onopen = () => {
+      this.stats.connects += 1
+      this.lastMessageAt = Date.now()
+      clearInterval(this.pingTimer)
+      this.pingTimer = setInterval(() => this.keepAlive(), PING_EVERY_MS)
+    }
+    ws.onmessage = (message) => this.receive(message.data)
+    ws.onclose = (close) => {
+      clearInterval(this.pingTimer)
+      if (this.ws !== ws) return
+      this.ws = null
+      if (this.stopped) return
+      if (close.code !== 1000 && close.code !== 4000 && close.reason) this.onControl({type: 'client.closed', code: close.code, reason: close.reason})
+      if (close.code === 4000) this.connect()
+      else this.scheduleRetry()
+    }
+    // onerror is always followed by onclose, which does the retry.
+    ws.onerror = () => {}
+  }
+
+  scheduleRetry() {
+    if (this.stopped) return
+    this.attempt += 1
+    const base = Math.min(BACKOFF_MAX_MS, BACKOFF_FIRST_MS * 2 ** (this.attempt - 1))
+    const delay = Math.round(base * (0.8 + Math.random() * 0.4))
+    this.onStatus({state: 'reconnecting', attempt: this.attempt, retryInMs: delay})
+    clearTimeout(this.retryTimer)
+    this.retryTimer = setTimeout(() => this.connect(), delay)
+  }
+
+  keepAlive() {
+    const ws = this.ws
+    if (!ws || ws.readyState !== WebSocket.OPEN) return
+    if (Date.now() - this.lastMessageAt > SILENCE_LIMIT_MS) {
+      ws.close(4000, 'silent')
+      return
+    }
+    ws.send(JSON.stringify({type: 'ws.ping'}))
+  }
+
+  receive(data) {
+    this.lastMessageAt = Date.now()
+    let frame
+    try {
+      frame = JSON.parse(typeof data === 'string' ? data : '')
+    } catch {
+      this.onControl({type: 'client.bad_frame', text: String(data).slice(0, 200)})
+      return
+    }
+    if (frame && frame.sem === true && frame.event && typeof frame.event === 'object') {
+      this.receiveEvent(frame.event)
+      return
+    }
+    if (frame && frame.type === 'ws.hello') {
+      this.attempt = 0
+      this.onStatus({state: 'open'})
+    }
+    if (frame && frame.type === 'ws.replay' && frame.truncated) this.replayFrom = frame.from_seq
+    this.onControl(frame && typeof frame === 'object' ? frame : {type: 'client.bad_frame', text: String(data).slice(0, 200)})
+  }
+
+  receiveEvent(event) {
+    this.stats.received += 1
+    const seq = Number(event.seq)
+    if (!Number.isFinite(seq)) {
+      // A frame without a cursor cannot be deduplicated; show it as it is.
+      this.onEvent(event)
+      return
+    }
+    if (seq <= this.lastSeq) {
+      this.stats.duplicates += 1
+      return
+    }
+    if (seq > this.lastSeq + 1 && seq !== this.replayFrom) {
+      this.stats.gaps += 1
+      this.onControl({type: 'client.gap', from: this.lastSeq + 1, to: seq - 1})
+    }
+    this.replayFrom = null
+    this.lastSeq = seq
+    this.onEvent(event)
+  }
+}
