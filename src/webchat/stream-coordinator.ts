@@ -33,6 +33,7 @@ export class StreamCoordinator {
   private last = 0
   private subscription: Subscription | undefined
   private readonly listeners = new Set<(frame: BuiltFrame) => void>()
+  private readonly messageListeners = new Set<(message: BusMessage) => void>()
 
   constructor(private readonly options: StreamCoordinatorOptions) {
     this.convId = options.convId
@@ -49,6 +50,16 @@ export class StreamCoordinator {
   onFrame(listener: (frame: BuiltFrame) => void): () => void {
     this.listeners.add(listener)
     return () => this.listeners.delete(listener)
+  }
+
+  /**
+   * Adds a listener for every message the coordinator accepts (redeliveries it drops excluded), in
+   * consume order, called before the message's frames go out (the fixture recorder). Returns a
+   * function that removes it.
+   */
+  onMessage(listener: (message: BusMessage) => void): () => void {
+    this.messageListeners.add(listener)
+    return () => this.messageListeners.delete(listener)
   }
 
   /** Subscribes to `chat:{conv_id}`; every message is consumed in bus order. */
@@ -92,6 +103,13 @@ export class StreamCoordinator {
       }
       if (message.seq !== seq) this.options.onProblem?.({kind: 'gap', expected: seq, got: message.seq, ...(streamId !== undefined ? {streamId} : {})})
       seq = message.seq
+    }
+    for (const listener of this.messageListeners) {
+      try {
+        listener(message)
+      } catch {
+        // A broken recorder must not stop the stream.
+      }
     }
     const frames: BuiltFrame[] = []
     for (const body of bodies) {
