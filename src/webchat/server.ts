@@ -6,7 +6,7 @@ import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
 import {ConversationManager, type ConversationManagerEvents} from './conversation-manager.js'
-import {EngineBuilder, loadConfig, type ConfigFile, type EngineFactory} from './engine/index.js'
+import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from './engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY} from './frame-log.js'
 import {buildRoutes} from './http/routes.js'
 import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
@@ -35,8 +35,9 @@ export interface ServerOptions {
   readonly cwd?: string
   /** An already-loaded config (tests), instead of reading a file. */
   readonly config?: ConfigFile
-  /** A ready builder (plugin loader, watchers); wins over config/catalog. */
+  /** A ready builder (plugin loader, watchers); wins over config/configPath. */
   readonly builder?: EngineBuilder
+  /** Plugins for `config` (default: built-ins only). A config file loads its own plugins. */
   readonly catalog?: PluginCatalog
   readonly engineFactory?: EngineFactory
   readonly env?: NodeJS.ProcessEnv
@@ -89,7 +90,7 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info')
-  const builder = options.builder ?? newBuilder(options)
+  const builder = options.builder ?? (await newBuilder(options))
   const ownsBus = options.bus === undefined
   const bus = options.bus ?? new MemoryBus()
   let port = 0
@@ -157,7 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   port = address.port
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${port}/`
-  logger.info({url, bus: bus.kind, token: options.token !== undefined}, 'listening')
+  logger.info({url, bus: bus.kind, auth: options.token !== undefined}, 'listening')
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -173,15 +174,15 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   return {url, port, host, manager, bus, logger, close}
 }
 
-function newBuilder(options: ServerOptions): EngineBuilder {
-  const config = options.config ?? loadConfig({...(options.configPath !== undefined ? {path: options.configPath} : {}), ...(options.cwd !== undefined ? {cwd: options.cwd} : {})}).config
-  return new EngineBuilder({
-    config,
-    catalog: options.catalog ?? builtinCatalog(),
+/** A given config (tests) gets the built-in plugins; otherwise the one loader reads the file and its plugins. */
+async function newBuilder(options: ServerOptions): Promise<EngineBuilder> {
+  const common = {
     ...(options.env ? {env: options.env} : {}),
     ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
     ...(options.stepTimeoutMs !== undefined ? {stepTimeoutMs: options.stepTimeoutMs} : {}),
-  })
+  }
+  if (options.config) return new EngineBuilder({config: options.config, catalog: options.catalog ?? builtinCatalog(), ...common})
+  return loadEngineBuilder({...(options.configPath !== undefined ? {configPath: options.configPath} : {}), ...(options.cwd !== undefined ? {cwd: options.cwd} : {}), ...common})
 }
 
 function withLogging(logger: Logger, hooks: ConversationManagerEvents = {}): ConversationManagerEvents {
