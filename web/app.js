@@ -113,7 +113,8 @@ function renderList() {
 function refreshList() {
   api.conversations().then(
     (list) => {
-      state.server = Array.isArray(list) ? list : []
+      // A bare array, or `{conversations: [...]}`.
+      state.server = Array.isArray(list) ? list : Array.isArray(list?.conversations) ? list.conversations : []
       renderList()
     },
     () => renderList(),
@@ -293,7 +294,8 @@ window.addEventListener('hashchange', () => {
 // ---- start ---------------------------------------------------------------------------------
 
 await loadProfiles()
-selectProfile(store.lastProfile ?? (state.profiles.some((p) => p.slug === 'default') ? 'default' : state.profiles[0].slug))
+const serverDefault = state.profiles.find((p) => p.default === true) ?? state.profiles.find((p) => p.slug === 'default') ?? state.profiles[0]
+selectProfile(state.profiles.some((p) => p.slug === store.lastProfile) ? store.lastProfile : serverDefault.slug)
 refreshList()
 setInterval(refreshList, 15_000)
 const fromHash = decodeURIComponent(location.hash.slice(1))

@@ -49,7 +49,7 @@ export function assistantView(id) {
           if (event.stop_reason) parts.push(event.stop_reason === 'tool_calls' ? 'calling tools' : event.stop_reason)
           const usage = event.usage ?? {}
           if (usage.input_tokens !== undefined || usage.output_tokens !== undefined) parts.push(`${usage.input_tokens ?? '?'} in / ${usage.output_tokens ?? '?'} out tokens`)
-          if (typeof event.duration_ms === 'number') parts.push(`${(event.duration_ms / 1000).toFixed(1)} s`)
+          if (typeof event.duration_ms === 'number') parts.push(event.duration_ms < 1000 ? `${Math.round(event.duration_ms)} ms` : `${(event.duration_ms / 1000).toFixed(1)} s`)
           meta.textContent = parts.join(' · ')
           finish()
           break
@@ -74,9 +74,13 @@ export function thinkingView(id) {
       if (event.type === 'llm.thinking.delta') body.textContent = typeof event.cumulative === 'string' ? event.cumulative : body.textContent + (event.delta ?? '')
       if (event.type === 'llm.thinking.final') {
         if (typeof event.text === 'string' && event.text) body.textContent = event.text
-        label.textContent = 'Thought'
-        root.classList.remove('streaming')
+        this.finish()
       }
+    },
+    /** Thinking is over once the answer itself streams, with or without a thinking.final frame. */
+    finish() {
+      label.textContent = 'Thought'
+      root.classList.remove('streaming')
     },
   }
 }

@@ -79,6 +79,7 @@ export class Transcript {
       case 'llm.delta':
       case 'llm.final':
         this.upsert(`llm:${id}`, () => assistantView(id), parent).apply(event)
+        if (type !== 'llm.start') this.views.get(`thinking:${id}:thinking`)?.finish()
         return
       case 'llm.thinking.start':
       case 'llm.thinking.delta':
