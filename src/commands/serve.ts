@@ -16,6 +16,7 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
     config: Flags.string({char: 'c', description: 'config file (default: ./jiminy.yaml if present)'}),
     token: Flags.string({env: 'JIMINY_TOKEN', description: 'require this bearer token on the API and WebSocket'}),
     open: Flags.boolean({description: 'open the chat page in a browser (only on a terminal, never in CI)'}),
+    record: Flags.string({description: 'record every conversation as a replayable fixture in this folder ({conv_id}.jsonl)'}),
     'log-level': Flags.string({options: [...LOG_LEVELS], default: 'info', description: 'log level (JSON logs on stderr)'}),
   }
 
@@ -28,6 +29,7 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
         host: flags.host,
         ...(flags.config !== undefined ? {configPath: flags.config} : {}),
         ...(flags.token !== undefined ? {token: flags.token} : {}),
+        ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
         logLevel: flags['log-level'] as LogLevel,
       })
     } catch (error) {

@@ -1,4 +1,5 @@
 import type {ExecutionHandle} from '../core/index.js'
+import type {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {ConversationManager} from './conversation-manager.js'
 import type {Conversation} from './conversation.js'
 import type {IdempotencyCache} from './idempotency-cache.js'
@@ -27,6 +28,8 @@ export interface ServerContext {
   readonly webRoot: string
   /** The port actually listened on (known after listen). */
   port(): number
+  /** What `POST /api/conversations/{id}/fixture` saves from (and `serve --record` writes to). */
+  readonly recording?: ConversationRecording
   /** Follows a started run: logs its end and lets the conversation become idle again. */
   trackRun(conversation: Conversation, handle: ExecutionHandle): void
 }

@@ -2,6 +2,7 @@ import {createServer, type IncomingMessage, type ServerResponse} from 'node:http
 import type {AddressInfo} from 'node:net'
 import type {Bus} from '../bus/index.js'
 import {MemoryBus} from '../bus/index.js'
+import {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
@@ -54,6 +55,11 @@ export interface ServerOptions {
   readonly events?: ConversationManagerEvents
   /** Step pause deadline. */
   readonly stepTimeoutMs?: number
+  /**
+   * Fixtures (`serve --record DIR`): `dir` records every conversation as it streams to `DIR/{conv_id}.jsonl`;
+   * `saveDir` is where `POST /api/conversations/{id}/fixture` saves (default: dir, else ./jiminy-fixtures).
+   */
+  readonly record?: {readonly dir?: string; readonly saveDir?: string; readonly tapeLimit?: number}
 }
 
 export interface ServerLimits {
@@ -82,6 +88,8 @@ export interface RunningServer {
   readonly manager: ConversationManager
   readonly bus: Bus
   readonly logger: Logger
+  /** The fixture recorder (every conversation's consumed bus messages). */
+  readonly recording: ConversationRecording
   /** Cancels runs, closes sockets with a close frame (1001), stops listening. Idempotent. */
   close(): Promise<void>
 }
@@ -94,6 +102,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ownsBus = options.bus === undefined
   const bus = options.bus ?? new MemoryBus()
   let port = 0
+  const recording = new ConversationRecording({
+    ...(options.record?.dir !== undefined ? {recordDir: options.record.dir} : {}),
+    ...(options.record?.saveDir !== undefined ? {saveDir: options.record.saveDir} : {}),
+    ...(options.record?.tapeLimit !== undefined ? {tapeLimit: options.record.tapeLimit} : {}),
+    onError: (error, path) => logger.error({err: error, path}, 'fixture recording failed; the stream goes on'),
+  })
   const manager = new ConversationManager({
     builder,
     publisher: bus,
@@ -101,7 +115,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     idleTimeoutMs: limits.idleTimeoutMs,
     maxBufferedBytes: limits.maxBufferedBytes,
     frameLogCapacity: limits.frameLogCapacity,
-    events: withLogging(logger, options.events),
+    events: withLogging(logger, withRecording(recording, options.events)),
   })
   const app: ServerContext = {
     manager,
@@ -110,6 +124,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     idempotency: new IdempotencyCache(),
     token: options.token,
     webRoot: options.webRoot ?? defaultWebRoot(),
+    recording,
     port: () => port,
     trackRun: (conversation, handle) => {
       logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')
@@ -168,10 +183,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await manager.cancelAll()
       await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
       await gateway.close()
+      await recording.close()
       server.closeAllConnections()
       if (ownsBus) await bus.close()
     })())
-  return {url, port, host, manager, bus, logger, close}
+  return {url, port, host, manager, bus, logger, recording, close}
 }
 
 /** A given config (tests) gets the built-in plugins; otherwise the one loader reads the file and its plugins. */
@@ -183,6 +199,21 @@ async function newBuilder(options: ServerOptions): Promise<EngineBuilder> {
   }
   if (options.config) return new EngineBuilder({config: options.config, catalog: options.catalog ?? builtinCatalog(), ...common})
   return loadEngineBuilder({...(options.configPath !== undefined ? {configPath: options.configPath} : {}), ...(options.cwd !== undefined ? {cwd: options.cwd} : {}), ...common})
+}
+
+/** Every consumed bus message of every conversation goes to the recorder, in consume order. */
+function withRecording(recording: ConversationRecording, hooks: ConversationManagerEvents = {}): ConversationManagerEvents {
+  return {
+    ...hooks,
+    created: (c) => {
+      c.coordinator.onMessage((message) => recording.consumed(c.id, message))
+      hooks.created?.(c)
+    },
+    evicted: (id) => {
+      recording.forget(id)
+      hooks.evicted?.(id)
+    },
+  }
 }
 
 function withLogging(logger: Logger, hooks: ConversationManagerEvents = {}): ConversationManagerEvents {

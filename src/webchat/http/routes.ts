@@ -1,5 +1,6 @@
 import {chatRoute} from './chat-route.js'
 import {cancelRoute, getConversationRoute, listConversationsRoute, stepRoute} from './conversation-routes.js'
+import {saveFixtureRoute} from './fixture-route.js'
 import {currentProfileRoute, listProfilesRoute, setProfileRoute} from './profile-routes.js'
 import {Router} from './router.js'
 
@@ -12,6 +13,7 @@ export function buildRoutes(): Router {
     .on('GET', '/api/conversations/:id', getConversationRoute)
     .on('POST', '/api/conversations/:id/cancel', cancelRoute)
     .on('POST', '/api/conversations/:id/step', stepRoute)
+    .on('POST', '/api/conversations/:id/fixture', saveFixtureRoute)
     .on('GET', '/api/chat/profiles', listProfilesRoute)
     .on('GET', '/api/chat/profile', currentProfileRoute)
     .on('POST', '/api/chat/profile', setProfileRoute)
