@@ -1,0 +1,55 @@
+import {z} from 'zod'
+
+/** One rebuild as the server records it (`GET /api/conversations/{id}` → `rebuilds[]`). */
+export const RebuildSchema = z
+  .object({
+    at: z.string(),
+    reason: z.string(),
+    from: z.unknown(),
+    to: z.unknown(),
+    diff: z.unknown().optional(),
+    reasons: z.array(z.string()).optional(),
+  })
+  .loose()
+export type Rebuild = z.infer<typeof RebuildSchema>
+
+export const ConversationRebuildsSchema = z
+  .object({
+    conv_id: z.string(),
+    profile: z.string(),
+    signature: z.string(),
+    rebuilds: z.array(RebuildSchema).default([]),
+  })
+  .loose()
+export type ConversationRebuilds = z.infer<typeof ConversationRebuildsSchema>
+
+const MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/** GET `/api/conversations/{id}` from a running `jiminy serve`; errors name the URL and status. */
+export async function fetchConversation(options: {server: string; convId: string; token?: string; timeoutMs?: number}): Promise<ConversationRebuilds> {
+  const url = new URL(`api/conversations/${encodeURIComponent(options.convId)}`, options.server.endsWith('/') ? options.server : `${options.server}/`)
+  let response: Response
+  try {
+    response = await fetch(url, {
+      headers: {accept: 'application/json', ...(options.token ? {authorization: `Bearer ${options.token}`} : {})},
+      signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
+    })
+  } catch (error) {
+    throw new Error(`cannot reach ${url.origin}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`)
+  }
+  const text = await response.text()
+  if (text.length > MAX_BODY_BYTES) throw new Error(`${url.pathname}: answer too large`)
+  let body: unknown
+  try {
+    body = JSON.parse(text)
+  } catch {
+    throw new Error(`${url.pathname}: HTTP ${response.status}, not JSON`)
+  }
+  if (!response.ok) {
+    const message = body && typeof body === 'object' && 'error' in body ? String((body as {error: unknown}).error) : `HTTP ${response.status}`
+    throw new Error(`${url.pathname}: HTTP ${response.status}: ${message}`)
+  }
+  const parsed = ConversationRebuildsSchema.safeParse(body)
+  if (!parsed.success) throw new Error(`${url.pathname}: unexpected answer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`)
+  return parsed.data
+}

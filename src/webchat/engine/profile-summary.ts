@@ -1,0 +1,31 @@
+import type {EngineBuilder} from './engine-builder.js'
+import {signatureOf} from './engine-config.js'
+
+export interface ProfileSummary {
+  readonly slug: string
+  readonly default: boolean
+  readonly description: string
+  readonly default_prompt: string
+  /** `type/model`. */
+  readonly provider: string
+  readonly signature: string
+  readonly step_mode: boolean
+}
+
+/** Every profile, sorted by slug, with its signature hash. */
+export function listProfiles(builder: EngineBuilder): ProfileSummary[] {
+  return Object.keys(builder.config.profiles)
+    .sort()
+    .map((slug) => {
+      const profile = builder.profile(slug)
+      return {
+        slug,
+        default: slug === builder.config.default_profile,
+        description: profile.description,
+        default_prompt: profile.default_prompt,
+        provider: `${profile.provider.type}${profile.provider.model ? `/${profile.provider.model}` : ''}`,
+        signature: signatureOf(builder.buildConfig(slug)).hash,
+        step_mode: profile.step_mode,
+      }
+    })
+}
