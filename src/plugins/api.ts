@@ -54,14 +54,15 @@ export function definePlugin<P extends JiminyPlugin>(plugin: P): P {
   const checked = PluginShape.safeParse(plugin)
   if (!checked.success) {
     const issue = checked.error.issues[0]!
-    throw new InvalidPluginError(`invalid plugin ${JSON.stringify((plugin as {name?: unknown} | null)?.name ?? '?')}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, issue.path.join('.'))
+    const name = JSON.stringify((plugin as {name?: unknown} | null)?.name ?? '?')
+    throw new InvalidPluginError(`invalid plugin ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, issue.path.join('.'), issue.message)
   }
   return plugin
 }
 
 /** A plugin object of the wrong shape; `field` is the dotted path of what was wrong. */
 export class InvalidPluginError extends Error {
-  constructor(message: string, readonly field: string) {
+  constructor(message: string, readonly field: string, readonly detail: string = message) {
     super(message)
     this.name = 'InvalidPluginError'
   }

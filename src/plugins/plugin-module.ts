@@ -31,7 +31,7 @@ export async function importPluginModule(file: string, version: string): Promise
     if (!exported || typeof exported !== 'object') throw new InvalidPluginError('the default export must be definePlugin({...}) or a function returning it', 'default')
     return definePlugin(exported as JiminyPlugin)
   } catch (error) {
-    if (error instanceof InvalidPluginError) throw new PluginLoadError(error.message, file, error.field)
+    if (error instanceof InvalidPluginError) throw new PluginLoadError(error.detail, file, error.field || undefined)
     throw new PluginLoadError(`plugin factory failed: ${firstLine(error)}`, file)
   }
 }

@@ -23,7 +23,7 @@ export function explainConfigDiff(from: unknown, to: unknown): ConfigDiff {
   if (canonicalJson(a) === canonicalJson(b)) return {changed: false, reasons: [], diff: undefined}
   const reasons: string[] = []
   for (const key of unionKeys(a, b)) reasons.push(...reasonsFor(key, a[key], b[key]))
-  return {changed: true, reasons, diff: jsonDiff.diff(a, b, {sort: true})}
+  return {changed: true, reasons, diff: jsonDiff.diff(a, b) ?? {}}
 }
 
 /** The structural diff as text, json-diff style (`-`/`+` lines), coloured when asked. */

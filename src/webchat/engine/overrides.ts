@@ -13,9 +13,18 @@ export const OverridesSchema = z
   .strict()
 export type Overrides = z.infer<typeof OverridesSchema>
 
+/** Loop fields without their defaults, so overriding one never resets the others. */
+const LoopOverridesSchema = z
+  .object({
+    max_iterations: LoopConfigSchema.shape.max_iterations.unwrap().optional(),
+    timeout_ms: LoopConfigSchema.shape.timeout_ms.unwrap().optional(),
+    single_pass: LoopConfigSchema.shape.single_pass.unwrap().optional(),
+  })
+  .strict()
+
 /** Overrides plus what only the local CLI may change (`jiminy run` flags): provider and loop. */
 export const EngineOverridesSchema = OverridesSchema.extend({
   provider: ProviderConfigSchema.partial().optional(),
-  loop: LoopConfigSchema.partial().optional(),
+  loop: LoopOverridesSchema.optional(),
 }).strict()
 export type EngineOverrides = z.infer<typeof EngineOverridesSchema>
