@@ -29,7 +29,7 @@ describe('BusSink', () => {
     const got: BusMessage[] = []
     await bus.subscribe(chatTopic('conv_1'), (m) => got.push(m))
     const sink = new BusSink(bus, 'conv_1', {firstSeq: 1})
-    const secret: Event = {...sampleEvent('error'), message: 'bad key sk-abcdefghijklmnopqrstuvwxyz'}
+    const secret: Event = {type: 'error', message: 'bad key sk-abcdefghijklmnopqrstuvwxyz', meta: sampleEvent('error').meta}
     sink.publish(sampleEvent('tool-call-execution-result'))
     sink.publish(sampleEvent('partial-thinking'))
     sink.publish(secret)
