@@ -1,0 +1,172 @@
+import {randomBytes} from 'node:crypto'
+import type {Redis} from 'ioredis'
+import type {Bus, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
+import {appendCommand, type AppendArgs} from './append-script.js'
+import {connectRedis, duplicateConnection, reconnectDelayMs} from './redis-connection.js'
+import {parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
+import {StreamReader} from './stream-reader.js'
+
+export const DEFAULT_STREAM_MAXLEN = 10_000
+export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000
+
+export interface RedisBusOptions {
+  /** `XADD … MAXLEN ~ maxlen`: roughly how many entries each conversation's stream keeps. */
+  readonly maxlen?: number
+  /**
+   * How many frames a payload translates to (the SEM translator's `frameCount`), so each entry can
+   * store where the next one's seq starts. Default: 1.
+   */
+  readonly framesOf?: (payload: string) => number
+  /** How long a publish keeps retrying while Redis is unreachable before it rejects. */
+  readonly publishTimeoutMs?: number
+  /** XREAD BLOCK timeout of each reader loop. */
+  readonly blockMs?: number
+  /** Told about connection and read errors; the bus keeps retrying. */
+  readonly onError?: (error: unknown, where: string) => void
+}
+
+/**
+ * Bus over Redis Streams. `publish` appends `payload`, `seq`, `next` to the stream named like the
+ * topic (`chat:{conv_id}`) with `XADD … MAXLEN ~ N *`; the entry id is the message's `streamId`.
+ * Every `subscribe` runs its own reader (catch-up, then blocking XREAD on a connection of its own),
+ * so every instance sees every entry, in stream order, once.
+ */
+export class RedisBus implements Bus {
+  readonly kind = 'redis' as const
+  private readonly append: (args: AppendArgs) => Promise<{id: string; seq: number | undefined}>
+  private readonly readers = new Set<StreamReader>()
+  /** Per topic: the highest `next` seen, the floor for the next assigned seq. */
+  private readonly highWater = new Map<string, number>()
+  /** Per topic: the previous publish, so publishes (and their retries) reach Redis in call order. */
+  private readonly tails = new Map<string, Promise<unknown>>()
+  private readonly nonce = randomBytes(6).toString('base64url')
+  private counter = 0
+  private closed = false
+
+  /** Connects (failing fast with RedisUnavailableError) and returns a bus that owns the connection. */
+  static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
+    const client = await connectRedis(url, {onError: (error) => options.onError?.(error, 'connection'), redis: {maxRetriesPerRequest: 2}})
+    return new RedisBus(client, options)
+  }
+
+  /** `client` is owned by the bus from now on (closed with it). */
+  constructor(readonly client: Redis, private readonly options: RedisBusOptions = {}) {
+    this.append = appendCommand(client)
+  }
+
+  get maxlen(): number {
+    return this.options.maxlen ?? DEFAULT_STREAM_MAXLEN
+  }
+
+  async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<{streamId?: string}> {
+    if (this.closed) throw new Error('bus is closed')
+    const previous = this.tails.get(topic) ?? Promise.resolve()
+    const done = previous.then(
+      () => this.appendWithRetry(topic, payload, options.seq),
+      () => this.appendWithRetry(topic, payload, options.seq),
+    )
+    this.tails.set(topic, done)
+    void done.finally(() => {
+      if (this.tails.get(topic) === done) this.tails.delete(topic)
+    }).catch(() => undefined)
+    return {streamId: await done}
+  }
+
+  async subscribe(topic: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<Subscription> {
+    if (this.closed) throw new Error('bus is closed')
+    const after = options.afterStreamId
+    if (after !== undefined && after !== '0' && !STREAM_ID.test(after)) throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(after)}`)
+    const afterId = after ?? (await this.lastEntry(topic))?.id ?? '0-0'
+    const onError = (error: unknown): void => this.options.onError?.(error, `reader ${topic}`)
+    const reader = new StreamReader({
+      client: duplicateConnection(this.client, onError, {maxRetriesPerRequest: null}),
+      key: topic,
+      afterId,
+      blockMs: this.options.blockMs ?? 5000,
+      onError,
+      onEntry: (entry) => {
+        this.noteNext(topic, entry)
+        handler(toBusMessage(topic, entry))
+      },
+    })
+    this.readers.add(reader)
+    try {
+      await reader.catchUp()
+    } catch (error) {
+      this.readers.delete(reader)
+      await reader.close()
+      throw error
+    }
+    reader.start()
+    return {
+      close: async () => {
+        this.readers.delete(reader)
+        await reader.close()
+      },
+    }
+  }
+
+  /** A Subscriber whose subscriptions start at the beginning of the retained stream (unless told otherwise). */
+  fromStart(): Subscriber {
+    return {subscribe: (topic, handler, options = {}) => this.subscribe(topic, handler, {afterStreamId: options.afterStreamId ?? '0-0'})}
+  }
+
+  /** The newest entry of a topic, if any. */
+  async lastEntry(topic: string): Promise<StreamEntry | undefined> {
+    const raw = (await this.client.xrevrange(topic, '+', '-', 'COUNT', 1)) as RawEntry[]
+    return raw[0] ? parseEntry(raw[0]) : undefined
+  }
+
+  /** Seq of the last frame written to the topic (0 when empty or unnumbered). */
+  async lastSeq(topic: string): Promise<number> {
+    const next = (await this.lastEntry(topic))?.next
+    return next !== undefined ? next - 1 : 0
+  }
+
+  /**
+   * The stream id to resume after so that every frame with seq > afterSeq is delivered: the newest
+   * entry whose frames all have seq ≤ afterSeq (scanning back from the end), or `0-0`.
+   */
+  async streamIdAfterSeq(topic: string, afterSeq: number): Promise<string> {
+    let end = '+'
+    for (;;) {
+      const page = (await this.client.xrevrange(topic, end, '-', 'COUNT', 200)) as RawEntry[]
+      for (const raw of page) {
+        const entry = parseEntry(raw)
+        if (entry?.next !== undefined && entry.next <= afterSeq + 1) return entry.id
+      }
+      if (page.length < 200) return '0-0'
+      end = `(${page.at(-1)![0]}`
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    await Promise.all([...this.readers].map((r) => r.close()))
+    this.readers.clear()
+    await Promise.allSettled([...this.tails.values()])
+    this.client.disconnect()
+  }
+
+  private async appendWithRetry(topic: string, payload: string, seq: number | undefined): Promise<string> {
+    const frames = Math.max(1, this.options.framesOf?.(payload) ?? 1)
+    const args: AppendArgs = {key: topic, maxlen: this.maxlen, payload, frames, seq, floor: this.highWater.get(topic) ?? 1, publishId: `${this.nonce}:${++this.counter}`}
+    const deadline = Date.now() + (this.options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const result = await this.append(args)
+        if (result.seq !== undefined) this.noteNext(topic, {next: result.seq + frames})
+        return result.id
+      } catch (error) {
+        if (this.closed || Date.now() >= deadline) throw error
+        this.options.onError?.(error, `publish ${topic}`)
+        await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
+      }
+    }
+  }
+
+  private noteNext(topic: string, entry: {next?: number}): void {
+    if (entry.next !== undefined && entry.next > (this.highWater.get(topic) ?? 1)) this.highWater.set(topic, entry.next)
+  }
+}

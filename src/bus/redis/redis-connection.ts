@@ -1,0 +1,79 @@
+import {Redis, type RedisOptions} from 'ioredis'
+
+export const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
+
+/** Redis could not be reached when jiminy started; the message names the URL (password removed) and the fix. */
+export class RedisUnavailableError extends Error {
+  readonly code = 'redis_unavailable'
+  constructor(readonly url: string, cause: string) {
+    super(`cannot reach Redis at ${url} (${cause}); start redis-server or pass --redis-url redis://host:port`)
+    this.name = 'RedisUnavailableError'
+  }
+}
+
+/** The URL without its password, safe for logs and error messages. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password) parsed.password = '***'
+    return parsed.toString().replace(/\/$/, '')
+  } catch {
+    return '(unparseable redis url)'
+  }
+}
+
+/** Reconnect delay after the n-th failed attempt: 50 ms doubling, capped at 2 s. Never gives up. */
+export const reconnectDelayMs = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 10), 2000)
+
+export interface ConnectOptions {
+  /** Told about connection errors after the first successful connect (the client reconnects by itself). */
+  readonly onError?: (error: Error) => void
+  readonly connectTimeoutMs?: number
+  /** Extra ioredis options (blocking readers use `maxRetriesPerRequest: null`). */
+  readonly redis?: RedisOptions
+}
+
+/**
+ * Connects and checks the server answers (PING). Fails fast with RedisUnavailableError when it does
+ * not; after that, the client reconnects forever with `reconnectDelayMs` backoff.
+ */
+export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
+  const shown = describeRedisUrl(url)
+  if (!/^rediss?:\/\//.test(url)) throw new RedisUnavailableError(shown, 'the URL must start with redis:// or rediss://')
+  const client = new Redis(url, {
+    lazyConnect: true,
+    connectTimeout: options.connectTimeoutMs ?? 3000,
+    retryStrategy: reconnectDelayMs,
+    ...options.redis,
+  })
+  let connected = false
+  let firstError: Error | undefined
+  // ioredis reports every failed reconnect as an 'error' event; without a listener it prints to stderr.
+  client.on('error', (error: Error) => {
+    if (connected) options.onError?.(error)
+    else firstError ??= error
+  })
+  try {
+    await client.connect()
+    await client.ping()
+  } catch (error) {
+    client.disconnect()
+    throw new RedisUnavailableError(shown, errorText(firstError ?? error))
+  }
+  connected = true
+  return client
+}
+
+/** A second connection to the same server with the same options (blocking reads, pub/sub). */
+export function duplicateConnection(client: Redis, onError: (error: Error) => void, overrides: RedisOptions = {}): Redis {
+  const copy = client.duplicate({lazyConnect: false, ...overrides})
+  copy.on('error', onError)
+  return copy
+}
+
+export function errorText(error: unknown): string {
+  if (error instanceof AggregateError && error.errors.length > 0) return errorText(error.errors[0])
+  const code = (error as {code?: unknown} | null)?.code
+  const message = error instanceof Error ? error.message : String(error)
+  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message
+}
