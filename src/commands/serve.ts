@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import {openBrowser} from '../cli/open-browser.js'
-import {DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS, startServer, type LogLevel} from '../webchat/index.js'
+import {DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS, startServer, watchServerConfig, type LogLevel} from '../webchat/index.js'
 
 export default class Serve extends Command {
   static override summary = 'Serve the dev web chat: HTTP API, WebSocket streaming and the chat page.'
@@ -17,6 +17,7 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
     token: Flags.string({env: 'JIMINY_TOKEN', description: 'require this bearer token on the API and WebSocket'}),
     open: Flags.boolean({description: 'open the chat page in a browser (only on a terminal, never in CI)'}),
     record: Flags.string({description: 'record every conversation as a replayable fixture in this folder ({conv_id}.jsonl)'}),
+    watch: Flags.boolean({char: 'w', description: 'reload the config file and local plugins on change; affected conversations rebuild before their next run'}),
     'log-level': Flags.string({options: [...LOG_LEVELS], default: 'info', description: 'log level (JSON logs on stderr)'}),
   }
 
@@ -39,13 +40,14 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
       return this.exit(2)
     }
     process.stdout.write(`${server.url}\n`)
+    const watcher = flags.watch ? watchServerConfig({manager: server.manager, logger: server.logger, dataDir: this.config.dataDir}) : undefined
     if (flags.open) openBrowser(flags.token !== undefined ? `${server.url}?token=${encodeURIComponent(flags.token)}` : server.url)
 
     await new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop)
         process.off('SIGTERM', stop)
-        void server.close().finally(resolve)
+        void Promise.all([watcher?.close(), server.close()]).finally(resolve)
       }
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)

@@ -1,3 +1,5 @@
+import {createHash} from 'node:crypto'
+import {readFile} from 'node:fs/promises'
 import {watch, type FSWatcher} from 'chokidar'
 import {PluginLoadError} from '../../plugins/index.js'
 import type {EngineBuilder} from './engine-builder.js'
@@ -45,6 +47,9 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
   let timer: NodeJS.Timeout | undefined
   let reloading: Promise<void> | undefined
   let closed = false
+  // What the files held at the last load attempt: an event that changed nothing (a second write
+  // event for one save, a touch) neither reloads nor repeats an error.
+  let lastState: Promise<string> = filesState([...watched])
 
   const changed = (file: string) => {
     if (closed) return
@@ -73,6 +78,9 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
     const change: ReloadChange = {files: pending, changedAt: firstChangeAt}
     pending = []
     reloading = (async () => {
+      const state = await filesState([...watched])
+      if (state === (await lastState)) return
+      lastState = Promise.resolve(state)
       try {
         const next = await loadEngineBuilder({...load, ...(configPath ? {configPath} : {})})
         if (closed) return
@@ -101,4 +109,15 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
       await watcher.close()
     },
   }
+}
+
+/** A digest of the files' contents (missing files count as such), to tell real changes from noise. */
+async function filesState(files: string[]): Promise<string> {
+  const hash = createHash('sha256')
+  for (const file of [...files].sort()) {
+    hash.update(file).update('\0')
+    hash.update(await readFile(file).catch(() => Buffer.from('\0missing\0')))
+    hash.update('\0')
+  }
+  return hash.digest('hex')
 }
