@@ -31,7 +31,7 @@ const ui = {
   systemPrompt: $('opt-system-prompt'),
 }
 
-const state = {profiles: [], server: [], convId: null, socket: null}
+const state = {profiles: [], server: [], convId: null, socket: null, lastWsError: null}
 
 const transcript = new Transcript(ui.transcript, {
   promptFor: (inferenceId) => store.promptFor(state.convId, inferenceId),
@@ -68,14 +68,19 @@ const run = new RunState({
 function onControl(frame) {
   switch (frame.type) {
     case 'ws.hello':
+      state.lastWsError = null
       run.scheduleCheck()
       break
     case 'ws.replay':
       if (frame.truncated) transcript.notice('info', 'Older history is gone', `${frame.missing ?? 'some'} earlier frames are no longer kept by the server`, 'replay-truncated')
       break
-    case 'ws.error':
-      transcript.notice('error', 'Server', frame.message ?? frame.code ?? 'error', 'ws-error')
+    case 'ws.error': {
+      // The server closes after an error frame and the socket retries: say it once, not per retry.
+      const text = String(frame.message ?? frame.code ?? 'error')
+      if (text !== state.lastWsError) transcript.notice('error', 'Server', text, 'ws-error')
+      state.lastWsError = text
       break
+    }
     case 'client.gap':
       transcript.notice('info', 'Missed frames', `seq ${frame.from}–${frame.to} never arrived`, 'gap')
       break
@@ -202,6 +207,11 @@ async function postChat(profile, body) {
   try {
     return await api.chat(profile, body)
   } catch (e) {
+    // Sent just as the previous run's final frame arrived: the server may not have closed the run yet.
+    if (e instanceof ApiError && e.status === 409 && !run.running) {
+      await new Promise((r) => setTimeout(r, 250))
+      return api.chat(profile, body)
+    }
     if (e instanceof ApiError) throw e
     // Network hiccup: retry once with the same idempotency key, so a POST that did reach the server
     // answers with its first run instead of starting a second one.
@@ -281,7 +291,11 @@ ui.profile.addEventListener('change', () => {
   if (!state.convId) return
   const record = store.upsert(state.convId, {profile: ui.profile.value})
   showOverrides(record)
-  if (state.socket) state.socket.profile = ui.profile.value
+  if (state.socket) {
+    state.socket.profile = ui.profile.value
+    // A socket refused for its profile (unknown_profile) is waiting to retry: retry with this one now.
+    if (state.lastWsError) state.socket.reconnectNow()
+  }
 })
 for (const input of [ui.stepMode, ui.systemPrompt]) {
   input.addEventListener('change', () => state.convId && store.upsert(state.convId, {overrides: readOverrides()}))

@@ -29,6 +29,7 @@ export class ConversationSocket {
     this.onEvent = o.onEvent
     this.onControl = o.onControl
     this.onStatus = o.onStatus
+    /** gaps: frames that skipped seqs the server never announced as lost (a server bug). */
     this.stats = {received: 0, duplicates: 0, gaps: 0, connects: 0}
     this.ws = null
     this.attempt = 0
@@ -37,6 +38,7 @@ export class ConversationSocket {
     this.pingTimer = null
     this.lastMessageAt = 0
     this.replayFrom = null
+    this.healedAt = null
     this.onOnline = () => this.reconnectNow()
   }
 
@@ -164,6 +166,13 @@ export class ConversationSocket {
     }
     if (seq > this.lastSeq + 1 && seq !== this.replayFrom) {
       this.stats.gaps += 1
+      if (this.healedAt !== this.lastSeq) {
+        // Frames went missing without the server saying so: ask again from the last one shown
+        // (once per position, so a server that keeps skipping cannot make us loop).
+        this.healedAt = this.lastSeq
+        this.reconnectNow()
+        return
+      }
       this.onControl({type: 'client.gap', from: this.lastSeq + 1, to: seq - 1})
     }
     this.replayFrom = null

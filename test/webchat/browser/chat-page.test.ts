@@ -48,6 +48,7 @@ afterAll(async () => {
 async function openPage(context?: BrowserContext): Promise<{page: Page; errors: string[]}> {
   const ctx = context ?? (await browser.newContext({viewport: {width: 1280, height: 860}}))
   const page = await ctx.newPage()
+  page.setDefaultTimeout(10_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
   await page.goto(server.url)
@@ -62,9 +63,19 @@ async function send(page: Page, prompt: string): Promise<void> {
 
 const lastRun = (page: Page) => page.getByTestId('run').last()
 
+/** The page shows no run going (the Cancel button is gone). */
+async function idle(page: Page): Promise<void> {
+  await page.getByTestId('cancel-button').waitFor({state: 'hidden'})
+}
+
 describe('chat page', () => {
   it('streams an answer and renders the tool call with its input and result', async () => {
     const {page, errors} = await openPage()
+    // Shift+Enter is a newline, not a send.
+    await page.getByTestId('prompt-input').fill('line one')
+    await page.getByTestId('prompt-input').press('Shift+Enter')
+    expect(await page.getByTestId('prompt-input').inputValue()).toBe('line one\n')
+    expect(await page.getByTestId('run').count()).toBe(0)
     await send(page, 'what is 2+3? /tool')
     const run = lastRun(page)
     await expect.poll(() => run.getByTestId('user-message').textContent()).toContain('what is 2+3? /tool')
@@ -89,13 +100,20 @@ describe('chat page', () => {
     const {page, errors} = await openPage()
     await send(page, 'what is 2+3? /tool')
     await lastRun(page).getByTestId('assistant-text').filter({hasText: '2+3 = 5'}).waitFor()
+    await idle(page)
     await send(page, 'tell me a story /slow')
-    const slow = lastRun(page)
+    const slow = page.getByTestId('run').filter({hasText: 'tell me a story'})
     await slow.getByTestId('assistant-text').filter({hasText: 'slow answer'}).waitFor()
+    // A second prompt while the run goes gets the server's 409, shown next to the prompt.
+    await send(page, 'too soon')
+    await page.getByTestId('send-error').waitFor()
+    expect(await page.getByTestId('composer-error').textContent()).toContain('already in progress')
+    expect(await page.getByTestId('prompt-input').inputValue()).toBe('too soon')
+    await page.getByTestId('prompt-input').fill('')
     await page.getByTestId('cancel-button').click()
     await slow.getByTestId('run-cancelled').waitFor()
     expect(await slow.getByTestId('assistant-message').first().getAttribute('class')).not.toContain('streaming')
-    await expect.poll(() => page.getByTestId('cancel-button').isHidden()).toBe(true)
+    await idle(page)
     // The conversation still answers after a cancel.
     await send(page, 'think first /think')
     await lastRun(page).getByTestId('thinking').waitFor()
@@ -113,6 +131,7 @@ describe('chat page', () => {
     const {page, errors} = await openPage()
     await send(page, 'hello')
     await lastRun(page).getByTestId('assistant-text').filter({hasText: 'You asked'}).waitFor()
+    await idle(page)
     await page.getByTestId('profile-select').selectOption('step')
     await send(page, 'what time is it? /tool')
     const rebuilt = page.getByTestId('rebuild-notice')
@@ -137,6 +156,7 @@ describe('chat page', () => {
     const {page, errors} = await openPage(context)
     await send(page, 'what is 2+3? /tool')
     await lastRun(page).getByTestId('assistant-text').filter({hasText: '2+3 = 5'}).waitFor()
+    await idle(page)
 
     // Drop the socket in the middle of a slow answer: the page reconnects with after_seq and
     // carries on, and no frame is applied twice.
@@ -149,6 +169,7 @@ describe('chat page', () => {
     await page.getByTestId('cancel-button').click()
     await lastRun(page).getByTestId('run-cancelled').waitFor()
     const stats = await page.evaluate(() => (window as unknown as {jiminy: {socketStats(): {gaps: number}}}).jiminy.socketStats())
+    expect(await page.getByTestId('gap').allInnerTexts()).toEqual([])
     expect(stats.gaps).toBe(0)
     const liveText = await page.getByTestId('transcript').innerText()
 
