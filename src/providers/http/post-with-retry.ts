@@ -31,7 +31,7 @@ export async function postWithRetry(request: ProviderRequest, signal: AbortSigna
     if (response.ok) return response
     const delay = attempt < maxRetries && isRetryableStatus(response.status) ? retryDelayMs(response.headers, attempt, baseDelayMs) : undefined
     if (delay === undefined) throw await httpError(response, options)
-    await response.body?.cancel().catch(() => undefined)
+    void response.body?.cancel().catch(() => undefined)
     await sleep(delay, signal)
   }
 }

@@ -36,6 +36,9 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
   if (signal.aborted) throw new AbortedError()
   signal.addEventListener('abort', onAbort, {once: true})
   const stall = new StallTimer(stallMs, () => controller.abort())
+  // Settles as soon as cancel or a stall aborts the request, even if the transport does not notice.
+  const interrupted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new AbortedError()), {once: true}))
+  interrupted.catch(() => undefined)
   const fail = (error: unknown): never => {
     if (signal.aborted) throw new AbortedError()
     if (stall.stalled) throw new ProviderError(`${options.label}: the stream stalled: no data for ${stallMs} ms`, {code: 'stream_stalled'})
@@ -46,7 +49,7 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
 
   try {
     stall.arm()
-    const response = await postWithRetry(request, controller.signal, options).catch(fail)
+    const response = await Promise.race([postWithRetry(request, controller.signal, options), interrupted]).catch(fail)
     const contentType = response.headers.get('content-type') ?? ''
     if (!contentType.includes('text/event-stream') && contentType.includes('json')) {
       // A 200 with a JSON body instead of a stream is an error from the provider or a proxy.
@@ -56,7 +59,7 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
       })
     }
     if (!response.body) throw new ProviderError(`${options.label}: the response has no body`, {code: 'stream_truncated'})
-    yield* readEvents(response.body, stall, fail, options)
+    yield* readEvents(response.body, stall, interrupted, fail, options)
   } finally {
     stall.clear()
     signal.removeEventListener('abort', onAbort)
@@ -64,7 +67,7 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
   }
 }
 
-async function* readEvents(body: ReadableStream<Uint8Array>, stall: StallTimer, fail: (error: unknown) => never, options: ProviderHttpOptions): AsyncGenerator<SseMessage> {
+async function* readEvents(body: ReadableStream<Uint8Array>, stall: StallTimer, interrupted: Promise<never>, fail: (error: unknown) => never, options: ProviderHttpOptions): AsyncGenerator<SseMessage> {
   const queue: SseMessage[] = []
   const strayLines: string[] = []
   const parser = createParser({
@@ -79,7 +82,7 @@ async function* readEvents(body: ReadableStream<Uint8Array>, stall: StallTimer, 
   try {
     for (;;) {
       stall.arm()
-      const chunk = await reader.read().catch(fail)
+      const chunk = await Promise.race([reader.read(), interrupted]).catch(fail)
       if (chunk.done) break
       parser.feed(decoder.decode(chunk.value, {stream: true}))
       while (queue.length > 0) yield queue.shift()!
