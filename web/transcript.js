@@ -108,7 +108,8 @@ export class Transcript {
       case 'run.error': {
         this.views.get(`llm:${event.message_id}`)?.fail()
         this.finishOpenViews(parent())
-        const detail = event.code ? `${event.message ?? ''} (${event.code})` : String(event.message ?? '')
+        const message = String(event.message ?? '')
+        const detail = event.code && !message.includes(String(event.code)) ? `${message} (${event.code})` : message
         parent().append(noticeView('error', 'Run failed', detail, 'run-error'))
         return
       }
