@@ -14,6 +14,7 @@ import {spawn} from 'node:child_process'
 import {copyFile, mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {dirname, join, resolve} from 'node:path'
+import {createServer} from 'node:net'
 import {createInterface} from 'node:readline'
 import {fileURLToPath} from 'node:url'
 import {parseArgs} from 'node:util'
@@ -30,8 +31,19 @@ const CONFIG = `profiles:
     step_mode: true
 `
 
+/** Scenarios that run on a second server over Redis Streams (fixtures with real entry ids and stored seqs). */
+const ON_REDIS = new Set(['redis-tool-loop'])
+
 /** name (= conv_id = file name) → what to do on the server. */
 const SCENARIOS = {
+  'redis-tool-loop': async (s) => {
+    const c = await s.client('redis-tool-loop')
+    await s.chat('redis-tool-loop', 'what is 2+3, and what time is it? /tools')
+    await s.idle('redis-tool-loop', [c])
+    await s.chat('redis-tool-loop', 'and a plain answer now')
+    await s.idle('redis-tool-loop', [c])
+    return [c]
+  },
   'plain-text': async (s) => {
     const c = await s.client('plain-text')
     await s.chat('plain-text', 'hello there, who are you?')
@@ -132,6 +144,7 @@ class Client {
 }
 
 function session(url) {
+  const lastInference = new Map()
   const post = async (path, body) => {
     const res = await fetch(new URL(path, url), {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify(body)})
     const json = await res.json()
@@ -140,7 +153,21 @@ function session(url) {
   }
   return {
     post,
-    chat: (convId, prompt, profile = 'default', overrides) => post(`/chat/${profile}`, {conv_id: convId, prompt, ...(overrides ? {overrides} : {})}),
+    chat: async (convId, prompt, profile = 'default', overrides) => {
+      // With Redis the run lock of the previous run may be released a moment after it ended: retry a 409 briefly.
+      let answer
+      for (let attempt = 0; ; attempt++) {
+        try {
+          answer = await post(`/chat/${profile}`, {conv_id: convId, prompt, ...(overrides ? {overrides} : {})})
+          break
+        } catch (error) {
+          if (attempt >= 40 || !String(error.message).includes('→ 409')) throw error
+          await new Promise((r) => setTimeout(r, 50))
+        }
+      }
+      lastInference.set(convId, answer.inference_id)
+      return answer
+    },
     async client(convId, profile = 'default', afterSeq) {
       const query = new URLSearchParams({conv_id: convId, profile, ...(afterSeq !== undefined ? {after_seq: String(afterSeq)} : {})})
       const ws = new WebSocket(`${url.replace('http', 'ws')}ws?${query}`)
@@ -148,8 +175,13 @@ function session(url) {
       await new Promise((ok, fail) => (ws.once('open', ok), ws.once('error', fail)))
       return client
     },
-    /** Until no run is going and every watching client has every frame. */
+    /** Until the last run has shown up, no run is going and every watching client has every frame. */
     async idle(convId, clients) {
+      const inference = lastInference.get(convId)
+      // A run's last frame: its cancel or error, or the final of an answer that calls no tool. (With
+      // Redis, frames reach the coordinator after the run itself has ended.)
+      const ended = (e) => e.inference_id === inference && (e.type === 'run.cancelled' || e.type === 'run.error' || (e.type === 'llm.final' && e.stop_reason !== 'tool_calls'))
+      if (inference && clients.length > 0) await clients.at(-1).waitFor((f) => f.some(ended), `the end of ${inference}`)
       for (let i = 0; i < 400; i++) {
         const detail = await (await fetch(new URL(`/api/conversations/${convId}`, url))).json()
         if (!detail.running && clients.every((c) => c.lastSeq === detail.last_seq)) return
@@ -160,8 +192,31 @@ function session(url) {
   }
 }
 
-async function startServe(recordDir, configPath) {
-  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'serve', '--port', '0', '--record', recordDir, '--config', configPath, '--log-level', 'warn'], {
+/** redis-server on a free loopback port, in-memory only; fails when redis-server is not installed. */
+async function startRedis() {
+  const port = await new Promise((ok, fail) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const {port} = probe.address()
+      probe.close(() => ok(port))
+    })
+    probe.once('error', fail)
+  })
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {stdio: ['ignore', 'pipe', 'inherit']})
+  await new Promise((ok, fail) => {
+    child.once('error', (e) => fail(new Error(`redis-server could not start (apt-get install -y redis-server): ${e.message}`)))
+    createInterface({input: child.stdout}).on('line', (line) => line.includes('Ready to accept connections') && ok())
+    child.once('exit', (code) => fail(new Error(`redis-server exited with ${code}`)))
+  })
+  const stop = () =>
+    new Promise((ok) => {
+      child.once('exit', ok)
+      child.kill('SIGTERM')
+    })
+  return {url: `redis://127.0.0.1:${port}`, stop}
+}
+
+async function startServe(recordDir, configPath, extraArgs = []) {
+  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'serve', '--port', '0', '--record', recordDir, '--config', configPath, '--log-level', 'warn', ...extraArgs], {
     stdio: ['ignore', 'pipe', 'inherit'],
   })
   const first = await new Promise((ok, fail) => {
@@ -183,21 +238,27 @@ async function main() {
   const configPath = join(temp, 'jiminy.yaml')
   await writeFile(configPath, CONFIG)
   const recordDir = join(temp, 'recorded')
-  const server = await startServe(recordDir, configPath)
   const seen = {}
-  try {
-    const s = session(server.url)
-    for (const name of names) {
-      if (!SCENARIOS[name]) throw new Error(`no scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
-      const clients = await SCENARIOS[name](s)
-      // Each frame once, in seq order, as the user saw it across reconnects.
-      const bySeq = new Map()
-      for (const c of clients) c.frames.forEach((f, i) => bySeq.has(f.seq) || bySeq.set(f.seq, c.raw[i]))
-      seen[name] = [...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, raw]) => raw)
-      for (const c of clients) if (c.ws.readyState === WebSocket.OPEN) await c.close()
+  for (const name of names) if (!SCENARIOS[name]) throw new Error(`no scenario ${name}; known: ${Object.keys(SCENARIOS).join(', ')}`)
+  const groups = [names.filter((n) => !ON_REDIS.has(n)), names.filter((n) => ON_REDIS.has(n))]
+  for (const [i, group] of groups.entries()) {
+    if (group.length === 0) continue
+    const redis = i === 1 ? await startRedis() : undefined
+    const server = await startServe(recordDir, configPath, redis ? ['--bus', 'redis', '--redis-url', redis.url] : [])
+    try {
+      const s = session(server.url)
+      for (const name of group) {
+        const clients = await SCENARIOS[name](s)
+        // Each frame once, in seq order, as the user saw it across reconnects.
+        const bySeq = new Map()
+        for (const c of clients) c.frames.forEach((f, j) => bySeq.has(f.seq) || bySeq.set(f.seq, c.raw[j]))
+        seen[name] = [...bySeq.entries()].sort((a, b) => a[0] - b[0]).map(([, raw]) => raw)
+        for (const c of clients) if (c.ws.readyState === WebSocket.OPEN) await c.close()
+      }
+    } finally {
+      await server.stop() // flushes the recorder
+      await redis?.stop()
     }
-  } finally {
-    await server.stop() // flushes the recorder
   }
   let failures = 0
   for (const name of names) {
