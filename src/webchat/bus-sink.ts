@@ -19,8 +19,9 @@ export interface BusSinkOptions {
  */
 export class BusSink implements EventSink {
   readonly topic: string
-  private tail: Promise<void> = Promise.resolve()
-  private pendingCount = 0
+  private queue: {payload: string; seq: number | undefined; event: Event}[] = []
+  private head = 0
+  private draining: Promise<void> | undefined
   private seq: number | undefined
 
   constructor(private readonly publisher: Publisher, readonly convId: string, private readonly options: BusSinkOptions = {}) {
@@ -35,27 +36,43 @@ export class BusSink implements EventSink {
 
   /** Messages handed to the sink and not yet accepted by the transport. */
   get pending(): number {
-    return this.pendingCount
+    return this.queue.length - this.head
   }
 
   publish(event: Event): void {
     const payload = redactString(encodeEvent(event))
     const seq = this.seq
     if (seq !== undefined) this.seq = seq + frameCount(event)
-    this.pendingCount++
-    this.tail = this.tail.then(async () => {
-      try {
-        await this.publisher.publish(this.topic, payload, seq !== undefined ? {seq} : undefined)
-      } catch (error) {
-        this.options.onError?.(error, event)
-      } finally {
-        this.pendingCount--
-      }
-    })
+    this.queue.push({payload, seq, event})
+    this.draining ??= this.drain()
   }
 
   /** Resolves once everything published so far has reached the transport. */
-  flush(): Promise<void> {
-    return this.tail
+  async flush(): Promise<void> {
+    while (this.draining) await this.draining
+  }
+
+  /** One message at a time, oldest first: the next publish starts when the previous one resolved. */
+  private async drain(): Promise<void> {
+    try {
+      while (this.head < this.queue.length) {
+        const {payload, seq, event} = this.queue[this.head]!
+        try {
+          await this.publisher.publish(this.topic, payload, seq !== undefined ? {seq} : undefined)
+        } catch (error) {
+          this.options.onError?.(error, event)
+        }
+        this.head++
+        if (this.head === this.queue.length) {
+          this.queue = []
+          this.head = 0
+        } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
+          this.queue = this.queue.slice(this.head)
+          this.head = 0
+        }
+      }
+    } finally {
+      this.draining = undefined
+    }
   }
 }
