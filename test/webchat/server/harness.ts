@@ -115,12 +115,13 @@ export async function getJson(server: RunningServer, path: string, headers: Reco
   return {status: res.status, body: await res.json()}
 }
 
-/** Polls until the conversation has no run in progress. */
+/** Polls until the conversation has no run in progress (or is gone: evicted after its run). */
 export async function waitIdle(server: RunningServer, convId: string, timeoutMs = 10_000): Promise<void> {
   const until = Date.now() + timeoutMs
   while (Date.now() < until) {
     const conv = server.manager.get(convId)
-    if (conv && !conv.running()) {
+    if (!conv) return
+    if (!conv.running()) {
       await conv.sink.flush()
       return
     }
