@@ -19,6 +19,8 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
     record: Flags.string({description: 'record every conversation as a replayable fixture in this folder ({conv_id}.jsonl)'}),
     watch: Flags.boolean({char: 'w', description: 'reload the config file and local plugins on change; affected conversations rebuild before their next run'}),
     'log-level': Flags.string({options: [...LOG_LEVELS], default: 'info', description: 'log level (JSON logs on stderr)'}),
+    bus: Flags.string({options: ['memory', 'redis'], description: 'event bus: memory (one process) or redis (several instances share Redis Streams); default: bus.type in the config, else memory'}),
+    'redis-url': Flags.string({env: 'JIMINY_REDIS_URL', description: 'Redis URL for --bus redis (default: bus.redis_url in the config, else redis://127.0.0.1:6379)'}),
   }
 
   async run(): Promise<void> {
@@ -32,6 +34,7 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
         ...(flags.token !== undefined ? {token: flags.token} : {}),
         ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
         logLevel: flags['log-level'] as LogLevel,
+        busFlags: {...(flags.bus !== undefined ? {type: flags.bus as 'memory' | 'redis'} : {}), ...(flags['redis-url'] !== undefined ? {redisUrl: flags['redis-url']} : {})},
       })
     } catch (error) {
       const code = (error as {code?: string}).code

@@ -4,6 +4,7 @@ import type {ConversationManager} from './conversation-manager.js'
 import type {Conversation} from './conversation.js'
 import type {IdempotencyCache} from './idempotency-cache.js'
 import type {Logger} from './logger.js'
+import type {RunOwnership} from './multi-instance.js'
 
 /** The body `POST /chat` answers with (and replays for a repeated `idempotency_key`). */
 export interface ChatResponse {
@@ -26,6 +27,8 @@ export interface ServerContext {
   readonly idempotency: IdempotencyCache<Promise<ChatResponse>>
   readonly token: string | undefined
   readonly webRoot: string
+  /** Several instances sharing a Redis bus: who runs which conversation, and forwarding of cancel/step. */
+  readonly runOwnership?: RunOwnership
   /** The port actually listened on (known after listen). */
   port(): number
   /** What `POST /api/conversations/{id}/fixture` saves from (and `serve --record` writes to). */

@@ -1,10 +1,10 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import type {Bus} from '../bus/index.js'
-import {MemoryBus} from '../bus/index.js'
 import {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
+import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
 import {ConversationManager, type ConversationManagerEvents} from './conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from './engine/index.js'
@@ -18,6 +18,7 @@ import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
 import {createLogger, type Logger, type LogLevel} from './logger.js'
+import {localRunsOf, type RunOwnership} from './multi-instance.js'
 import type {ServerContext} from './server-context.js'
 import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
 import {CLOSE_GOING_AWAY, WsGateway} from './ws/ws-gateway.js'
@@ -45,6 +46,10 @@ export interface ServerOptions {
   /** The bus (Redis…); default a new in-memory bus, closed with the server. An injected bus is not closed. */
   readonly bus?: Bus
   readonly subscriberFactory?: SubscriberFactory
+  /** Bus from `serve --bus/--redis-url`, else the config file's `bus:`, else memory. Ignored when `bus` is given. */
+  readonly busFlags?: BusFlags
+  /** Run ownership across instances for an injected bus (Redis mode opens its own). */
+  readonly runOwnership?: RunOwnership
   /** Require this bearer token on the API and WebSocket. */
   readonly token?: string
   readonly logLevel?: LogLevel
@@ -100,7 +105,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const logger = options.logger ?? createLogger(options.logLevel ?? 'info')
   const builder = options.builder ?? (await newBuilder(options))
   const ownsBus = options.bus === undefined
-  const bus = options.bus ?? new MemoryBus()
+  // Redis down at start: openBusTransport throws one RedisUnavailableError naming the URL.
+  const transport = options.bus ? {bus: options.bus, close: async () => {}} : await openBusTransport(selectBus(options.busFlags, builder.config.bus, options.env), logger)
+  const bus = transport.bus
+  const runOwnership = options.runOwnership ?? ('runOwnership' in transport ? transport.runOwnership : undefined)
   let port = 0
   const recording = new ConversationRecording({
     ...(options.record?.dir !== undefined ? {recordDir: options.record.dir} : {}),
@@ -111,7 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const manager = new ConversationManager({
     builder,
     publisher: bus,
-    subscriberFactory: options.subscriberFactory ?? sharedSubscriberFactory(bus),
+    subscriberFactory: options.subscriberFactory ?? ('subscriberFactory' in transport ? transport.subscriberFactory : undefined) ?? sharedSubscriberFactory(bus),
     idleTimeoutMs: limits.idleTimeoutMs,
     maxBufferedBytes: limits.maxBufferedBytes,
     frameLogCapacity: limits.frameLogCapacity,
@@ -129,6 +137,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     trackRun: (conversation, handle) => {
       logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')
       void handle.wait().then((outcome) => {
+    ...(runOwnership ? {runOwnership} : {}),
         logger.info({conv_id: conversation.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error}, 'run ended')
         manager.runEnded(conversation)
       })
@@ -138,6 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
 
   const server = createServer((req, res) => {
+  runOwnership?.serve(localRunsOf(manager))
     handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))
   })
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -172,6 +182,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const address = server.address() as AddressInfo
   port = address.port
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
+  }).catch(async (error: unknown) => {
+    if (ownsBus) await transport.close()
+    throw error
   const url = `http://${host}:${port}/`
   logger.info({url, bus: bus.kind, auth: options.token !== undefined}, 'listening')
 
@@ -185,7 +198,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await gateway.close()
       await recording.close()
       server.closeAllConnections()
-      if (ownsBus) await bus.close()
+      if (ownsBus) await transport.close()
     })())
   return {url, port, host, manager, bus, logger, recording, close}
 }

@@ -35,6 +35,8 @@ export interface RedisRunOwnershipOptions extends RunLockOptions {
  * over the control channel. The same instance may hold many conversations, one run each.
  */
 export class RedisRunOwnership {
+  private readonly releasing = new Set<Promise<void>>()
+
   private constructor(readonly lock: RunLock, private readonly control: ControlChannel, private readonly onError?: (error: unknown, where: string) => void) {}
 
   /** Uses `client` for commands (not owned) and opens one pub/sub connection of its own. */
@@ -64,7 +66,7 @@ export class RedisRunOwnership {
       started: (handle, settled) => {
         run = handle
         lease.describe(handle.inferenceId).catch((error: unknown) => this.onError?.(error, 'run lock'))
-        void settled.finally(() => this.releaseWithRetry(lease))
+        void settled.finally(() => this.track(this.releaseWithRetry(lease)))
       },
       release: () => this.releaseWithRetry(lease),
     }
@@ -97,8 +99,16 @@ export class RedisRunOwnership {
     })
   }
 
+  /** Waits for locks being released (runs that just ended), then closes the control channel. */
   async close(): Promise<void> {
+    await Promise.all([...this.releasing])
     await this.control.close()
+  }
+
+  private track(release: Promise<void>): Promise<void> {
+    this.releasing.add(release)
+    void release.finally(() => this.releasing.delete(release))
+    return release
   }
 
   private async forward(convId: string, command: Parameters<ControlChannel['request']>[1]): Promise<ControlResult | undefined> {

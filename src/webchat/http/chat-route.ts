@@ -49,8 +49,18 @@ export async function chatRoute({req, res, params, app}: RouteContext): Promise<
 }
 
 async function startRun(app: RouteContext['app'], convId: string, profile: string, overrides: Overrides, prompt: string): Promise<ChatResponse> {
-  const {conversation, rebuilt} = await app.manager.getOrCreate(convId, profile, overrides)
-  const handle = conversation.start(prompt)
+  // Multi-instance: claim the conversation first (409 while another instance runs it).
+  const claim = await app.runOwnership?.claim(convId)
+  let started
+  try {
+    const {conversation, rebuilt} = await app.manager.getOrCreate(convId, profile, overrides)
+    started = {conversation, rebuilt, handle: conversation.start(prompt)}
+  } catch (error) {
+    await claim?.release()
+    throw error
+  }
+  const {conversation, rebuilt, handle} = started
+  claim?.started(handle, handle.wait().then(() => conversation.sink.flush()))
   app.trackRun(conversation, handle)
   return {
     conv_id: convId,

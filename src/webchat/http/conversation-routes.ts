@@ -24,7 +24,13 @@ export function getConversationRoute(ctx: RouteContext): void {
 }
 
 /** `POST /api/conversations/{id}/cancel`: cancels the running inference (a no-op answer when none runs). */
-export function cancelRoute(ctx: RouteContext): void {
+export async function cancelRoute(ctx: RouteContext): Promise<void> {
+  // Multi-instance: a run on another instance is cancelled there.
+  const id = ctx.params.id!
+  if (!ctx.app.manager.get(id)?.running() && ctx.app.runOwnership) {
+    const remote = await ctx.app.runOwnership.cancelElsewhere(id)
+    if (remote) return sendJson(ctx.res, 200, {conv_id: id, cancelled: true, inference_id: remote.inferenceId})
+  }
   const conversation = conversationOf(ctx)
   const run = conversation.running()
   if (run) run.cancel()
@@ -35,11 +41,15 @@ const StepBodySchema = z.object({pause_id: z.string().min(1), action: z.enum(STE
 
 /** `POST /api/conversations/{id}/step` `{pause_id, action}`: answers a step-mode pause; 409 for a stale pause. */
 export async function stepRoute(ctx: RouteContext): Promise<void> {
-  const conversation = conversationOf(ctx)
+  // Multi-instance: a pause of a run on another instance is answered there.
+  const forward = !ctx.app.manager.get(ctx.params.id!)?.running() && ctx.app.runOwnership !== undefined
+  const conversation = forward ? undefined : conversationOf(ctx)
   const parsed = StepBodySchema.safeParse(await readJsonBody(ctx.req, ctx.app.bodyLimitBytes))
   if (!parsed.success) throw ConfigError.fromZod(parsed.error, '')
   const {pause_id, action} = parsed.data
-  const result = conversation.engine.built.step.decide(pause_id, action)
+  const remote = forward ? await ctx.app.runOwnership?.stepElsewhere(ctx.params.id!, pause_id, action) : undefined
+  if (remote?.ok) return sendJson(ctx.res, 200, {conv_id: ctx.params.id!, pause_id, action})
+  const result = remote ?? (conversation ?? conversationOf(ctx)).engine.built.step.decide(pause_id, action)
   if (!result.ok) throw new HttpError(409, result.message, {current_pause_id: result.currentPauseId ?? null})
-  sendJson(ctx.res, 200, {conv_id: conversation.id, pause_id, action})
+  sendJson(ctx.res, 200, {conv_id: ctx.params.id!, pause_id, action})
 }

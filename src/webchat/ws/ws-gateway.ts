@@ -7,10 +7,13 @@ import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
 import {isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
 import {controlFrameJson, type ControlFrame} from '../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
+import {waitForSeq} from '../multi-instance.js'
 
 export const WS_PATH = '/ws'
 export const DEFAULT_WS_MAX_PAYLOAD = 64 * 1024
 export const DEFAULT_HEARTBEAT_MS = 30_000
+/** How long a join with `after_seq` waits for this instance's reader to reach that seq (multi-instance). */
+export const CATCH_UP_MS = 2000
 
 /** Close codes: 1008 policy (bad join), 1001 going away (shutdown), 1013 try again (dropped as slow). */
 export const CLOSE_POLICY = 1008
@@ -84,6 +87,8 @@ export class WsGateway {
       this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
       return fail(ws, 'internal', 'could not join the conversation; see the server log')
     }
+    // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
+    if (afterRaw !== null && this.app.runOwnership) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
     if (ws.readyState !== WebSocket.OPEN) return
 
     // From here to pool.add nothing awaits: no frame can be published in between.

@@ -1,0 +1,72 @@
+import type {Bus} from '../bus/index.js'
+import {MemoryBus} from '../bus/index.js'
+import {DEFAULT_REDIS_URL, describeRedisUrl, RedisBus, RedisRunOwnership} from '../bus/redis/index.js'
+import {decodeEvent} from '../core/index.js'
+import type {ConfigFile} from './engine/index.js'
+import type {Logger} from './logger.js'
+import type {RunOwnership} from './multi-instance.js'
+import {frameCount} from './sem/translator.js'
+import type {SubscriberFactory} from './subscriber-factory.js'
+
+/** `serve --bus … --redis-url …`; each field falls back to jiminy.yaml's `bus:`, then to memory. */
+export interface BusFlags {
+  readonly type?: 'memory' | 'redis'
+  readonly redisUrl?: string
+  readonly maxlen?: number
+}
+
+export type BusSelection = {readonly type: 'memory'} | {readonly type: 'redis'; readonly redisUrl: string; readonly maxlen?: number}
+
+/** Flags win over the config file; `JIMINY_REDIS_URL`, then redis://127.0.0.1:6379 when Redis is chosen without a URL. */
+export function selectBus(flags: BusFlags = {}, config: ConfigFile['bus'], env: NodeJS.ProcessEnv = process.env): BusSelection {
+  const type = flags.type ?? config?.type ?? 'memory'
+  if (type === 'memory') return {type}
+  const maxlen = flags.maxlen ?? config?.maxlen
+  return {type, redisUrl: flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL, ...(maxlen !== undefined ? {maxlen} : {})}
+}
+
+/** The bus a server runs on, with what multi-instance mode adds; `close` releases what was opened. */
+export interface BusTransport {
+  readonly bus: Bus
+  readonly subscriberFactory?: SubscriberFactory
+  readonly runOwnership?: RunOwnership
+  close(): Promise<void>
+}
+
+/** Number of frames a bus payload becomes (an undecodable one becomes one `log` frame). */
+export const framesOfPayload = (payload: string): number => {
+  const decoded = decodeEvent(payload)
+  return decoded.ok ? frameCount(decoded.event) : 1
+}
+
+/**
+ * Opens the selected bus. Redis: fails fast with RedisUnavailableError when it cannot connect;
+ * every conversation's reader starts at the beginning of the retained stream, so an instance that
+ * joins late (or a client that moves to it) sees everything the stream still holds.
+ */
+export async function openBusTransport(selection: BusSelection, logger: Logger): Promise<BusTransport> {
+  if (selection.type === 'memory') {
+    const bus = new MemoryBus()
+    return {bus, close: () => bus.close()}
+  }
+  const onError = (error: unknown, where: string) => logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
+  const bus = await RedisBus.connect(selection.redisUrl, {framesOf: framesOfPayload, onError, ...(selection.maxlen !== undefined ? {maxlen: selection.maxlen} : {})})
+  let ownership: RedisRunOwnership
+  try {
+    ownership = await RedisRunOwnership.open(bus.client, {onError})
+  } catch (error) {
+    await bus.close()
+    throw error
+  }
+  const fromStart = bus.fromStart()
+  logger.info({redis: describeRedisUrl(selection.redisUrl), instance: ownership.instanceId, maxlen: bus.maxlen}, 'redis bus connected')
+  return {
+    bus,
+    subscriberFactory: () => fromStart,
+    runOwnership: ownership,
+    close: async () => {
+      await ownership.close()
+      await bus.close()
+    },
+  }
+}
