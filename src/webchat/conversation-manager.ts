@@ -17,6 +17,7 @@ export interface ConversationManagerOptions {
   readonly idleTimeoutMs: number
   readonly maxBufferedBytes: number
   readonly frameLogCapacity: number
+  readonly frameLogMaxBytes: number
   readonly events?: ConversationManagerEvents
 }
 
@@ -126,7 +127,7 @@ export class ConversationManager {
     })
     const coordinator = new StreamCoordinator({
       convId,
-      frameLog: new FrameLog(this.options.frameLogCapacity),
+      frameLog: new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes),
       onFrame: (frame) => pool.broadcast(frame.json),
       onProblem: (problem) => events?.problem?.(convId, problem),
     })

@@ -1,6 +1,7 @@
 import type {BuiltFrame} from './sem/frames.js'
 
 export const DEFAULT_FRAME_LOG_CAPACITY = 10_000
+export const DEFAULT_FRAME_LOG_MAX_BYTES = 32 * 1024 * 1024
 
 export interface ReplaySlice {
   /** Frames with seq > afterSeq that the log still holds, in order. */
@@ -12,17 +13,24 @@ export interface ReplaySlice {
 }
 
 /**
- * The last `capacity` frames of one conversation, in seq order, for `after_seq` replay. A ring
- * buffer: appending is O(1), a replay lookup is a binary search.
+ * The last frames of one conversation, in seq order, for `after_seq` replay: at most `capacity`
+ * frames and about `maxBytes` of frame text (llm.delta frames carry the cumulative text, so a long
+ * answer is heavy). A ring buffer: appending is O(1), a replay lookup is a binary search.
  */
 export class FrameLog {
   private readonly ring: (BuiltFrame | undefined)[]
   private start = 0
   private size = 0
+  private bytes = 0
 
-  constructor(readonly capacity = DEFAULT_FRAME_LOG_CAPACITY) {
+  constructor(readonly capacity = DEFAULT_FRAME_LOG_CAPACITY, readonly maxBytes = DEFAULT_FRAME_LOG_MAX_BYTES) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`frame log capacity must be a positive integer, got ${capacity}`)
     this.ring = new Array<BuiltFrame | undefined>(capacity)
+  }
+
+  /** Approximate bytes of frame text held (UTF-16 length). */
+  get byteSize(): number {
+    return this.bytes
   }
 
   get length(): number {
@@ -42,13 +50,20 @@ export class FrameLog {
   append(frame: BuiltFrame): void {
     const last = this.lastSeq
     if (last !== undefined && frame.seq <= last) throw new Error(`frame log: seq ${frame.seq} is not after ${last}`)
-    if (this.size < this.capacity) {
-      this.ring[(this.start + this.size) % this.capacity] = frame
-      this.size++
-    } else {
-      this.ring[this.start] = frame
-      this.start = (this.start + 1) % this.capacity
-    }
+    if (this.size === this.capacity) this.evictOldest()
+    this.ring[(this.start + this.size) % this.capacity] = frame
+    this.size++
+    this.bytes += frame.json.length
+    // Keep at least the newest frame, however large.
+    while (this.bytes > this.maxBytes && this.size > 1) this.evictOldest()
+  }
+
+  private evictOldest(): void {
+    const oldest = this.ring[this.start]!
+    this.ring[this.start] = undefined
+    this.start = (this.start + 1) % this.capacity
+    this.size--
+    this.bytes -= oldest.json.length
   }
 
   /**
@@ -74,6 +89,7 @@ export class FrameLog {
     this.ring.fill(undefined)
     this.start = 0
     this.size = 0
+    this.bytes = 0
   }
 
   private at(i: number): BuiltFrame {

@@ -8,7 +8,7 @@ import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
 import {ConversationManager, type ConversationManagerEvents} from './conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from './engine/index.js'
-import {DEFAULT_FRAME_LOG_CAPACITY} from './frame-log.js'
+import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from './frame-log.js'
 import {buildRoutes} from './http/routes.js'
 import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
 import {sendJson} from './http/json-response.js'
@@ -72,6 +72,7 @@ export interface ServerLimits {
   readonly wsMaxPayloadBytes: number
   readonly maxBufferedBytes: number
   readonly frameLogCapacity: number
+  readonly frameLogMaxBytes: number
   readonly idleTimeoutMs: number
   readonly heartbeatMs: number
 }
@@ -81,6 +82,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   wsMaxPayloadBytes: 64 * 1024,
   maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
   frameLogCapacity: DEFAULT_FRAME_LOG_CAPACITY,
+  frameLogMaxBytes: DEFAULT_FRAME_LOG_MAX_BYTES,
   idleTimeoutMs: 30 * 60_000,
   heartbeatMs: 30_000,
 }
@@ -102,7 +104,8 @@ export interface RunningServer {
 /** Starts the dev chat server: HTTP routes, the WebSocket gateway and the web page. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
-  const logger = options.logger ?? createLogger(options.logLevel ?? 'info')
+  // Quiet under vitest unless asked: other suites start servers too.
+  const logger = options.logger ?? createLogger(options.logLevel ?? (process.env.VITEST ? 'silent' : 'info'))
   const builder = options.builder ?? (await newBuilder(options))
   const ownsBus = options.bus === undefined
   // Redis down at start: openBusTransport throws one RedisUnavailableError naming the URL.
@@ -123,6 +126,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     idleTimeoutMs: limits.idleTimeoutMs,
     maxBufferedBytes: limits.maxBufferedBytes,
     frameLogCapacity: limits.frameLogCapacity,
+    frameLogMaxBytes: limits.frameLogMaxBytes,
     events: withLogging(logger, withRecording(recording, options.events)),
   })
   const app: ServerContext = {
@@ -133,21 +137,21 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     token: options.token,
     webRoot: options.webRoot ?? defaultWebRoot(),
     recording,
+    ...(runOwnership ? {runOwnership} : {}),
     port: () => port,
     trackRun: (conversation, handle) => {
       logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')
       void handle.wait().then((outcome) => {
-    ...(runOwnership ? {runOwnership} : {}),
         logger.info({conv_id: conversation.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error}, 'run ended')
         manager.runEnded(conversation)
       })
     },
   }
+  runOwnership?.serve(localRunsOf(manager))
   const router = buildRoutes()
   const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
 
   const server = createServer((req, res) => {
-  runOwnership?.serve(localRunsOf(manager))
     handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))
   })
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -178,13 +182,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.off('error', reject)
       resolve()
     })
+  }).catch(async (error: unknown) => {
+    if (ownsBus) await transport.close()
+    throw error
   })
   const address = server.address() as AddressInfo
   port = address.port
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
-  }).catch(async (error: unknown) => {
-    if (ownsBus) await transport.close()
-    throw error
   const url = `http://${host}:${port}/`
   logger.info({url, bus: bus.kind, auth: options.token !== undefined}, 'listening')
 

@@ -32,3 +32,18 @@ describe('FrameLog', () => {
     expect(() => new FrameLog(0)).toThrow()
   })
 })
+
+describe('FrameLog byte cap', () => {
+  it('evicts the oldest frames past maxBytes but always keeps the newest', () => {
+    const size = frame(10).json.length
+    const log = new FrameLog(100, size * 3)
+    for (let s = 1; s <= 10; s++) log.append(frame(s))
+    expect(log.length).toBe(3)
+    expect(log.firstSeq).toBe(8)
+    expect(log.byteSize).toBeLessThanOrEqual(size * 3)
+    const tiny = new FrameLog(100, 1)
+    tiny.append(frame(1))
+    tiny.append(frame(2))
+    expect([tiny.length, tiny.firstSeq]).toEqual([1, 2])
+  })
+})

@@ -104,6 +104,11 @@ export type ControlFrame =
       /** Frames after_seq+1 … from_seq-1 were evicted from the log and cannot be replayed. */
       readonly truncated: boolean
       readonly missing?: number
+      /**
+       * after_seq is beyond this conversation's last seq: the server restarted or the conversation
+       * was evicted, and its frames start over from 1. Drop the local view and rebuild it.
+       */
+      readonly reset?: true
     }
 
 export function controlFrameJson(frame: ControlFrame): string {

@@ -99,7 +99,15 @@ export class WsGateway {
       const slice = coordinator.log?.since(afterSeq) ?? {frames: [], truncated: afterSeq < coordinator.lastSeq, missing: Math.max(0, coordinator.lastSeq - afterSeq)}
       const first = slice.frames[0]?.seq ?? coordinator.lastSeq + 1
       const last = slice.frames.at(-1)?.seq ?? coordinator.lastSeq
-      send(ws, {type: 'ws.replay', after_seq: afterSeq, from_seq: first, to_seq: last, truncated: slice.truncated, ...(slice.truncated ? {missing: slice.missing} : {})})
+      send(ws, {
+        type: 'ws.replay',
+        after_seq: afterSeq,
+        from_seq: first,
+        to_seq: last,
+        truncated: slice.truncated,
+        ...(slice.truncated ? {missing: slice.missing} : {}),
+        ...(afterSeq > coordinator.lastSeq ? {reset: true as const} : {}),
+      })
       for (const frame of slice.frames) ws.send(frame.json)
     }
     pool.add(ws)

@@ -125,6 +125,10 @@ describe('after_seq replay', () => {
       await upToDate.waitFor(() => upToDate.control.length === 2, 'replay notice')
       expect(upToDate.control[1]).toMatchObject({truncated: false, from_seq: last + 1, to_seq: last})
       expect(upToDate.sem).toHaveLength(0)
+      const ahead = await TestClient.connect(small, {conv_id: 'trunc-1', after_seq: String(last + 50)})
+      await ahead.waitFor(() => ahead.control.length === 2, 'reset notice')
+      expect(ahead.control[1]).toMatchObject({reset: true, truncated: false})
+      await ahead.close()
       await late.close()
       await upToDate.close()
     } finally {
