@@ -15,6 +15,7 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
   await mkdir(dir, {recursive: true})
   let sequence = (await readdir(dir)).filter((f) => f.endsWith('.json')).length
   const pending = new Set<Promise<void>>()
+  const inFlight = new Set<() => void>()
 
   const server = setupServer(
     http.post('*', async ({request}) => {
@@ -43,10 +44,38 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
         save(new Uint8Array(), [])
         return new Response(null, {status: upstream.status, headers: replayableResponseHeaders(upstream.headers)})
       }
-      const [toClient, toTape] = upstream.body.tee()
-      const copy = collect(toTape).then(({bytes, sizes}) => save(bytes, sizes))
-      pending.add(copy)
-      void copy.finally(() => pending.delete(copy))
+      const reader = upstream.body.getReader()
+      const chunks: Uint8Array[] = []
+      let saved = false
+      const finish = () => {
+        if (saved) return
+        saved = true
+        inFlight.delete(finish)
+        save(new Uint8Array(Buffer.concat(chunks)), chunks.map((c) => c.byteLength))
+      }
+      inFlight.add(finish)
+      // Pass-through that keeps a copy of every chunk the client reads, exactly as it arrived.
+      const toClient = new ReadableStream<Uint8Array>({
+        async pull(controller) {
+          try {
+            const {done, value} = await reader.read()
+            if (done) {
+              finish()
+              controller.close()
+              return
+            }
+            chunks.push(value)
+            controller.enqueue(value)
+          } catch (error) {
+            finish()
+            controller.error(error)
+          }
+        },
+        cancel(reason) {
+          finish()
+          return reader.cancel(reason)
+        },
+      })
       return new Response(toClient, {status: upstream.status, statusText: upstream.statusText, headers: replayableResponseHeaders(upstream.headers)})
     }),
   )
@@ -54,25 +83,12 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
   return {
     dir,
     async stop() {
+      // A stream still open when recording stops is saved as far as it got.
+      for (const finish of [...inFlight]) finish()
       while (pending.size > 0) await Promise.allSettled([...pending])
       server.close()
     },
   }
-}
-
-async function collect(stream: ReadableStream<Uint8Array>): Promise<{bytes: Uint8Array; sizes: number[]}> {
-  const chunks: Uint8Array[] = []
-  const reader = stream.getReader()
-  try {
-    for (;;) {
-      const {done, value} = await reader.read()
-      if (done) break
-      chunks.push(value)
-    }
-  } catch {
-    // The client aborted or the connection broke: keep what arrived, exactly as it arrived.
-  }
-  return {bytes: new Uint8Array(Buffer.concat(chunks)), sizes: chunks.map((c) => c.byteLength)}
 }
 
 function parseJson(text: string): unknown {
