@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The fixture gate: every shipped fixture must pass `jiminy replay`, and every broken fixture in
 # test/fixtures/broken must fail with exactly its own rule (the file name up to the first `--`).
-# Every rule must have at least one broken fixture. Exits non-zero on any surprise. Needs a build (`npm run build`).
+# Every rule must have at least one broken fixture. Exits non-zero on any surprise. Builds when dist/ is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+[ -f dist/fixtures/index.js ] || npm run build
 
 echo "replay gate: shipped fixtures"
 node bin/run.js replay fixtures/
