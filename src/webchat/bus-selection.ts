@@ -1,6 +1,6 @@
 import type {Bus} from '../bus/index.js'
 import {MemoryBus} from '../bus/index.js'
-import {DEFAULT_REDIS_URL, describeRedisUrl, RedisBus, RedisRunOwnership} from '../bus/redis/index.js'
+import {DEFAULT_REDIS_URL, describeRedisUrl} from '../bus/redis/redis-url.js'
 import {decodeEvent} from '../core/index.js'
 import type {ConfigFile} from './engine/index.js'
 import type {Logger} from './logger.js'
@@ -49,9 +49,11 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
     const bus = new MemoryBus()
     return {bus, close: () => bus.close()}
   }
+  // Loaded only in Redis mode: ioredis costs every other command a noticeable startup time.
+  const {RedisBus, RedisRunOwnership} = await import('../bus/redis/index.js')
   const onError = (error: unknown, where: string) => logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
   const bus = await RedisBus.connect(selection.redisUrl, {framesOf: framesOfPayload, onError, ...(selection.maxlen !== undefined ? {maxlen: selection.maxlen} : {})})
-  let ownership: RedisRunOwnership
+  let ownership: Awaited<ReturnType<typeof RedisRunOwnership.open>>
   try {
     ownership = await RedisRunOwnership.open(bus.client, {onError})
   } catch (error) {
