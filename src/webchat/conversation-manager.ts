@@ -1,6 +1,6 @@
 import type {Publisher} from '../bus/index.js'
 import {RunInProgressError, Session} from '../core/index.js'
-import {BusSink} from './bus-sink.js'
+import {BusSink, type BusSinkOptions} from './bus-sink.js'
 import {ConnectionPool, type DropReason} from './connection-pool.js'
 import {Conversation, type ConversationEngine} from './conversation.js'
 import {signatureOf, type EngineBuilder, type Overrides} from './engine/index.js'
@@ -19,6 +19,8 @@ export interface ConversationManagerOptions {
   readonly frameLogCapacity: number
   readonly frameLogMaxBytes: number
   readonly events?: ConversationManagerEvents
+  /** Per-conversation BusSink options (a Redis bus makes the sink the single writer: `firstSeq`). */
+  readonly sinkOptions?: (convId: string) => Omit<BusSinkOptions, 'onError'>
 }
 
 /** What the manager tells the server (logs, recorders, watchers). All optional. */
@@ -117,7 +119,7 @@ export class ConversationManager {
 
   private create(convId: string, engine: ConversationEngine): Conversation {
     const events = this.options.events
-    const sink = new BusSink(this.options.publisher, convId, {onError: (error) => events?.busError?.(convId, error)})
+    const sink = new BusSink(this.options.publisher, convId, {...this.options.sinkOptions?.(convId), onError: (error) => events?.busError?.(convId, error)})
     const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]})
     const pool = new ConnectionPool({
       maxBufferedBytes: this.options.maxBufferedBytes,

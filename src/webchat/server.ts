@@ -6,7 +6,7 @@ import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
 import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
-import {ConversationManager, type ConversationManagerEvents} from './conversation-manager.js'
+import {ConversationManager, type ConversationManagerEvents, type ConversationManagerOptions} from './conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from './engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from './frame-log.js'
 import {buildRoutes} from './http/routes.js'
@@ -46,6 +46,8 @@ export interface ServerOptions {
   /** The bus (Redis…); default a new in-memory bus, closed with the server. An injected bus is not closed. */
   readonly bus?: Bus
   readonly subscriberFactory?: SubscriberFactory
+  /** Per-conversation BusSink options, e.g. `{firstSeq}` when the sink is the single writer. */
+  readonly sinkOptions?: ConversationManagerOptions['sinkOptions']
   /** Bus from `serve --bus/--redis-url`, else the config file's `bus:`, else memory. Ignored when `bus` is given. */
   readonly busFlags?: BusFlags
   /** Run ownership across instances for an injected bus (Redis mode opens its own). */
