@@ -59,6 +59,8 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     'content-length': stats.size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
+    'x-frame-options': 'DENY',
+    'referrer-policy': 'no-referrer',
   })
   if (head) return void res.end()
   createReadStream(file)
