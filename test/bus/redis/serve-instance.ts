@@ -108,11 +108,6 @@ export class FrameClient {
     return this.frames.at(-1)?.seq ?? 0
   }
 
-  /** True once a frame that ends inference `inferenceId` arrived. */
-  ended(inferenceId: string): boolean {
-    return this.frames.some((f) => f.inference_id === inferenceId && (f.type === 'llm.final' || f.type === 'run.cancelled' || f.type === 'run.error'))
-  }
-
   async waitFor(pred: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     if (pred()) return
     await new Promise<void>((resolve, reject) => {
