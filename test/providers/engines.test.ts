@@ -167,7 +167,7 @@ describe.each(TYPES)('%s engine', (type) => {
   })
 
   it('reports the provider message of an HTTP error body without retrying, and never the key', async () => {
-    const seen = serve(server, type, [() => HttpResponse.json(want.httpError.body, {status: want.httpError.status})])
+    const seen = serve(server, type, [() => new Response(JSON.stringify(want.httpError.body), {status: want.httpError.status, headers: {'content-type': 'application/json'}})])
     const result = await runPrompt(engineFor(type))
     expect(seen.bodies).toHaveLength(1)
     const error = errorEvent(result.events)!
