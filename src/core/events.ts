@@ -58,3 +58,6 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 export type EventBody = DistributiveOmit<Event, 'meta'>
 /** Envelope fields a publisher may set; the rest come from the run context. */
 export type MetaExtra = Partial<Pick<EventMeta, 'message_id' | 'model' | 'usage' | 'stop_reason' | 'duration_ms'>>
+
+/** `info` message a StreamingMessage publishes when a thinking stream ends (data.text = the whole thinking). */
+export const INFO_THINKING_ENDED = 'thinking-ended'

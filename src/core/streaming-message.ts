@@ -1,4 +1,5 @@
 import {newId} from './ids.js'
+import {INFO_THINKING_ENDED} from './events.js'
 import {publish} from './run-context.js'
 import {assistantTextBlock, reasoningBlock, toolCallBlock, type Block, type ToolCall} from './turn.js'
 
@@ -16,6 +17,7 @@ export class StreamingMessage {
   readonly messageId = newId('msg')
   private readonly startedAt = Date.now()
   private started = false
+  private thinkingOpen = false
   private finished = false
   private textSoFar = ''
   private thinkingSoFar = ''
@@ -49,6 +51,7 @@ export class StreamingMessage {
   textDelta(delta: string): void {
     if (delta === '') return
     this.start()
+    this.endThinking()
     this.textSoFar += delta
     publish({type: 'partial', delta, completion: this.textSoFar}, {message_id: this.messageId, model: this.model})
   }
@@ -57,14 +60,23 @@ export class StreamingMessage {
     if (delta === '') return
     this.start()
     this.thinkingSoFar += delta
+    this.thinkingOpen = true
     publish({type: 'partial-thinking', delta, completion: this.thinkingSoFar}, {message_id: this.messageId, model: this.model})
   }
 
   /** Call once the arguments are complete and parsed. */
   toolCall(call: ToolCall, metadata: Record<string, unknown> = {}): void {
     this.start()
+    this.endThinking()
     this.calls.push({call, metadata})
     publish({type: 'tool-call', tool_call: call}, {message_id: call.id, model: this.model})
+  }
+
+  /** Thinking ends when the answer, a tool call or the end of the message arrives; say so once. */
+  private endThinking(): void {
+    if (!this.thinkingOpen) return
+    this.thinkingOpen = false
+    publish({type: 'info', message: INFO_THINKING_ENDED, data: {text: this.thinkingSoFar}}, {message_id: this.messageId, model: this.model})
   }
 
   /** Provider data that must travel back with the reasoning (signatures, encrypted content, item ids). */
@@ -90,6 +102,7 @@ export class StreamingMessage {
   finish(info: FinishInfo = {}): Block[] {
     if (this.finished) throw new Error('message already finished')
     this.start()
+    this.endThinking()
     this.finished = true
     publish(
       {type: 'final', text: this.textSoFar},

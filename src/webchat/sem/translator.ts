@@ -1,8 +1,7 @@
-import type {Event} from '../../core/index.js'
+import {INFO_THINKING_ENDED, type Event} from '../../core/index.js'
 import type {SemFrameBody} from './frames.js'
 
-/** `info` messages that mean something more specific than a log line. */
-export const INFO_THINKING_ENDED = 'thinking-ended'
+export {INFO_THINKING_ENDED}
 /** Published by the ConversationManager on the bus so every reader numbers the rebuild frame alike. */
 export const INFO_CONVERSATION_REBUILT = 'conversation-rebuilt'
 
