@@ -22,6 +22,8 @@ Ctrl-C cancels the run.`
     system: Flags.string({description: 'system prompt, overriding the profile'}),
     'single-pass': Flags.boolean({description: 'one inference, no tool execution'}),
     'max-iterations': Flags.integer({min: 1, max: 100, description: 'most inferences the tool loop may make'}),
+    'record-provider': Flags.string({description: 'save each provider HTTP exchange (secrets removed) to this cassette dir', exclusive: ['mock-provider']}),
+    'mock-provider': Flags.string({description: 'serve provider HTTP exchanges from this cassette dir instead of the network'}),
   }
 
   async run(): Promise<{turn: unknown; events: unknown[]}> {
@@ -50,6 +52,8 @@ Ctrl-C cancels the run.`
         ...(flags.config ? {configPath: flags.config} : {}),
         overrides,
         signal: abort.signal,
+        ...(flags['record-provider'] ? {providerCassette: {mode: 'record' as const, dir: flags['record-provider']}} : {}),
+        ...(flags['mock-provider'] ? {providerCassette: {mode: 'replay' as const, dir: flags['mock-provider']}} : {}),
         ...(json ? {} : {onEvent: (e) => process.stdout.write(renderer.render(e))}),
       })
       const {outcome} = result

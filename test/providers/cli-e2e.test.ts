@@ -1,4 +1,4 @@
-import {execFile, execFileSync} from 'node:child_process'
+import {execFile} from 'node:child_process'
 import {mkdtempSync} from 'node:fs'
 import {createServer, type Server} from 'node:http'
 import type {AddressInfo} from 'node:net'
@@ -18,8 +18,8 @@ let body = ''
 const requests: {url: string; headers: Record<string, string | string[] | undefined>}[] = []
 
 beforeAll(async () => {
-  // bin/run.js runs the compiled commands
-  execFileSync(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', join(root, 'tsconfig.build.json')], {cwd: root, stdio: 'ignore'})
+  // bin/run.js runs the compiled commands from dist/, built by `npm test`'s pretest step. Building
+  // here would rewrite dist/ under the feet of other test files that spawn the CLI at the same time.
   server = createServer((req, res) => {
     requests.push({url: req.url ?? '', headers: req.headers})
     req.resume()
@@ -41,10 +41,10 @@ interface CliResult {
   events: {type: string; message?: string; meta: {stop_reason?: string; usage?: Record<string, unknown>}}[]
 }
 
-function jiminyRun(type: string, transcript: string): Promise<{result: CliResult; code: number}> {
+function jiminyRun(type: string, transcript: string, extra: string[] = [], basePort = port): Promise<{result: CliResult; code: number}> {
   body = transcript
   const env = {...process.env, OPENAI_API_KEY: 'sk-e2e', ANTHROPIC_API_KEY: 'sk-e2e', GEMINI_API_KEY: 'sk-e2e', NO_COLOR: '1'}
-  const args = [bin, 'run', '--provider', type, '--base-url', `http://127.0.0.1:${port}`, '--model', 'm', '--single-pass', '--json', 'hi']
+  const args = [bin, 'run', '--provider', type, '--base-url', `http://127.0.0.1:${basePort}`, '--model', 'm', '--single-pass', '--json', ...extra, 'hi']
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, {cwd, env, timeout: 30_000}, (error, stdout, stderr) => {
       try {
@@ -103,5 +103,23 @@ describe('keys on the wire', () => {
     expect(requests.some((r) => r.headers['x-api-key'] === 'sk-e2e')).toBe(true)
     expect(requests.some((r) => r.headers['x-goog-api-key'] === 'sk-e2e')).toBe(true)
     expect(requests.some((r) => r.headers.authorization === 'Bearer sk-e2e')).toBe(true)
+  })
+})
+
+describe('jiminy run provider cassettes', () => {
+  it('--record-provider saves the exchange without the key; --mock-provider replays it with no server', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'jiminy-cli-cassette-'))
+    const live = await jiminyRun('anthropic', fixture('anthropic', 'parallel-tool-calls'), ['--record-provider', dir])
+    expect(live.code).toBe(0)
+    const {readdirSync, readFileSync} = await import('node:fs')
+    const files = readdirSync(dir)
+    expect(files.length).toBe(1)
+    expect(readFileSync(join(dir, files[0]!), 'utf8')).not.toContain('sk-e2e')
+    // Port 9 (discard) has no server: only the cassette can answer.
+    const replayed = await jiminyRun('anthropic', '', ['--mock-provider', dir], 9)
+    expect(replayed.code).toBe(0)
+    const calls = (r: CliResult) => r.turn.blocks.filter((b) => b.kind === 'tool_call').map((b) => [b.payload.name, b.payload.args])
+    expect(calls(replayed.result)).toEqual(calls(live.result))
+    expect(calls(replayed.result)).toHaveLength(2)
   })
 })

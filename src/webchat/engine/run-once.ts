@@ -1,5 +1,6 @@
 import {CollectingSink, Session, callbackSink, newId, type Event, type RunOutcome} from '../../core/index.js'
 import type {PluginCatalog} from '../../plugins/index.js'
+import {startCassetteRecorder, startCassetteReplay} from '../../providers/index.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import type {EngineConfig} from './engine-config.js'
 import {loadEngineBuilder} from './load-engine-builder.js'
@@ -22,6 +23,8 @@ export interface RunOnceOptions {
   readonly onEvent?: (event: Event) => void
   /** Aborting it cancels the run (Ctrl-C). */
   readonly signal?: AbortSignal
+  /** Record provider HTTP exchanges to a cassette dir, or serve them back from one (no network). */
+  readonly providerCassette?: {readonly mode: 'record' | 'replay'; readonly dir: string}
 }
 
 export interface RunOnceResult {
@@ -32,6 +35,17 @@ export interface RunOnceResult {
 
 /** One prompt, one run, through the same builder and Session the server uses. */
 export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
+  const cassette = options.providerCassette
+  if (!cassette) return runWithBuilder(options)
+  const handle = cassette.mode === 'record' ? await startCassetteRecorder(cassette.dir) : await startCassetteReplay(cassette.dir)
+  try {
+    return await runWithBuilder(options)
+  } finally {
+    await handle.stop()
+  }
+}
+
+async function runWithBuilder(options: RunOnceOptions): Promise<RunOnceResult> {
   const builder = await builderFor(options)
   const engineConfig = builder.buildConfig(options.profile ?? builder.config.default_profile, options.overrides ?? {})
   const convId = newId('conv')
