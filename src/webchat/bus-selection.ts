@@ -5,6 +5,7 @@ import {decodeEvent} from '../core/index.js'
 import type {ConfigFile} from './engine/index.js'
 import type {Logger} from './logger.js'
 import type {RunOwnership} from './multi-instance.js'
+import type {SnapshotStore} from './snapshot-store.js'
 import {frameCount} from './sem/translator.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
 
@@ -30,6 +31,8 @@ export interface BusTransport {
   readonly bus: Bus
   readonly subscriberFactory?: SubscriberFactory
   readonly runOwnership?: RunOwnership
+  /** Conversation snapshots shared by the instances (absent: each Session keeps its own). */
+  readonly snapshots?: SnapshotStore
   close(): Promise<void>
 }
 
@@ -50,7 +53,7 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
     return {bus, close: () => bus.close()}
   }
   // Loaded only in Redis mode: ioredis costs every other command a noticeable startup time.
-  const {RedisBus, RedisRunOwnership} = await import('../bus/redis/index.js')
+  const {RedisBus, RedisRunOwnership, RedisSnapshotStore} = await import('../bus/redis/index.js')
   const onError = (error: unknown, where: string) => logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
   const bus = await RedisBus.connect(selection.redisUrl, {framesOf: framesOfPayload, onError, ...(selection.maxlen !== undefined ? {maxlen: selection.maxlen} : {})})
   let ownership: Awaited<ReturnType<typeof RedisRunOwnership.open>>
@@ -66,6 +69,7 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
     bus,
     subscriberFactory: () => fromStart,
     runOwnership: ownership,
+    snapshots: new RedisSnapshotStore(bus.client, {onError}),
     close: async () => {
       await ownership.close()
       await bus.close()

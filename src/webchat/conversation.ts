@@ -1,4 +1,4 @@
-import {newId, Session, type Event, type ExecutionHandle, type PendingPause} from '../core/index.js'
+import {appendBlocks, newId, Session, userBlock, type Event, type ExecutionHandle, type PendingPause, type Turn} from '../core/index.js'
 import type {BusSink} from './bus-sink.js'
 import type {ConnectionPool} from './connection-pool.js'
 import type {BuiltEngine, EngineConfig, Signature} from './engine/index.js'
@@ -71,6 +71,12 @@ export class Conversation {
   start(prompt: string): ExecutionHandle {
     this.lastActivity = Date.now()
     return this.session.start(this.session.seedWithPrompt(prompt))
+  }
+
+  /** Starts a run continuing from `base` (the snapshot shared by several instances) rather than this Session's own. */
+  startFrom(base: Turn, prompt: string): ExecutionHandle {
+    this.lastActivity = Date.now()
+    return this.session.start({...appendBlocks(base, userBlock(prompt)), id: newId('turn')})
   }
 
   describe(): ConversationSummary {

@@ -5,6 +5,7 @@ import type {Conversation} from './conversation.js'
 import type {IdempotencyCache} from './idempotency-cache.js'
 import type {Logger} from './logger.js'
 import type {RunOwnership} from './multi-instance.js'
+import type {SnapshotStore} from './snapshot-store.js'
 
 /** The body `POST /chat` answers with (and replays for a repeated `idempotency_key`). */
 export interface ChatResponse {
@@ -29,6 +30,8 @@ export interface ServerContext {
   readonly webRoot: string
   /** Several instances sharing a Redis bus: who runs which conversation, and forwarding of cancel/step. */
   readonly runOwnership?: RunOwnership
+  /** Where conversation snapshots live between runs (Redis mode: shared by the instances). */
+  readonly snapshots: SnapshotStore
   /** The port actually listened on (known after listen). */
   port(): number
   /** What `POST /api/conversations/{id}/fixture` saves from (and `serve --record` writes to). */

@@ -20,6 +20,7 @@ import {IdempotencyCache} from './idempotency-cache.js'
 import {createLogger, type Logger, type LogLevel} from './logger.js'
 import {localRunsOf, type RunOwnership} from './multi-instance.js'
 import type {ServerContext} from './server-context.js'
+import {localSnapshotStore, type SnapshotStore} from './snapshot-store.js'
 import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
 import {CLOSE_GOING_AWAY, WsGateway} from './ws/ws-gateway.js'
 
@@ -52,6 +53,8 @@ export interface ServerOptions {
   readonly busFlags?: BusFlags
   /** Run ownership across instances for an injected bus (Redis mode opens its own). */
   readonly runOwnership?: RunOwnership
+  /** Conversation snapshots shared across instances for an injected bus (Redis mode opens its own). */
+  readonly snapshots?: SnapshotStore
   /** Require this bearer token on the API and WebSocket. */
   readonly token?: string
   readonly logLevel?: LogLevel
@@ -140,6 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     webRoot: options.webRoot ?? defaultWebRoot(),
     recording,
     ...(runOwnership ? {runOwnership} : {}),
+    snapshots: options.snapshots ?? ('snapshots' in transport ? transport.snapshots : undefined) ?? localSnapshotStore,
     port: () => port,
     trackRun: (conversation, handle) => {
       logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')

@@ -54,13 +54,19 @@ async function startRun(app: RouteContext['app'], convId: string, profile: strin
   let started
   try {
     const {conversation, rebuilt} = await app.manager.getOrCreate(convId, profile, overrides)
-    started = {conversation, rebuilt, handle: conversation.start(prompt)}
+    // The seed is the latest snapshot (shared by the instances in Redis mode) + the new user block.
+    const base = await app.snapshots.load(convId, conversation.session.snapshot())
+    started = {conversation, rebuilt, handle: base ? conversation.startFrom(base, prompt) : conversation.start(prompt)}
   } catch (error) {
     await claim?.release()
     throw error
   }
   const {conversation, rebuilt, handle} = started
-  claim?.started(handle, handle.wait().then(() => conversation.sink.flush()))
+  // The claim is held until the run's events reached the bus and its snapshot is saved.
+  const saved = handle.wait().then((outcome) =>
+    app.snapshots.save(convId, outcome.turn).catch((error: unknown) => app.logger.error({err: error, conv_id: convId}, 'could not save the conversation snapshot')),
+  )
+  claim?.started(handle, Promise.all([handle.wait().then(() => conversation.sink.flush()), saved]))
   app.trackRun(conversation, handle)
   return {
     conv_id: convId,

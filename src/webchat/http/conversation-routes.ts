@@ -23,6 +23,17 @@ export function getConversationRoute(ctx: RouteContext): void {
   sendJson(ctx.res, 200, conversationOf(ctx).detail())
 }
 
+/**
+ * `GET /api/conversations/{id}/snapshot`: the turn the next run continues from — in Redis mode the
+ * one shared by the instances (whichever ran last), else this instance's Session snapshot.
+ */
+export async function snapshotRoute(ctx: RouteContext): Promise<void> {
+  const id = ctx.params.id!
+  const turn = await ctx.app.snapshots.load(id, ctx.app.manager.get(id)?.session.snapshot())
+  if (!turn) throw new HttpError(404, `no conversation ${JSON.stringify(id)} (never started, or evicted after being idle)`)
+  sendJson(ctx.res, 200, {conv_id: id, store: ctx.app.snapshots.kind, blocks: turn.blocks.length, turn})
+}
+
 /** `POST /api/conversations/{id}/cancel`: cancels the running inference (a no-op answer when none runs). */
 export async function cancelRoute(ctx: RouteContext): Promise<void> {
   // Multi-instance: a run on another instance is cancelled there.

@@ -1,5 +1,5 @@
 import {chatRoute} from './chat-route.js'
-import {cancelRoute, getConversationRoute, listConversationsRoute, stepRoute} from './conversation-routes.js'
+import {cancelRoute, getConversationRoute, listConversationsRoute, snapshotRoute, stepRoute} from './conversation-routes.js'
 import {saveFixtureRoute} from './fixture-route.js'
 import {currentProfileRoute, listProfilesRoute, setProfileRoute} from './profile-routes.js'
 import {Router} from './router.js'
@@ -11,6 +11,7 @@ export function buildRoutes(): Router {
     .on('POST', '/chat/:profile', chatRoute)
     .on('GET', '/api/conversations', listConversationsRoute)
     .on('GET', '/api/conversations/:id', getConversationRoute)
+    .on('GET', '/api/conversations/:id/snapshot', snapshotRoute)
     .on('POST', '/api/conversations/:id/cancel', cancelRoute)
     .on('POST', '/api/conversations/:id/step', stepRoute)
     .on('POST', '/api/conversations/:id/fixture', saveFixtureRoute)

@@ -1,0 +1,65 @@
+import type {Redis} from 'ioredis'
+import {TurnSchema, type Turn} from '../../core/index.js'
+import {reconnectDelayMs} from './redis-connection.js'
+
+export const SNAPSHOT_PREFIX = 'jiminy:snapshot:'
+
+export interface RedisSnapshotStoreOptions {
+  /** Expire a snapshot this long after its last save; default: never (like the streams, which are only trimmed). */
+  readonly ttlMs?: number
+  readonly prefix?: string
+  /** Told about a stored snapshot that is not a valid Turn (it is then ignored). */
+  readonly onError?: (error: unknown, where: string) => void
+}
+
+/**
+ * Conversation snapshots shared by every instance: `SET jiminy:snapshot:{conv_id} <turn json>`,
+ * written by the run's owner when the run ends (before its run lock is released) and read by
+ * whichever instance takes the lock next, so a run continues from the latest run anywhere.
+ * Structurally a webchat `SnapshotStore` (the bus layer does not import webchat).
+ */
+export class RedisSnapshotStore {
+  readonly kind = 'redis' as const
+  private readonly prefix: string
+
+  constructor(private readonly client: Redis, private readonly options: RedisSnapshotStoreOptions = {}) {
+    this.prefix = options.prefix ?? SNAPSHOT_PREFIX
+  }
+
+  key(convId: string): string {
+    return `${this.prefix}${convId}`
+  }
+
+  async load(convId: string, local: Turn | undefined): Promise<Turn | undefined> {
+    const raw = await this.client.get(this.key(convId))
+    if (raw === null) return local
+    const parsed = TurnSchema.safeParse(safeJson(raw))
+    if (parsed.success) return parsed.data
+    this.options.onError?.(new Error(`stored snapshot of ${convId} is not a valid turn: ${parsed.error.issues[0]?.message ?? 'bad json'}`), 'snapshot')
+    return local
+  }
+
+  /** Stores the snapshot, retrying (bounded, about 10 s) while Redis is unreachable; rejects past that. */
+  async save(convId: string, turn: Turn): Promise<void> {
+    const json = JSON.stringify(turn)
+    for (let attempt = 0; ; attempt++) {
+      try {
+        if (this.options.ttlMs !== undefined) await this.client.set(this.key(convId), json, 'PX', this.options.ttlMs)
+        else await this.client.set(this.key(convId), json)
+        return
+      } catch (error) {
+        if (attempt >= 7) throw error
+        this.options.onError?.(error, 'snapshot save')
+        await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
+      }
+    }
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text)
+  } catch {
+    return undefined
+  }
+}
