@@ -15,6 +15,16 @@ export interface RunOwnership {
   stepElsewhere(convId: string, pauseId: string, action: StepAction): Promise<StepDecisionResult | undefined>
   /** Answers forwarded requests for runs held here. */
   serve(local: LocalRuns): void
+  /** Who runs convId when another instance does (from the run lock); undefined when nobody else does. */
+  runningElsewhere(convId: string): Promise<RemoteRun | undefined>
+}
+
+/** A run held by another instance, as its run lock describes it. */
+export interface RemoteRun {
+  /** null in the instant between the claim and the run's start. */
+  readonly inferenceId: string | null
+  /** The holder's instance id. */
+  readonly instance: string
 }
 
 export interface RunClaim {

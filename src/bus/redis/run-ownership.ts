@@ -86,6 +86,13 @@ export class RedisRunOwnership {
     return undefined
   }
 
+  /** Who runs convId when another instance holds its run lock; undefined when nobody else does. */
+  async runningElsewhere(convId: string): Promise<{inferenceId: string | null; instance: string} | undefined> {
+    const holder = await this.lock.holder(convId)
+    if (!holder || holder.owner === this.instanceId) return undefined
+    return {inferenceId: holder.inference_id, instance: holder.owner}
+  }
+
   /** Answers forwarded requests for the runs of this instance. */
   serve(local: LocalRuns): void {
     this.control.serve((convId, command): ControlResult | undefined => {

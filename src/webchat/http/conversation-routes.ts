@@ -18,9 +18,18 @@ export function listConversationsRoute({res, app}: RouteContext): void {
   sendJson(res, 200, {conversations: app.manager.list().map((c) => c.describe())})
 }
 
-/** `GET /api/conversations/{id}`: config, signature, run state, rebuilds, pending pause, snapshot turn. */
-export function getConversationRoute(ctx: RouteContext): void {
-  sendJson(ctx.res, 200, conversationOf(ctx).detail())
+/**
+ * `GET /api/conversations/{id}`: config, signature, run state, rebuilds, pending pause, snapshot turn.
+ * Multi-instance: a run held by another instance shows as `running: true` with its `inference_id` and
+ * `run_instance`; an instance that has never opened the conversation answers with just that.
+ */
+export async function getConversationRoute(ctx: RouteContext): Promise<void> {
+  const id = ctx.params.id!
+  const local = ctx.app.manager.get(id)
+  const remote = local?.running() ? undefined : await ctx.app.runOwnership?.runningElsewhere(id)
+  if (!local && remote) return sendJson(ctx.res, 200, {conv_id: id, running: true, inference_id: remote.inferenceId, run_instance: remote.instance, here: false})
+  const detail = conversationOf(ctx).detail()
+  sendJson(ctx.res, 200, remote ? {...detail, running: true, inference_id: remote.inferenceId, run_instance: remote.instance} : detail)
 }
 
 /**

@@ -92,7 +92,13 @@ export class FrameClient {
   }
 
   static async connect(baseUrl: string, convId: string, afterSeq?: number): Promise<FrameClient> {
-    const query = new URLSearchParams({conv_id: convId, ...(afterSeq !== undefined ? {after_seq: String(afterSeq)} : {})})
+    return FrameClient.connectWith(baseUrl, {conv_id: convId, ...(afterSeq !== undefined ? {after_seq: String(afterSeq)} : {})})
+  }
+
+  /** Joins with any query (`after_stream_id`…); waits for ws.hello, and ws.replay when a resume was asked. */
+  static async connectWith(baseUrl: string, params: Record<string, string>): Promise<FrameClient> {
+    const query = new URLSearchParams(params)
+    const afterSeq = params.after_seq ?? params.after_stream_id
     const ws = new WebSocket(`${baseUrl.replace(/^http/, 'ws')}ws?${query}`)
     const client = new FrameClient(ws)
     await new Promise<void>((resolve, reject) => {
