@@ -1,7 +1,7 @@
-import {appendBlocks, StreamingMessage, type Engine, type RunContext, type Turn} from '../../core/index.js'
+import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
 import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
-import {streamSse} from '../http/sse-stream.js'
+import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {AnthropicEventSchema, type AnthropicRequest} from './anthropic-api.js'
 import {convertToAnthropicMessages} from './convert-to-anthropic-messages.js'
 import {prepareAnthropicTools} from './anthropic-prepare-tools.js'
@@ -34,18 +34,14 @@ export class AnthropicEngine implements Engine {
 
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
-    const label = o.http.label
-    const message = new StreamingMessage(o.model)
-    const state = new AnthropicStreamState(message, label)
     const headers: Record<string, string> = {'anthropic-version': ANTHROPIC_VERSION, ...(o.apiKey ? {'x-api-key': o.apiKey} : {})}
     const request = {url: joinUrl(o.baseUrl, 'messages'), headers, body: this.buildRequest(turn)}
-    for await (const sse of streamSse(request, ctx.signal, o.http)) {
-      message.start()
-      state.accept(parseStreamChunk(AnthropicEventSchema, sse.data, label))
-      if (state.done) break
-    }
-    return appendBlocks(turn, ...message.finish(state.end()))
+    return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
+      const state = new AnthropicStreamState(message, o.http.label)
+      return {accept: (data) => (state.accept(parseStreamChunk(AnthropicEventSchema, data, o.http.label)), state.done), end: () => state.end()}
+    })
   }
+
 }
 
 function thinkingParam(reasoning: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

@@ -1,7 +1,7 @@
-import {appendBlocks, StreamingMessage, type Engine, type RunContext, type Turn} from '../../core/index.js'
+import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
 import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
-import {streamSse} from '../http/sse-stream.js'
+import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {GeminiChunkSchema, type GeminiRequest} from './gemini-api.js'
 import {convertToGeminiContents} from './convert-to-gemini-contents.js'
 import {prepareGeminiTools} from './gemini-prepare-tools.js'
@@ -32,15 +32,14 @@ export class GeminiEngine implements Engine {
 
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
-    const label = o.http.label
-    const message = new StreamingMessage(o.model)
-    const state = new GeminiStreamState(message, label)
     const headers: Record<string, string> = o.apiKey ? {'x-goog-api-key': o.apiKey} : {}
     const url = joinUrl(o.baseUrl, `models/${encodeURIComponent(o.model)}:streamGenerateContent?alt=sse`)
-    for await (const sse of streamSse({url, headers, body: this.buildRequest(turn)}, ctx.signal, o.http)) {
-      message.start()
-      state.accept(parseStreamChunk(GeminiChunkSchema, sse.data, label))
-    }
-    return appendBlocks(turn, ...message.finish(state.end()))
+    const request = {url, headers, body: this.buildRequest(turn)}
+    return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
+      const state = new GeminiStreamState(message, o.http.label)
+      // Gemini has no end-of-stream event: the stream ends when the connection does.
+      return {accept: (data) => (state.accept(parseStreamChunk(GeminiChunkSchema, data, o.http.label)), false), end: () => state.end()}
+    })
   }
+
 }

@@ -1,7 +1,7 @@
-import {appendBlocks, StreamingMessage, type Engine, type RunContext, type Turn} from '../../core/index.js'
+import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
 import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
-import {streamSse} from '../http/sse-stream.js'
+import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {OpenAiChatChunkSchema, type OpenAiChatRequest} from './openai-chat-api.js'
 import {convertToOpenAiChatMessages} from './convert-to-openai-chat-messages.js'
 import {prepareOpenAiChatTools} from './openai-chat-prepare-tools.js'
@@ -41,17 +41,13 @@ export class OpenAiChatEngine implements Engine {
 
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
-    const label = o.http.label
-    const message = new StreamingMessage(o.model)
-    const state = new OpenAiChatStreamState(message, label)
     const headers: Record<string, string> = o.apiKey ? {authorization: `Bearer ${o.apiKey}`} : {}
     const request = {url: joinUrl(o.baseUrl, 'chat/completions'), headers, body: this.buildRequest(turn)}
-    for await (const event of streamSse(request, ctx.signal, o.http)) {
-      if (event.data === '[DONE]') break
-      message.start()
-      state.accept(parseStreamChunk(OpenAiChatChunkSchema, event.data, label))
-    }
-    const finish = state.end()
-    return appendBlocks(turn, ...message.finish(finish))
+    return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
+      const state = new OpenAiChatStreamState(message, o.http.label)
+      // The stream ends with `data: [DONE]`, which streamAssistantMessage handles.
+      return {accept: (data) => (state.accept(parseStreamChunk(OpenAiChatChunkSchema, data, o.http.label)), false), end: () => state.end()}
+    })
   }
+
 }

@@ -1,7 +1,7 @@
-import {appendBlocks, StreamingMessage, type Engine, type RunContext, type Turn} from '../../core/index.js'
+import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
 import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
-import {streamSse} from '../http/sse-stream.js'
+import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {isKnownResponsesEvent, RESPONSES_EVENT_SCHEMAS, ResponsesEventTypeSchema, type ResponsesEvent, type ResponsesRequest} from './openai-responses-api.js'
 import {convertToResponsesInput} from './convert-to-responses-input.js'
 import {prepareResponsesTools} from './openai-responses-prepare-tools.js'
@@ -33,18 +33,18 @@ export class OpenAiResponsesEngine implements Engine {
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
     const label = o.http.label
-    const message = new StreamingMessage(o.model)
-    const state = new OpenAiResponsesStreamState(message, label)
     const headers: Record<string, string> = o.apiKey ? {authorization: `Bearer ${o.apiKey}`} : {}
     const request = {url: joinUrl(o.baseUrl, 'responses'), headers, body: this.buildRequest(turn)}
-    for await (const sse of streamSse(request, ctx.signal, o.http)) {
-      if (sse.data === '[DONE]') break
-      message.start()
-      const {type} = parseStreamChunk(ResponsesEventTypeSchema, sse.data, label)
-      if (!isKnownResponsesEvent(type)) continue
-      state.accept(parseStreamChunk(RESPONSES_EVENT_SCHEMAS[type], sse.data, label) as ResponsesEvent)
-      if (state.done) break
-    }
-    return appendBlocks(turn, ...message.finish(state.end()))
+    return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
+      const state = new OpenAiResponsesStreamState(message, label)
+      const accept = (data: string): boolean => {
+        const {type} = parseStreamChunk(ResponsesEventTypeSchema, data, label)
+        if (!isKnownResponsesEvent(type)) return false
+        state.accept(parseStreamChunk(RESPONSES_EVENT_SCHEMAS[type], data, label) as ResponsesEvent)
+        return state.done
+      }
+      return {accept, end: () => state.end()}
+    })
   }
+
 }
