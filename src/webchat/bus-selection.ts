@@ -6,6 +6,7 @@ import type {ConfigFile} from './engine/index.js'
 import type {Logger} from './logger.js'
 import type {RunOwnership} from './multi-instance.js'
 import type {SnapshotStore} from './snapshot-store.js'
+import type {StreamHistory} from './stream-replay.js'
 import {frameCount} from './sem/translator.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
 
@@ -33,6 +34,8 @@ export interface BusTransport {
   readonly runOwnership?: RunOwnership
   /** Conversation snapshots shared by the instances (absent: each Session keeps its own). */
   readonly snapshots?: SnapshotStore
+  /** The log read back by stream id (Redis: the stream itself). */
+  readonly streamHistory?: StreamHistory
   close(): Promise<void>
 }
 
@@ -70,6 +73,7 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
     subscriberFactory: () => fromStart,
     runOwnership: ownership,
     snapshots: new RedisSnapshotStore(bus.client, {onError}),
+    streamHistory: bus,
     close: async () => {
       await ownership.close()
       await bus.close()

@@ -6,6 +6,7 @@ import type {IdempotencyCache} from './idempotency-cache.js'
 import type {Logger} from './logger.js'
 import type {RunOwnership} from './multi-instance.js'
 import type {SnapshotStore} from './snapshot-store.js'
+import type {StreamHistory} from './stream-replay.js'
 
 /** The body `POST /chat` answers with (and replays for a repeated `idempotency_key`). */
 export interface ChatResponse {
@@ -32,6 +33,8 @@ export interface ServerContext {
   readonly runOwnership?: RunOwnership
   /** Where conversation snapshots live between runs (Redis mode: shared by the instances). */
   readonly snapshots: SnapshotStore
+  /** Reading the log back by stream id (`/ws?after_stream_id=`); Redis mode only. */
+  readonly streamHistory?: StreamHistory
   /** The port actually listened on (known after listen). */
   port(): number
   /** What `POST /api/conversations/{id}/fixture` saves from (and `serve --record` writes to). */

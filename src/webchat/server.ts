@@ -144,6 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     recording,
     ...(runOwnership ? {runOwnership} : {}),
     snapshots: options.snapshots ?? ('snapshots' in transport ? transport.snapshots : undefined) ?? localSnapshotStore,
+    ...('streamHistory' in transport && transport.streamHistory ? {streamHistory: transport.streamHistory} : {}),
     port: () => port,
     trackRun: (conversation, handle) => {
       logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')

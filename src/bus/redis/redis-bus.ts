@@ -1,9 +1,9 @@
 import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
-import type {Bus, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
+import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
 import {appendCommand, type AppendArgs} from './append-script.js'
 import {connectRedis, duplicateConnection, reconnectDelayMs} from './redis-connection.js'
-import {parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
+import {compareStreamIds, parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
 import {StreamReader} from './stream-reader.js'
 
 export const DEFAULT_STREAM_MAXLEN = 10_000
@@ -121,6 +121,40 @@ export class RedisBus implements Bus {
   async lastSeq(topic: string): Promise<number> {
     const next = (await this.lastEntry(topic))?.next
     return next !== undefined ? next - 1 : 0
+  }
+
+  /**
+   * Every entry of topic strictly after `afterStreamId` that the stream still holds, in order (a
+   * resume by stream id), with the seq the frames after that entry start at (`afterNext`, when the
+   * entry is still in the stream) and whether entries after it may have been trimmed away.
+   */
+  async readAfter(topic: string, afterStreamId: string): Promise<{messages: BusMessage[]; afterNext: number | undefined; truncated: boolean}> {
+    if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId)) throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`)
+    const start = afterStreamId === '0' ? '0-0' : afterStreamId
+    const anchor = start === '0-0' ? undefined : ((await this.client.xrange(topic, start, start)) as RawEntry[])[0]
+    const afterNext = anchor ? parseEntry(anchor)?.next : start === '0-0' ? 1 : undefined
+    const messages: BusMessage[] = []
+    let last = start
+    for (;;) {
+      const reply = (await this.client.xread('COUNT', 500, 'STREAMS', topic, last)) as [string, RawEntry[]][] | null
+      const page = reply?.[0]?.[1] ?? []
+      for (const raw of page) {
+        last = raw[0]
+        const entry = parseEntry(raw)
+        if (entry) messages.push(toBusMessage(topic, entry))
+      }
+      if (page.length < 500) break
+    }
+    const first = messages[0]
+    // Trimming removes the oldest entries. With the anchor (or 0-0) at hand, a gap in seq says it;
+    // without it, entries may be missing only when the anchor id is older than every entry left.
+    let truncated = false
+    if (first && afterNext !== undefined) truncated = first.seq !== undefined && first.seq > afterNext
+    else if (first) {
+      const oldest = ((await this.client.xrange(topic, '-', '+', 'COUNT', 1)) as RawEntry[])[0]
+      truncated = oldest !== undefined && oldest[0] === first.streamId && compareStreamIds(start, oldest[0]) < 0
+    }
+    return {messages, afterNext, truncated}
   }
 
   /**

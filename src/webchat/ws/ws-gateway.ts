@@ -8,6 +8,9 @@ import {isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX
 import {controlFrameJson, type ControlFrame} from '../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
+import type {Conversation} from '../conversation.js'
+import {STREAM_ID} from '../../bus/redis/stream-entry.js'
+import {replayAfterStreamId} from '../stream-replay.js'
 
 export const WS_PATH = '/ws'
 export const DEFAULT_WS_MAX_PAYLOAD = 64 * 1024
@@ -76,6 +79,12 @@ export class WsGateway {
     if (!CONV_ID_PATTERN.test(convId)) return fail(ws, 'bad_conv_id', 'conv_id must be 1-128 characters of [A-Za-z0-9_.:-]')
     const afterRaw = url.searchParams.get('after_seq')
     if (afterRaw !== null && !/^\d{1,15}$/.test(afterRaw)) return fail(ws, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
+    const afterStreamId = url.searchParams.get('after_stream_id')
+    if (afterStreamId !== null) {
+      if (afterRaw !== null) return fail(ws, 'bad_resume', 'give after_seq or after_stream_id, not both')
+      if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId)) return fail(ws, 'bad_after_stream_id', `after_stream_id must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`)
+      if (!this.app.streamHistory) return fail(ws, 'stream_id_needs_redis', 'after_stream_id needs the redis bus (serve --bus redis): with the in-memory bus frames have no stream_id; resume with after_seq=N')
+    }
     const profile = url.searchParams.get('profile') || readCookies(req).get(PROFILE_COOKIE) || this.app.manager.builder.config.default_profile
 
     let conversation
@@ -87,6 +96,7 @@ export class WsGateway {
       this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
       return fail(ws, 'internal', 'could not join the conversation; see the server log')
     }
+    if (afterStreamId !== null) return this.joinAfterStreamId(ws, conversation, afterStreamId)
     // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
     if (afterRaw !== null && this.app.runOwnership) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
     if (ws.readyState !== WebSocket.OPEN) return
@@ -112,6 +122,32 @@ export class WsGateway {
     }
     pool.add(ws)
     this.app.logger.debug({conv_id: convId, after_seq: afterRaw, sockets: pool.size}, 'websocket joined')
+  }
+
+  /** `after_stream_id`: the frames after that entry, read from the stream itself, then live ones. */
+  private async joinAfterStreamId(ws: WebSocket, conversation: Conversation, afterStreamId: string): Promise<void> {
+    let replay
+    try {
+      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS)
+    } catch (error) {
+      this.app.logger.error({err: error, conv_id: conversation.id}, 'replay by stream id failed')
+      return fail(ws, 'replay_failed', 'could not read the stream; reconnect to try again')
+    }
+    if (ws.readyState !== WebSocket.OPEN) return void replay.take()
+    // From here to pool.add nothing awaits: no frame can be published in between.
+    const {coordinator, pool} = conversation
+    const frames = replay.take()
+    send(ws, {type: 'ws.hello', conv_id: conversation.id, profile: conversation.profile, server_time: new Date().toISOString(), last_seq: coordinator.lastSeq})
+    send(ws, {
+      type: 'ws.replay',
+      after_seq: replay.afterSeq,
+      from_seq: frames[0]?.seq ?? replay.afterSeq + 1,
+      to_seq: frames.at(-1)?.seq ?? replay.afterSeq,
+      truncated: replay.truncated,
+    })
+    for (const frame of frames) ws.send(frame.json)
+    pool.add(ws)
+    this.app.logger.debug({conv_id: conversation.id, after_stream_id: afterStreamId, sockets: pool.size}, 'websocket joined')
   }
 
   private onMessage(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {

@@ -5,7 +5,7 @@ import {Redis} from 'ioredis'
 import {expect} from 'vitest'
 import {chatTopic} from '../../../src/bus/index.js'
 import {RUN_LOCK_PREFIX} from '../../../src/bus/redis/index.js'
-import {startServer, type RunningServer} from '../../../src/webchat/server.js'
+import {startServer, type RunningServer, type ServerOptions} from '../../../src/webchat/server.js'
 import type {BusFlags} from '../../../src/webchat/bus-selection.js'
 import {eventually, type RedisProcess} from './redis-server.js'
 import type {FrameClient} from './serve-instance.js'
@@ -26,8 +26,8 @@ export class InstanceSet {
     writeFileSync(this.configPath, profiles)
   }
 
-  async start(flags: Partial<BusFlags> = {}): Promise<RunningServer> {
-    const server = await startServer({port: 0, logLevel: 'silent', configPath: this.configPath, busFlags: {type: 'redis', redisUrl: this.redis.url, ...flags}})
+  async start(flags: Partial<BusFlags> = {}, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
+    const server = await startServer({port: 0, logLevel: 'silent', configPath: this.configPath, busFlags: {type: 'redis', redisUrl: this.redis.url, ...flags}, ...options})
     this.servers.push(server)
     return server
   }
