@@ -15,16 +15,23 @@ export interface BusFlags {
   readonly type?: 'memory' | 'redis'
   readonly redisUrl?: string
   readonly maxlen?: number
+  /** How long a publish may wait for Redis before the run is ended with an error (default 30 s). */
+  readonly publishTimeoutMs?: number
 }
 
-export type BusSelection = {readonly type: 'memory'} | {readonly type: 'redis'; readonly redisUrl: string; readonly maxlen?: number}
+export type BusSelection = {readonly type: 'memory'} | {readonly type: 'redis'; readonly redisUrl: string; readonly maxlen?: number; readonly publishTimeoutMs?: number}
 
 /** Flags win over the config file; `JIMINY_REDIS_URL`, then redis://127.0.0.1:6379 when Redis is chosen without a URL. */
 export function selectBus(flags: BusFlags = {}, config: ConfigFile['bus'], env: NodeJS.ProcessEnv = process.env): BusSelection {
   const type = flags.type ?? config?.type ?? 'memory'
   if (type === 'memory') return {type}
   const maxlen = flags.maxlen ?? config?.maxlen
-  return {type, redisUrl: flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL, ...(maxlen !== undefined ? {maxlen} : {})}
+  return {
+    type,
+    redisUrl: flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL,
+    ...(maxlen !== undefined ? {maxlen} : {}),
+    ...(flags.publishTimeoutMs !== undefined ? {publishTimeoutMs: flags.publishTimeoutMs} : {}),
+  }
 }
 
 /** The bus a server runs on, with what multi-instance mode adds; `close` releases what was opened. */
@@ -58,7 +65,12 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
   // Loaded only in Redis mode: ioredis costs every other command a noticeable startup time.
   const {RedisBus, RedisRunOwnership, RedisSnapshotStore} = await import('../bus/redis/index.js')
   const onError = (error: unknown, where: string) => logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
-  const bus = await RedisBus.connect(selection.redisUrl, {framesOf: framesOfPayload, onError, ...(selection.maxlen !== undefined ? {maxlen: selection.maxlen} : {})})
+  const bus = await RedisBus.connect(selection.redisUrl, {
+    framesOf: framesOfPayload,
+    onError,
+    ...(selection.maxlen !== undefined ? {maxlen: selection.maxlen} : {}),
+    ...(selection.publishTimeoutMs !== undefined ? {publishTimeoutMs: selection.publishTimeoutMs} : {}),
+  })
   let ownership: Awaited<ReturnType<typeof RedisRunOwnership.open>>
   try {
     ownership = await RedisRunOwnership.open(bus.client, {onError})

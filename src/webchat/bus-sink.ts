@@ -8,7 +8,7 @@ export interface BusSinkOptions {
    * its first frame (`PublishOptions.seq`), starting here; readers then number frames alike.
    */
   readonly firstSeq?: number
-  /** Told when the transport refuses a message (the run goes on; the server logs it). */
+  /** Told when the transport refuses a message (the server logs it and ends the run: PublishFailureGuard). */
   readonly onError?: (error: unknown, event: Event) => void
 }
 

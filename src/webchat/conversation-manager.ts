@@ -5,6 +5,7 @@ import {ConnectionPool, type DropReason} from './connection-pool.js'
 import {Conversation, type ConversationEngine} from './conversation.js'
 import {signatureOf, type EngineBuilder, type Overrides} from './engine/index.js'
 import {FrameLog} from './frame-log.js'
+import {PublishFailureGuard} from './publish-failure.js'
 import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
 import {StreamCoordinator, type CoordinatorProblem} from './stream-coordinator.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
@@ -41,6 +42,7 @@ export interface ConversationManagerEvents {
  */
 export class ConversationManager {
   private readonly conversations = new Map<string, Conversation>()
+  private readonly publishFailures = new PublishFailureGuard()
 
   constructor(private readonly options: ConversationManagerOptions) {}
 
@@ -119,7 +121,15 @@ export class ConversationManager {
 
   private create(convId: string, engine: ConversationEngine): Conversation {
     const events = this.options.events
-    const sink = new BusSink(this.options.publisher, convId, {...this.options.sinkOptions?.(convId), onError: (error) => events?.busError?.(convId, error)})
+    const sink = new BusSink(this.options.publisher, convId, {
+      ...this.options.sinkOptions?.(convId),
+      onError: (error, event) => {
+        events?.busError?.(convId, error)
+        // A run whose events cannot be published ends with an error instead of going on unseen.
+        const conversation = this.conversations.get(convId)
+        if (conversation) this.publishFailures.handle(conversation, event, error)
+      },
+    })
     const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]})
     const pool = new ConnectionPool({
       maxBufferedBytes: this.options.maxBufferedBytes,

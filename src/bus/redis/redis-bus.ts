@@ -2,7 +2,7 @@ import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
 import {appendCommand, type AppendArgs} from './append-script.js'
-import {connectRedis, duplicateConnection, reconnectDelayMs} from './redis-connection.js'
+import {connectRedis, duplicateConnection, reconnectDelayMs, withTimeout} from './redis-connection.js'
 import {compareStreamIds, parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
 import {StreamReader} from './stream-reader.js'
 
@@ -17,7 +17,11 @@ export interface RedisBusOptions {
    * store where the next one's seq starts. Default: 1.
    */
   readonly framesOf?: (payload: string) => number
-  /** How long a publish keeps retrying while Redis is unreachable before it rejects. */
+  /**
+   * How long after it was called a publish may take to reach Redis (retrying while Redis is
+   * unreachable) before it rejects. Counted from the call, so publishes queued behind a stuck one
+   * fail together rather than one window after another.
+   */
   readonly publishTimeoutMs?: number
   /** XREAD BLOCK timeout of each reader loop. */
   readonly blockMs?: number
@@ -54,6 +58,10 @@ export class RedisBus implements Bus {
     this.append = appendCommand(client)
   }
 
+  get publishTimeoutMs(): number {
+    return this.options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS
+  }
+
   get maxlen(): number {
     return this.options.maxlen ?? DEFAULT_STREAM_MAXLEN
   }
@@ -61,9 +69,10 @@ export class RedisBus implements Bus {
   async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<{streamId?: string}> {
     if (this.closed) throw new Error('bus is closed')
     const previous = this.tails.get(topic) ?? Promise.resolve()
+    const deadline = Date.now() + this.publishTimeoutMs
     const done = previous.then(
-      () => this.appendWithRetry(topic, payload, options.seq),
-      () => this.appendWithRetry(topic, payload, options.seq),
+      () => this.appendWithRetry(topic, payload, options.seq, deadline),
+      () => this.appendWithRetry(topic, payload, options.seq, deadline),
     )
     this.tails.set(topic, done)
     void done.finally(() => {
@@ -183,13 +192,16 @@ export class RedisBus implements Bus {
     this.client.disconnect()
   }
 
-  private async appendWithRetry(topic: string, payload: string, seq: number | undefined): Promise<string> {
+  private async appendWithRetry(topic: string, payload: string, seq: number | undefined, deadline: number): Promise<string> {
     const frames = Math.max(1, this.options.framesOf?.(payload) ?? 1)
     const args: AppendArgs = {key: topic, maxlen: this.maxlen, payload, frames, seq, floor: this.highWater.get(topic) ?? 1, publishId: `${this.nonce}:${++this.counter}`}
-    const deadline = Date.now() + (this.options.publishTimeoutMs ?? DEFAULT_PUBLISH_TIMEOUT_MS)
     for (let attempt = 0; ; attempt++) {
+      // Its window passed while earlier publishes waited and Redis is still away: fail now.
+      if (attempt === 0 && Date.now() >= deadline && this.client.status !== 'ready') {
+        throw new Error(`redis unavailable: ${topic} publish window (${this.publishTimeoutMs} ms) passed; connection ${this.client.status}`)
+      }
       try {
-        const result = await this.append(args)
+        const result = await withTimeout(this.append(args), Math.max(50, deadline - Date.now()), `publish to ${topic}`)
         if (result.seq !== undefined) this.noteNext(topic, {next: result.seq + frames})
         return result.id
       } catch (error) {

@@ -56,3 +56,17 @@ export function errorText(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error)
   return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message
 }
+
+/**
+ * Rejects after `ms` if the command has not answered. While Redis is away ioredis keeps a command
+ * queued for up to `maxRetriesPerRequest` reconnect attempts (seconds apart); this bounds the wait.
+ * A command given up on may still run when Redis returns (its late result is ignored).
+ */
+export function withTimeout<T>(command: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`redis unavailable: ${what} got no answer within ${ms} ms`)), Math.max(1, ms))
+  })
+  command.catch(() => undefined)
+  return Promise.race([command, timeout]).finally(() => clearTimeout(timer))
+}

@@ -1,8 +1,10 @@
 import type {Redis} from 'ioredis'
 import {TurnSchema, type Turn} from '../../core/index.js'
-import {reconnectDelayMs} from './redis-connection.js'
+import {reconnectDelayMs, withTimeout} from './redis-connection.js'
 
 export const SNAPSHOT_PREFIX = 'jiminy:snapshot:'
+/** How long a snapshot save keeps trying while Redis is unreachable (the run lock waits for it). */
+export const SAVE_WINDOW_MS = 10_000
 
 export interface RedisSnapshotStoreOptions {
   /** Expire a snapshot this long after its last save; default: never (like the streams, which are only trimmed). */
@@ -39,16 +41,17 @@ export class RedisSnapshotStore {
     return local
   }
 
-  /** Stores the snapshot, retrying (bounded, about 10 s) while Redis is unreachable; rejects past that. */
+  /** Stores the snapshot, retrying while Redis is unreachable for at most `SAVE_WINDOW_MS`; rejects past that. */
   async save(convId: string, turn: Turn): Promise<void> {
     const json = JSON.stringify(turn)
+    const deadline = Date.now() + SAVE_WINDOW_MS
     for (let attempt = 0; ; attempt++) {
       try {
-        if (this.options.ttlMs !== undefined) await this.client.set(this.key(convId), json, 'PX', this.options.ttlMs)
-        else await this.client.set(this.key(convId), json)
+        const set = this.options.ttlMs !== undefined ? this.client.set(this.key(convId), json, 'PX', this.options.ttlMs) : this.client.set(this.key(convId), json)
+        await withTimeout(set, Math.max(50, deadline - Date.now()), `snapshot of ${convId}`)
         return
       } catch (error) {
-        if (attempt >= 7) throw error
+        if (Date.now() >= deadline) throw error
         this.options.onError?.(error, 'snapshot save')
         await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
       }

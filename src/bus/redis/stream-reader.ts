@@ -26,9 +26,13 @@ export class StreamReader {
   private last: string
   private closed = false
   private loop: Promise<void> | undefined
+  /** Resolves on close: a read waiting in ioredis' offline queue (Redis away) never settles by itself. */
+  private readonly closing: Promise<null>
+  private signalClose: () => void = () => undefined
 
   constructor(private readonly options: StreamReaderOptions) {
     this.last = options.afterId
+    this.closing = new Promise((resolve) => (this.signalClose = () => resolve(null)))
   }
 
   /** Id of the last entry delivered (or the starting id). */
@@ -53,6 +57,7 @@ export class StreamReader {
 
   async close(): Promise<void> {
     this.closed = true
+    this.signalClose()
     this.options.client.disconnect()
     await this.loop
   }
@@ -64,7 +69,10 @@ export class StreamReader {
     let failures = 0
     while (!this.closed) {
       try {
-        const reply = (await client.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', key, this.last)) as XReadReply
+        const read = client.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', key, this.last) as Promise<XReadReply>
+        read.catch(() => undefined)
+        const reply = await Promise.race([read, this.closing])
+        if (this.closed) return
         failures = 0
         this.deliver(reply)
       } catch (error) {

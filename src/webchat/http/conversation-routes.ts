@@ -26,7 +26,7 @@ export function listConversationsRoute({res, app}: RouteContext): void {
 export async function getConversationRoute(ctx: RouteContext): Promise<void> {
   const id = ctx.params.id!
   const local = ctx.app.manager.get(id)
-  const remote = local?.running() ? undefined : await ctx.app.runOwnership?.runningElsewhere(id)
+  const remote = local?.running() ? undefined : await remoteRun(ctx, id)
   if (!local && remote) return sendJson(ctx.res, 200, {conv_id: id, running: true, inference_id: remote.inferenceId, run_instance: remote.instance, here: false})
   const detail = conversationOf(ctx).detail()
   sendJson(ctx.res, 200, remote ? {...detail, running: true, inference_id: remote.inferenceId, run_instance: remote.instance} : detail)
@@ -41,6 +41,16 @@ export async function snapshotRoute(ctx: RouteContext): Promise<void> {
   const turn = await ctx.app.snapshots.load(id, ctx.app.manager.get(id)?.session.snapshot())
   if (!turn) throw new HttpError(404, `no conversation ${JSON.stringify(id)} (never started, or evicted after being idle)`)
   sendJson(ctx.res, 200, {conv_id: id, store: ctx.app.snapshots.kind, blocks: turn.blocks.length, turn})
+}
+
+/** The run another instance holds, if any; unknown (undefined) while Redis cannot be asked. */
+async function remoteRun(ctx: RouteContext, id: string) {
+  try {
+    return await ctx.app.runOwnership?.runningElsewhere(id)
+  } catch (error) {
+    ctx.app.logger.warn({err: error, conv_id: id}, 'could not read the run lock; answering with this instance\'s view')
+    return undefined
+  }
 }
 
 /** `POST /api/conversations/{id}/cancel`: cancels the running inference (a no-op answer when none runs). */

@@ -77,13 +77,15 @@ export interface SemEvent {
 /** A WebSocket client keeping every SEM frame it receives. */
 export class FrameClient {
   readonly frames: SemEvent[] = []
+  readonly notices: Omit<SemEvent, 'seq'>[] = []
   readonly control: {type: string; [key: string]: unknown}[] = []
   private waiters: (() => void)[] = []
 
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const parsed = JSON.parse(data.toString()) as {sem?: boolean; event?: SemEvent; type?: string}
-      if (parsed.sem && parsed.event) this.frames.push(parsed.event)
+      // A SEM frame without seq is outside the log (a local notice, e.g. run.error when the bus is gone).
+      if (parsed.sem && parsed.event) (parsed.event.seq === undefined ? this.notices : this.frames).push(parsed.event)
       else this.control.push(parsed as {type: string})
       const waiting = this.waiters
       this.waiters = []

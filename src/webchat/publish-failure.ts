@@ -1,0 +1,42 @@
+import {newId, type Event} from '../core/index.js'
+import type {Conversation} from './conversation.js'
+import {translateEvent} from './sem/translator.js'
+
+/** `run.error` code of a run ended because its events could not reach the bus. */
+export const BUS_UNAVAILABLE = 'bus_unavailable'
+const REMEMBERED_RUNS = 256
+
+/**
+ * A run must not go on silently when its events can no longer be published (Redis gone for longer
+ * than the publish window): the first failed publish of a run cancels it and sends a `run.error`
+ * (code `bus_unavailable`) to this instance's sockets at once. That frame has no seq and no
+ * stream_id — it is outside the log, whose next seq only the stream can assign — so clients show
+ * it without moving their cursor. The same error event is also handed to the BusSink, so the
+ * other instances get it (with a seq) if Redis returns while it still retries.
+ */
+export class PublishFailureGuard {
+  /** Runs already ended this way (bounded), so each gets one error however many publishes fail. */
+  private readonly handled = new Set<string>()
+
+  handle(conversation: Conversation, failed: Event, error: unknown): void {
+    const inferenceId = failed.meta.inference_id
+    if (this.handled.has(inferenceId)) return
+    this.remember(inferenceId)
+    const run = conversation.running()
+    if (run?.inferenceId === inferenceId) run.cancel()
+    const reason = error instanceof Error ? error.message : String(error)
+    const event: Event = {
+      type: 'error',
+      message: `the run was stopped: its events could not be published (${reason})`,
+      code: BUS_UNAVAILABLE,
+      meta: {id: newId('evt'), session_id: failed.meta.session_id, inference_id: inferenceId, turn_id: failed.meta.turn_id},
+    }
+    for (const body of translateEvent(event)) conversation.pool.broadcast(JSON.stringify({sem: true, event: body}))
+    conversation.sink.publish(event)
+  }
+
+  private remember(inferenceId: string): void {
+    this.handled.add(inferenceId)
+    if (this.handled.size > REMEMBERED_RUNS) this.handled.delete(this.handled.values().next().value!)
+  }
+}
