@@ -20,6 +20,8 @@ export interface BusMessage {
 export interface PublishOptions {
   /** Seq of the first frame this message will produce (see BusMessage.seq). */
   readonly seq?: number
+  /** How many frames this message translates to, when the publisher knows (saves the transport decoding the payload again). */
+  readonly frames?: number
 }
 
 export interface Publisher {

@@ -19,7 +19,7 @@ export interface BusSinkOptions {
  */
 export class BusSink implements EventSink {
   readonly topic: string
-  private queue: {payload: string; seq: number | undefined; event: Event}[] = []
+  private queue: {payload: string; seq: number | undefined; frames: number; event: Event}[] = []
   private head = 0
   private draining: Promise<void> | undefined
   private seq: number | undefined
@@ -42,8 +42,9 @@ export class BusSink implements EventSink {
   publish(event: Event): void {
     const payload = redactString(encodeEvent(event))
     const seq = this.seq
-    if (seq !== undefined) this.seq = seq + frameCount(event)
-    this.queue.push({payload, seq, event})
+    const frames = frameCount(event)
+    if (seq !== undefined) this.seq = seq + frames
+    this.queue.push({payload, seq, frames, event})
     this.draining ??= this.drain()
   }
 
@@ -56,9 +57,9 @@ export class BusSink implements EventSink {
   private async drain(): Promise<void> {
     try {
       while (this.head < this.queue.length) {
-        const {payload, seq, event} = this.queue[this.head]!
+        const {payload, seq, frames, event} = this.queue[this.head]!
         try {
-          await this.publisher.publish(this.topic, payload, seq !== undefined ? {seq} : undefined)
+          await this.publisher.publish(this.topic, payload, seq !== undefined ? {seq, frames} : {frames})
         } catch (error) {
           this.options.onError?.(error, event)
         }

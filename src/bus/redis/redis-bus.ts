@@ -71,8 +71,8 @@ export class RedisBus implements Bus {
     const previous = this.tails.get(topic) ?? Promise.resolve()
     const deadline = Date.now() + this.publishTimeoutMs
     const done = previous.then(
-      () => this.appendWithRetry(topic, payload, options.seq, deadline),
-      () => this.appendWithRetry(topic, payload, options.seq, deadline),
+      () => this.appendWithRetry(topic, payload, options, deadline),
+      () => this.appendWithRetry(topic, payload, options, deadline),
     )
     this.tails.set(topic, done)
     void done.finally(() => {
@@ -192,8 +192,9 @@ export class RedisBus implements Bus {
     this.client.disconnect()
   }
 
-  private async appendWithRetry(topic: string, payload: string, seq: number | undefined, deadline: number): Promise<string> {
-    const frames = Math.max(1, this.options.framesOf?.(payload) ?? 1)
+  private async appendWithRetry(topic: string, payload: string, {seq, frames: given}: PublishOptions, deadline: number): Promise<string> {
+    // The publisher's count when it gives one (BusSink does), else decode the payload to count.
+    const frames = Math.max(1, given ?? this.options.framesOf?.(payload) ?? 1)
     const args: AppendArgs = {key: topic, maxlen: this.maxlen, payload, frames, seq, floor: this.highWater.get(topic) ?? 1, publishId: `${this.nonce}:${++this.counter}`}
     for (let attempt = 0; ; attempt++) {
       // Its window passed while earlier publishes waited and Redis is still away: fail now.

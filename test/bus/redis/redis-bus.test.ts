@@ -71,6 +71,18 @@ describe('RedisBus', () => {
     expect(await b.lastSeq(freshTopic())).toBe(0)
   })
 
+  it('takes the frame count the publisher gives instead of decoding the payload again', async () => {
+    let decoded = 0
+    const bus = await newBus({framesOf: () => (decoded++, 1)})
+    const topic = freshTopic()
+    await bus.publish(topic, 'three frames', {frames: 3})
+    await bus.publish(topic, 'counted by framesOf')
+    const seen: BusMessage[] = []
+    await bus.subscribe(topic, (m) => seen.push(m), {afterStreamId: '0-0'})
+    expect(seen.map((m) => m.seq)).toEqual([1, 4])
+    expect(decoded).toBe(1)
+  })
+
   it('stores a seq the writer gives as is', async () => {
     const bus = await newBus()
     const topic = freshTopic()
