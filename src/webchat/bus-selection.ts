@@ -26,11 +26,12 @@ export function selectBus(flags: BusFlags = {}, config: ConfigFile['bus'], env: 
   const type = flags.type ?? config?.type ?? 'memory'
   if (type === 'memory') return {type}
   const maxlen = flags.maxlen ?? config?.maxlen
+  const publishTimeoutMs = flags.publishTimeoutMs ?? config?.publish_timeout_ms
   return {
     type,
     redisUrl: flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL,
     ...(maxlen !== undefined ? {maxlen} : {}),
-    ...(flags.publishTimeoutMs !== undefined ? {publishTimeoutMs: flags.publishTimeoutMs} : {}),
+    ...(publishTimeoutMs !== undefined ? {publishTimeoutMs} : {}),
   }
 }
 

@@ -37,7 +37,13 @@ export const ProfileSchema = z
 export type Profile = z.infer<typeof ProfileSchema>
 
 export const BusConfigSchema = z
-  .object({type: z.enum(['memory', 'redis']).default('memory'), redis_url: z.string().optional(), maxlen: z.number().int().positive().optional()})
+  .object({
+    type: z.enum(['memory', 'redis']).default('memory'),
+    redis_url: z.string().optional(),
+    maxlen: z.number().int().positive().optional(),
+    /** How long a publish may wait for Redis before the run ends with a run.error. */
+    publish_timeout_ms: z.number().int().min(100).max(600_000).optional(),
+  })
   .strict()
 
 export const ConfigFileSchema = z
