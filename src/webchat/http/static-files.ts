@@ -61,12 +61,17 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
     'referrer-policy': 'no-referrer',
+    // The page loads only its own files and talks only to this server (HTTP and WebSocket).
+    'content-security-policy': CONTENT_SECURITY_POLICY,
   })
   if (head) return void res.end()
   createReadStream(file)
     .on('error', () => res.destroy())
     .pipe(res)
 }
+
+export const CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
 
 function statOrUndefined(path: string) {
   try {

@@ -51,6 +51,10 @@ async function openPage(context?: BrowserContext): Promise<{page: Page; errors: 
   page.setDefaultTimeout(10_000)
   const errors: string[] = []
   page.on('pageerror', (e) => errors.push(e.message))
+  // The server sends a Content-Security-Policy; anything the page does that it blocks shows up here.
+  page.on('console', (m) => {
+    if (m.type() === 'error' && /Content Security Policy/i.test(m.text())) errors.push(m.text())
+  })
   await page.goto(server.url)
   await expect.poll(() => page.getByTestId('connection-status').getAttribute('data-state')).toBe('open')
   return {page, errors}

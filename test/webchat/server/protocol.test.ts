@@ -88,6 +88,7 @@ describe('static page', () => {
       const res = await fetch(new URL(path!, server.url))
       expect(res.status, path).toBe(200)
       expect(res.headers.get('content-type')).toContain(type)
+      expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*connect-src 'self'.*frame-ancestors 'none'/)
     }
     expect((await fetch(new URL('/missing.js', server.url))).status).toBe(404)
   })
