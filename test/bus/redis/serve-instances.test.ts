@@ -2,11 +2,10 @@ import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {Redis} from 'ioredis'
-import {chatTopic} from '../../../src/bus/index.js'
-import {compareStreamIds, RUN_LOCK_PREFIX} from '../../../src/bus/redis/index.js'
+import {compareStreamIds} from '../../../src/bus/redis/index.js'
 import {eventually, freePort, startRedis, type RedisProcess} from './redis-server.js'
 import {FrameClient, postJson, serveFailure, spawnServe, type SemEvent, type ServeInstance} from './serve-instance.js'
+import {runDone as runDoneOn} from './shared-instances.js'
 
 // Two `jiminy serve` processes sharing one redis-server. A is configured by flags, B by jiminy.yaml's `bus:`.
 let redis: RedisProcess
@@ -34,25 +33,8 @@ async function chat(instance: ServeInstance, convId: string, prompt: string, pro
   return postJson(`${instance.url}chat/${profile}`, {prompt, conv_id: convId})
 }
 
-/**
- * Waits until the run of convId is over everywhere: its lock is released (which the owner does only
- * after its last event reached the stream), then every client has the stream's last frame.
- */
-async function runDone(convId: string, ...watchers: FrameClient[]): Promise<number> {
-  const raw = new Redis(redis.url)
-  try {
-    const lastSeq = await eventually(async () => {
-      expect(await raw.exists(`${RUN_LOCK_PREFIX}${convId}`)).toBe(0)
-      const [entry] = (await raw.xrevrange(chatTopic(convId), '+', '-', 'COUNT', 1)) as [string, string[]][]
-      const fields = entry![1]
-      return Number(fields[fields.indexOf('next') + 1]) - 1
-    }, 30_000)
-    for (const w of watchers) await w.waitFor(() => w.lastSeq >= lastSeq, `frame ${lastSeq}`, 30_000)
-    return lastSeq
-  } finally {
-    raw.disconnect()
-  }
-}
+/** Waits until the run of convId is over everywhere (lock released, every watcher has the last frame). */
+const runDone = (convId: string, ...watchers: FrameClient[]): Promise<number> => runDoneOn(redis, convId, ...watchers)
 
 /** Seqs 1..N, each once, and stream ids that never go back (frames of one entry share its id). */
 function expectCompleteLog(frames: readonly SemEvent[]): void {
