@@ -75,6 +75,12 @@ export class Transcript {
     const id = String(event.id ?? '')
     const parent = () => (event.inference_id ? this.sectionFor(String(event.inference_id)) : this.topLevel())
     switch (type) {
+      case 'user.message': {
+        // The prompt that started the run; this page may already show it (it sent it, or remembered it).
+        const section = parent()
+        if (!section.querySelector(':scope > .msg.user')) section.prepend(userMessageView(String(event.text ?? '')))
+        return
+      }
       case 'llm.start':
       case 'llm.delta':
       case 'llm.final':

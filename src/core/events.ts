@@ -61,3 +61,6 @@ export type MetaExtra = Partial<Pick<EventMeta, 'message_id' | 'model' | 'usage'
 
 /** `info` message a StreamingMessage publishes when a thinking stream ends (data.text = the whole thinking). */
 export const INFO_THINKING_ENDED = 'thinking-ended'
+
+/** `info` message a Session publishes when a run starts from a prompt (data.text, data.block_id), so every client sees the prompt. */
+export const INFO_USER_PROMPT = 'user-prompt'

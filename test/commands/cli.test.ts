@@ -60,7 +60,8 @@ describe('jiminy CLI', () => {
     const out = JSON.parse(stdout)
     expect(Object.keys(out).sort()).toEqual(['events', 'turn'])
     expect(out.turn.blocks.map((b: {kind: string}) => b.kind)).toEqual(['user', 'llm_text'])
-    expect(out.events[0].type).toBe('start')
+    expect(out.events[0]).toMatchObject({type: 'info', message: 'user-prompt', data: {text: 'hello there', block_id: out.turn.blocks[0].id}})
+    expect(out.events[1].type).toBe('start')
     expect(out.events.at(-1)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
   })
 

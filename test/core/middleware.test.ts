@@ -1,6 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {
+  INFO_USER_PROMPT,
   SYSTEM_PROMPT_MARK,
+  announcePromptMiddleware,
   appendBlocks,
   assistantTextBlock,
   composeMiddlewares,
@@ -74,5 +76,18 @@ describe('tool-result-reorder middleware', () => {
   it('leaves an ordered turn untouched (same object)', () => {
     const turn = newTurn([userBlock('q'), toolCallBlock({id: 'c1', name: 'calc', args: {}}), toolUseBlock({id: 'c1', result: 1})])
     expect(reorderToolResults(turn)).toBe(turn)
+  })
+})
+
+describe('announce-prompt middleware', () => {
+  it('publishes the prompt the engine sees on the first inference only, with secret-shaped values removed', async () => {
+    const fn = composeMiddlewares(async (turn) => appendBlocks(turn, assistantTextBlock('ok')), [announcePromptMiddleware()])
+    const {events} = await inRun(async (ctx) => {
+      const first = await fn(newTurn([userBlock('key sk-abcdefghijklmnopqrstuvwxyz0123')]), ctx)
+      // A tool-loop round: the turn no longer ends with the prompt.
+      return fn(appendBlocks(first, toolCallBlock({id: 'c1', name: 'calc', args: {}}), toolUseBlock({id: 'c1', result: 1})), ctx)
+    })
+    expect(events).toHaveLength(1)
+    expect(events[0]).toMatchObject({type: 'info', message: INFO_USER_PROMPT, data: {text: 'key [redacted]'}})
   })
 })

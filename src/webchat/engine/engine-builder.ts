@@ -1,5 +1,6 @@
 import {
   StepController,
+  announcePromptMiddleware,
   composeMiddlewares,
   engineAsFn,
   redactSecrets,
@@ -126,6 +127,8 @@ export class EngineBuilder {
     const middlewares: Middleware[] = []
     if (config.system_prompt) middlewares.push(systemPromptMiddleware(config.system_prompt))
     for (const ref of config.middlewares) middlewares.push(require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx))
+    // Innermost, so clients see the prompt as the engine does (after redaction).
+    middlewares.push(announcePromptMiddleware())
     const inference = composeMiddlewares(engineAsFn(engine), middlewares)
     const step = new StepController({enabled: config.step_mode, ...(this.options.stepTimeoutMs ? {timeoutMs: this.options.stepTimeoutMs} : {})})
     const executor = require(catalog.toolExecutor(config.tool_executor.name), 'tool executor', config.tool_executor.name).item.create(config.tool_executor.config, ctx)

@@ -16,6 +16,7 @@ interface Base<T extends string> {
 }
 
 export type SemFrameBody =
+  | (Base<'user.message'> & {readonly text: string})
   | (Base<'llm.start'> & {readonly model?: string})
   | (Base<'llm.delta'> & {readonly delta: string; readonly cumulative: string})
   | (Base<'llm.final'> & {readonly text: string; readonly stop_reason?: string; readonly usage?: Record<string, unknown>; readonly duration_ms?: number})
@@ -37,6 +38,7 @@ export type SemFrameBody =
 export type SemFrameType = SemFrameBody['type']
 
 export const SEM_FRAME_TYPES: readonly SemFrameType[] = [
+  'user.message',
   'llm.start',
   'llm.delta',
   'llm.final',

@@ -1,7 +1,7 @@
-import {INFO_THINKING_ENDED, type Event} from '../../core/index.js'
+import {INFO_THINKING_ENDED, INFO_USER_PROMPT, type Event} from '../../core/index.js'
 import type {SemFrameBody} from './frames.js'
 
-export {INFO_THINKING_ENDED}
+export {INFO_THINKING_ENDED, INFO_USER_PROMPT}
 /** Published by the ConversationManager on the bus so every reader numbers the rebuild frame alike. */
 export const INFO_CONVERSATION_REBUILT = 'conversation-rebuilt'
 
@@ -70,6 +70,11 @@ export function translateEvent(event: Event): SemFrameBody[] {
       if (event.message === INFO_THINKING_ENDED) {
         const text = typeof event.data.text === 'string' ? event.data.text : ''
         return [{type: 'llm.thinking.final', id: thinkingId(messageId), ...run, text}]
+      }
+      if (event.message === INFO_USER_PROMPT) {
+        const text = typeof event.data.text === 'string' ? event.data.text : ''
+        const id = typeof event.data.block_id === 'string' ? event.data.block_id : m.id
+        return [{type: 'user.message', id, ...run, text}]
       }
       if (event.message === INFO_CONVERSATION_REBUILT) {
         return [{type: 'conversation.rebuilt', id: m.id, conv_id: m.session_id, record: event.data}]

@@ -186,6 +186,15 @@ describe('chat page', () => {
     expect(await page.getByTestId('run-cancelled').count()).toBe(1)
     expect(await page.getByTestId('transcript').innerText()).toBe(liveText)
     expect(errors).toEqual([])
+
+    // Another browser, which never sent these prompts, sees them too: they travel as user.message frames.
+    const url = page.url()
+    const other = await browser.newContext({viewport: {width: 1280, height: 860}})
+    const second = await other.newPage()
+    await second.goto(url)
+    await second.getByTestId('run-cancelled').waitFor()
+    expect(await second.getByTestId('user-message').allInnerTexts()).toEqual([expect.stringContaining('what is 2+3? /tool'), expect.stringContaining('a slow one /slow')])
+    await other.close()
     await context.close()
   })
 })

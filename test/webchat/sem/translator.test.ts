@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {EVENT_TYPES, EventSchema} from '../../../src/core/index.js'
 import {buildFrame, SEM_FRAME_TYPES} from '../../../src/webchat/sem/frames.js'
-import {frameCount, INFO_CONVERSATION_REBUILT, INFO_THINKING_ENDED, translateEvent} from '../../../src/webchat/sem/translator.js'
+import {frameCount, INFO_CONVERSATION_REBUILT, INFO_THINKING_ENDED, INFO_USER_PROMPT, translateEvent} from '../../../src/webchat/sem/translator.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
 describe('translateEvent', () => {
@@ -48,11 +48,14 @@ describe('translateEvent', () => {
     expect(translateEvent(failed)[0]).toMatchObject({type: 'tool.result', result: null, error: 'nope'})
   })
 
-  it('maps the special info messages to thinking.final and conversation.rebuilt', () => {
+  it('maps the special info messages to thinking.final, conversation.rebuilt and user.message', () => {
     const ended = {...sampleEvent('info'), message: INFO_THINKING_ENDED, data: {text: 'hm'}, meta: {...sampleEvent('info').meta, message_id: 'msg_1'}}
     expect(translateEvent(ended)[0]).toMatchObject({type: 'llm.thinking.final', id: 'msg_1:thinking', text: 'hm'})
     const rebuilt = {...sampleEvent('info'), message: INFO_CONVERSATION_REBUILT, data: {reason: 'x'}}
     expect(translateEvent(rebuilt)[0]).toMatchObject({type: 'conversation.rebuilt', record: {reason: 'x'}})
+    const prompt = {...sampleEvent('info'), message: INFO_USER_PROMPT, data: {text: 'hi there', block_id: 'blk_1'}}
+    expect(translateEvent(prompt)).toEqual([expect.objectContaining({type: 'user.message', id: 'blk_1', text: 'hi there'})])
+    expect(frameCount(prompt)).toBe(1)
   })
 })
 
