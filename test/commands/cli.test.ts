@@ -55,6 +55,13 @@ describe('jiminy CLI', () => {
     expect(stdout).toMatch(/2\+3 = 5/)
   })
 
+  it('run shows thinking, then the answer, without internal markers', async () => {
+    const {stdout} = await jiminy(['run', 'hi /think'])
+    expect(stdout).toMatch(/^thinking: The user wrote "hi"/)
+    expect(stdout).toMatch(/\nHaving thought about it: You asked: "hi"/)
+    expect(stdout).not.toMatch(/\[info\]|user-prompt|thinking-ended/)
+  })
+
   it('run --json prints {turn, events} and nothing else', async () => {
     const {stdout} = await jiminy(['run', '--json', 'hello there'])
     const out = JSON.parse(stdout)
