@@ -1,2 +1,3 @@
 export * from './types.js'
 export {MemoryBus} from './memory.js'
+export {compareStreamIds} from './stream-id.js'

@@ -1,18 +1,6 @@
 import {z} from 'zod'
 import type {BusMessage} from '../types.js'
-
-/** A Redis stream entry id `ms-seq`, compared numerically (string order is wrong across digit counts). */
-export function compareStreamIds(a: string, b: string): number {
-  const [am, as] = splitId(a)
-  const [bm, bs] = splitId(b)
-  if (am !== bm) return am < bm ? -1 : 1
-  return as === bs ? 0 : as < bs ? -1 : 1
-}
-
-function splitId(id: string): [bigint, bigint] {
-  const dash = id.indexOf('-')
-  return dash < 0 ? [BigInt(id), 0n] : [BigInt(id.slice(0, dash)), BigInt(id.slice(dash + 1))]
-}
+export {compareStreamIds} from '../stream-id.js'
 
 export const STREAM_ID = /^\d{1,20}-\d{1,20}$/
 

@@ -1,4 +1,5 @@
 import {createHash} from 'node:crypto'
+import {canonicalJson} from '../../core/index.js'
 
 export interface ProviderRequestIdentity {
   readonly provider: string
@@ -36,8 +37,3 @@ export function identifyProviderRequest(url: string, body: unknown): ProviderReq
   return {provider, model, matchKey}
 }
 
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v !== null && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v,
-  )
-}

@@ -1,6 +1,8 @@
 import {createHash} from 'node:crypto'
 import {z} from 'zod'
-import {redactSecrets} from '../../core/index.js'
+import {canonicalJson, redactSecrets} from '../../core/index.js'
+
+export {canonicalJson}
 import {ProviderConfigSchema} from '../../providers/index.js'
 import {ContributionRefSchema, LoopConfigSchema} from './profiles.js'
 
@@ -27,23 +29,6 @@ export interface Signature {
   readonly canonical: string
   /** Short sha256 prefix of `canonical`, for display. */
   readonly hash: string
-}
-
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value))
-}
-
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys)
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {}
-    for (const key of Object.keys(value).sort()) {
-      const v = (value as Record<string, unknown>)[key]
-      if (v !== undefined) out[key] = sortKeys(v)
-    }
-    return out
-  }
-  return value
 }
 
 export const SIGNATURE_HASH_LENGTH = 12
