@@ -7,7 +7,7 @@ import {mkdtemp, rm, stat} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {ConversationRecording} from '../dist/fixtures/index.js'
-import {StreamCoordinator} from '../dist/webchat/stream-coordinator.js'
+import {StreamCoordinator} from '../dist/sem/stream-coordinator.js'
 
 const N = Number(process.argv[2] ?? 200_000)
 

@@ -9,7 +9,8 @@ import {createServer} from 'node:net'
 import {Redis} from 'ioredis'
 import {chatTopic} from '../dist/bus/index.js'
 import {RedisBus} from '../dist/bus/redis/index.js'
-import {BusSink, StreamCoordinator, framesOfPayload} from '../dist/webchat/index.js'
+import {StreamCoordinator} from '../dist/sem/index.js'
+import {BusSink, framesOfPayload} from '../dist/webchat/index.js'
 
 const total = Number(process.argv[2] ?? 20_000)
 const WORD = 'lorem '

@@ -7,7 +7,7 @@ import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import WebSocket from 'ws'
-import {loadEngineBuilder, watchServerConfig} from '../dist/webchat/engine/index.js'
+import {loadEngineBuilder, watchServerConfig} from '../dist/engine/index.js'
 import {startServer} from '../dist/webchat/index.js'
 
 const SAVES = Number(process.argv[2] ?? 9)

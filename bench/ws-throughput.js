@@ -17,8 +17,9 @@ else await clients(workerData)
 
 async function main() {
   const {publish, withRunContext} = await import('../dist/core/index.js')
-  const {startServer, buildFrame, translateEvent} = await import('../dist/webchat/index.js')
-  const {parseConfigText} = await import('../dist/webchat/engine/index.js')
+  const {startServer} = await import('../dist/webchat/index.js')
+  const {buildFrame, translateEvent} = await import('../dist/sem/index.js')
+  const {parseConfigText} = await import('../dist/engine/index.js')
   const scenarios = [
     {clients: 1, events: Number(process.argv[2] ?? 100_000)},
     {clients: 100, events: Number(process.argv[3] ?? 5_000)},

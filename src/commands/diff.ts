@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 import {failWith} from '../cli/command-errors.js'
 import {useColour} from '../cli/colour.js'
-import {explainConfigDiff, loadEngineBuilder, renderConfigDiff, resolveConfigSpec} from '../webchat/engine/index.js'
+import {explainConfigDiff, loadEngineBuilder, renderConfigDiff, resolveConfigSpec} from '../engine/index.js'
 
 export default class Diff extends Command {
   static override summary = 'Explain how two engine configs differ.'

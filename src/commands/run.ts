@@ -1,7 +1,7 @@
 import {Args, Command, Flags} from '@oclif/core'
 import {TerminalRenderer, COLOURS, PLAIN} from '../cli/terminal-renderer.js'
 import {PROVIDER_TYPES} from '../providers/index.js'
-import {runOnce, type EngineOverrides} from '../webchat/engine/index.js'
+import {runOnce, type EngineOverrides} from '../engine/index.js'
 
 export default class Run extends Command {
   static override summary = 'Run one prompt through an engine and stream the answer.'

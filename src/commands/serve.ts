@@ -1,6 +1,7 @@
 import {Command, Flags} from '@oclif/core'
 import {openBrowser} from '../cli/open-browser.js'
-import {DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS, startServer, watchServerConfig, type LogLevel} from '../webchat/index.js'
+import {watchServerConfig} from '../engine/index.js'
+import {DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS, startServer, type LogLevel} from '../webchat/index.js'
 
 export default class Serve extends Command {
   static override summary = 'Serve the dev web chat: HTTP API, WebSocket streaming and the chat page.'

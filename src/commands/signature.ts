@@ -1,5 +1,5 @@
 import {Command, Flags} from '@oclif/core'
-import {loadEngineBuilder, parseOverrideAssignments, signatureOf} from '../webchat/engine/index.js'
+import {loadEngineBuilder, parseOverrideAssignments, signatureOf} from '../engine/index.js'
 import {failWith} from '../cli/command-errors.js'
 
 export default class Signature extends Command {

@@ -1,6 +1,6 @@
 import {chatTopic, type Publisher} from '../bus/index.js'
 import {encodeEvent, redactString, type Event, type EventSink} from '../core/index.js'
-import {frameCount} from './sem/translator.js'
+import {frameCount} from '../sem/translator.js'
 
 export interface BusSinkOptions {
   /**

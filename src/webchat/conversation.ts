@@ -1,10 +1,10 @@
 import {appendBlocks, newId, Session, userBlock, type Event, type ExecutionHandle, type PendingPause, type Turn} from '../core/index.js'
 import type {BusSink} from './bus-sink.js'
 import type {ConnectionPool} from './connection-pool.js'
-import type {BuiltEngine, EngineConfig, Signature} from './engine/index.js'
+import type {BuiltEngine, EngineConfig, Signature} from '../engine/index.js'
 import type {RebuildRecord} from './rebuild-record.js'
-import {INFO_CONVERSATION_REBUILT} from './sem/translator.js'
-import type {StreamCoordinator} from './stream-coordinator.js'
+import {INFO_CONVERSATION_REBUILT} from '../sem/translator.js'
+import type {StreamCoordinator} from '../sem/stream-coordinator.js'
 
 /** What a conversation runs with now: its config, signature and built engine. */
 export interface ConversationEngine {

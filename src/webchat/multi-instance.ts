@@ -1,6 +1,6 @@
 import type {StepAction, StepDecisionResult} from '../core/index.js'
 import type {ConversationManager} from './conversation-manager.js'
-import type {StreamCoordinator} from './stream-coordinator.js'
+import type {StreamCoordinator} from '../sem/stream-coordinator.js'
 
 /**
  * Run ownership when several `serve` instances share one bus (Redis mode; absent with the in-memory

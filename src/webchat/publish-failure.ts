@@ -1,6 +1,6 @@
 import {newId, type Event} from '../core/index.js'
 import type {Conversation} from './conversation.js'
-import {translateEvent} from './sem/translator.js'
+import {translateEvent} from '../sem/translator.js'
 
 /** `run.error` code of a run ended because its events could not reach the bus. */
 export const BUS_UNAVAILABLE = 'bus_unavailable'

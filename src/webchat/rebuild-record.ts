@@ -1,5 +1,5 @@
-import type {EngineConfig, Signature} from './engine/index.js'
-import {explainConfigDiff, renderConfigDiff} from './engine/index.js'
+import type {EngineConfig, Signature} from '../engine/index.js'
+import {explainConfigDiff, renderConfigDiff} from '../engine/index.js'
 
 /** Why and how a conversation's engine was rebuilt. Kept on the conversation and sent as a frame. */
 export interface RebuildRecord {

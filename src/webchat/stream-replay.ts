@@ -1,7 +1,7 @@
 import {chatTopic, type BusMessage} from '../bus/index.js'
 import {waitForSeq} from './multi-instance.js'
-import type {BuiltFrame} from './sem/frames.js'
-import {StreamCoordinator} from './stream-coordinator.js'
+import type {BuiltFrame} from '../sem/frames.js'
+import {StreamCoordinator} from '../sem/stream-coordinator.js'
 
 /** Reading a conversation's log back by stream id (Redis mode; `RedisBus.readAfter`). */
 export interface StreamHistory {

@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {parseConfigText} from '../../src/webchat/engine/index.js'
+import {parseConfigText} from '../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../src/webchat/index.js'
 import {pluginDir} from '../plugins/plugin-files.js'
 import {waitIdle} from '../webchat/server/harness.js'

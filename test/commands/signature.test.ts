@@ -1,5 +1,5 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {loadEngineBuilder, parseOverrideAssignments, signatureOf} from '../../src/webchat/engine/index.js'
+import {loadEngineBuilder, parseOverrideAssignments, signatureOf} from '../../src/engine/index.js'
 import {pluginDir, pluginSource} from '../plugins/plugin-files.js'
 import {jiminy} from './cli-process.js'
 

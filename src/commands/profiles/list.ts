@@ -1,6 +1,6 @@
 import {Command, Flags} from '@oclif/core'
 import {failWith} from '../../cli/command-errors.js'
-import {listProfiles, loadEngineBuilder, type ProfileSummary} from '../../webchat/engine/index.js'
+import {listProfiles, loadEngineBuilder, type ProfileSummary} from '../../engine/index.js'
 
 export default class ProfilesList extends Command {
   static override summary = 'List the profiles of the config file (and the built-in ones).'

@@ -1,6 +1,6 @@
 import {z} from 'zod'
 import {newId} from '../../core/index.js'
-import {ConfigError, OverridesSchema, type Overrides} from '../engine/index.js'
+import {ConfigError, OverridesSchema, type Overrides} from '../../engine/index.js'
 import type {ChatResponse} from '../server-context.js'
 import {cookieHeader, PROFILE_COOKIE, readCookies} from './cookies.js'
 import {HttpError} from './http-error.js'

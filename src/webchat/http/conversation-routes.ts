@@ -1,7 +1,7 @@
 import {z} from 'zod'
 import {STEP_ACTIONS} from '../../core/index.js'
 import type {Conversation} from '../conversation.js'
-import {ConfigError} from '../engine/index.js'
+import {ConfigError} from '../../engine/index.js'
 import {HttpError} from './http-error.js'
 import {sendJson} from './json-response.js'
 import {readJsonBody} from './read-json-body.js'

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {ConfigError} from '../engine/index.js'
+import {ConfigError} from '../../engine/index.js'
 import {cookieHeader, PROFILE_COOKIE, readCookies} from './cookies.js'
 import {sendJson} from './json-response.js'
 import {readJsonBody} from './read-json-body.js'

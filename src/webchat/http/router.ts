@@ -1,6 +1,6 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {RunInProgressError} from '../../core/index.js'
-import {ConfigError, UnknownProfileError} from '../engine/index.js'
+import {ConfigError, UnknownProfileError} from '../../engine/index.js'
 import type {ServerContext} from '../server-context.js'
 import {HttpError} from './http-error.js'
 import {sendJson} from './json-response.js'

@@ -1,7 +1,7 @@
 import WebSocket from 'ws'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {compareStreamIds} from '../../../src/bus/redis/index.js'
-import {parseConfigText} from '../../../src/webchat/engine/index.js'
+import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/server.js'
 import {startRedis, type RedisProcess} from './redis-server.js'
 import {FrameClient, type SemEvent} from './serve-instance.js'

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {chatTopic, type BusMessage} from '../../../src/bus/index.js'
 import {RedisBus} from '../../../src/bus/redis/index.js'
-import {StreamCoordinator} from '../../../src/webchat/stream-coordinator.js'
+import {StreamCoordinator} from '../../../src/sem/stream-coordinator.js'
 import {replayAfterStreamId, type StreamHistory} from '../../../src/webchat/stream-replay.js'
 import {startRedis, type RedisProcess} from './redis-server.js'
 

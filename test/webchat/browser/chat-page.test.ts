@@ -2,7 +2,8 @@ import {existsSync, mkdirSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {chromium, type Browser, type BrowserContext, type Page} from 'playwright-core'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {parseConfigText, startServer, type RunningServer} from '../../../src/webchat/index.js'
+import {parseConfigText} from '../../../src/engine/index.js'
+import {startServer, type RunningServer} from '../../../src/webchat/index.js'
 
 /**
  * The chat page in a real browser against the real server (in-process, mock engine). Debian's

@@ -1,5 +1,5 @@
 import WebSocket from 'ws'
-import {parseConfigText} from '../../../src/webchat/engine/index.js'
+import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer, type ServerOptions} from '../../../src/webchat/index.js'
 
 /** Mock profiles fast enough for tests: `default` and `step` stream with no delay, `trickle` yields between chunks, `paced` is slow. */

@@ -4,7 +4,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import WebSocket from 'ws'
-import {loadEngineBuilder} from '../../../src/webchat/engine/index.js'
+import {loadEngineBuilder} from '../../../src/engine/index.js'
 import type {RunningServer} from '../../../src/webchat/index.js'
 import {postJson, startServerForTest, startTestServer, TestClient, waitIdle} from './harness.js'
 

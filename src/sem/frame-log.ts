@@ -1,4 +1,4 @@
-import type {BuiltFrame} from './sem/frames.js'
+import type {BuiltFrame} from './frames.js'
 
 export const DEFAULT_FRAME_LOG_CAPACITY = 10_000
 export const DEFAULT_FRAME_LOG_MAX_BYTES = 32 * 1024 * 1024

@@ -1,9 +1,9 @@
 import {describe, expect, it} from 'vitest'
 import {chatTopic, MemoryBus} from '../../src/bus/index.js'
 import {encodeEvent} from '../../src/core/index.js'
-import type {BuiltFrame} from '../../src/webchat/sem/frames.js'
-import {StreamCoordinator, type CoordinatorProblem} from '../../src/webchat/stream-coordinator.js'
-import {ALL_SAMPLE_EVENTS, sampleEvent} from './sem/sample-events.js'
+import type {BuiltFrame} from '../../src/sem/frames.js'
+import {StreamCoordinator, type CoordinatorProblem} from '../../src/sem/stream-coordinator.js'
+import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
 const msg = (payload: string, extra: {streamId?: string; seq?: number} = {}) => ({topic: chatTopic('conv_1'), payload, ...extra})
 

@@ -1,4 +1,4 @@
-import {isSecretKey} from '../../core/index.js'
+import {isSecretKey} from '../core/index.js'
 
 /**
  * Why a provider URL cannot go into an EngineConfig (which is printed, diffed and stored), or

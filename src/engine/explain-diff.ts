@@ -1,5 +1,5 @@
 import jsonDiff from 'json-diff'
-import {redactSecrets} from '../../core/index.js'
+import {redactSecrets} from '../core/index.js'
 import {canonicalJson} from './engine-config.js'
 
 /** Why two engine configs differ: one reason a changed path, and json-diff's structural diff. */

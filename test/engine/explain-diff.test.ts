@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {builtinCatalog} from '../../../src/plugins/index.js'
-import {ConfigFileSchema, EngineBuilder, explainConfigDiff, renderConfigDiff, type EngineConfig} from '../../../src/webchat/engine/index.js'
+import {builtinCatalog} from '../../src/plugins/index.js'
+import {ConfigFileSchema, EngineBuilder, explainConfigDiff, renderConfigDiff, type EngineConfig} from '../../src/engine/index.js'
 
 const builder = new EngineBuilder({config: ConfigFileSchema.parse({profiles: {p: {}}}), catalog: builtinCatalog()})
 const base = (): EngineConfig => builder.buildConfig('p')

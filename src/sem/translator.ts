@@ -1,4 +1,4 @@
-import {INFO_THINKING_ENDED, INFO_USER_PROMPT, type Event} from '../../core/index.js'
+import {INFO_THINKING_ENDED, INFO_USER_PROMPT, type Event} from '../core/index.js'
 import type {SemFrameBody} from './frames.js'
 
 export {INFO_THINKING_ENDED, INFO_USER_PROMPT}

@@ -2,7 +2,7 @@ import {existsSync, readFileSync} from 'node:fs'
 import {resolve} from 'node:path'
 import {parseDocument} from 'yaml'
 import {z} from 'zod'
-import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../../providers/index.js'
+import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/index.js'
 import {ConfigError} from './config-error.js'
 
 export const ContributionRefSchema = z.object({name: z.string().min(1), config: z.record(z.string(), z.unknown()).default({})}).strict()

@@ -1,10 +1,10 @@
 import {writeFile} from 'node:fs/promises'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import {PluginLoadError} from '../../../src/plugins/index.js'
-import {ConfigError, loadEngineBuilder, watchServerConfig, type ConfigWatcher, type EngineBuilder} from '../../../src/webchat/engine/index.js'
-import {startServer, type RunningServer} from '../../../src/webchat/index.js'
-import {pluginDir, pluginSource} from '../../plugins/plugin-files.js'
-import {postJson, TestClient, waitIdle} from '../server/harness.js'
+import {PluginLoadError} from '../../src/plugins/index.js'
+import {ConfigError, loadEngineBuilder, watchServerConfig, type ConfigWatcher, type EngineBuilder} from '../../src/engine/index.js'
+import {startServer, type RunningServer} from '../../src/webchat/index.js'
+import {pluginDir, pluginSource} from '../plugins/plugin-files.js'
+import {postJson, TestClient, waitIdle} from '../webchat/server/harness.js'
 
 const configYaml = (extra = '') => `plugins: [plugins/tag.js]
 profiles:

@@ -1,6 +1,6 @@
 import {describe, expect, it} from 'vitest'
-import {FrameLog} from '../../src/webchat/frame-log.js'
-import {buildFrame} from '../../src/webchat/sem/frames.js'
+import {FrameLog} from '../../src/sem/frame-log.js'
+import {buildFrame} from '../../src/sem/frames.js'
 
 const frame = (seq: number) => buildFrame({type: 'tool.done', id: `c${seq}`, conv_id: 'c'}, {seq})
 

@@ -1,8 +1,8 @@
 import {chatTopic, type BusMessage, type Subscriber, type Subscription} from '../bus/index.js'
 import {decodeEvent, describeDecodeError} from '../core/index.js'
 import {FrameLog} from './frame-log.js'
-import {buildFrame, type BuiltFrame, type SemFrameBody} from './sem/frames.js'
-import {translateEvent} from './sem/translator.js'
+import {buildFrame, type BuiltFrame, type SemFrameBody} from './frames.js'
+import {translateEvent} from './translator.js'
 
 export interface StreamCoordinatorOptions {
   readonly convId: string

@@ -12,9 +12,9 @@ import {
   type Middleware,
   type ToolDefinition,
   type ToolRegistry,
-} from '../../core/index.js'
-import {createEngine, type ProviderConfig} from '../../providers/index.js'
-import type {ContributionContext, PluginCatalog, Provided} from '../../plugins/index.js'
+} from '../core/index.js'
+import {createEngine, type ProviderConfig} from '../providers/index.js'
+import type {ContributionContext, PluginCatalog, Provided} from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
 import type {EngineConfig} from './engine-config.js'
 import {EngineOverridesSchema, type EngineOverrides} from './overrides.js'

@@ -1,9 +1,9 @@
 import {createHash} from 'node:crypto'
 import {z} from 'zod'
-import {canonicalJson, redactSecrets} from '../../core/index.js'
+import {canonicalJson, redactSecrets} from '../core/index.js'
 
 export {canonicalJson}
-import {ProviderConfigSchema} from '../../providers/index.js'
+import {ProviderConfigSchema} from '../providers/index.js'
 import {ContributionRefSchema, LoopConfigSchema} from './profiles.js'
 
 /** Every input that shapes a conversation's engine. Its canonical JSON is the signature. */

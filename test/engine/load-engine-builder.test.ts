@@ -1,9 +1,9 @@
 import {writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {afterEach, beforeEach, describe, expect, it} from 'vitest'
-import {PluginLoadError} from '../../../src/plugins/index.js'
-import {ConfigError, loadEngineBuilder, parseOverrideAssignments, resolveConfigSpec, signatureOf} from '../../../src/webchat/engine/index.js'
-import {pluginDir, pluginSource} from '../../plugins/plugin-files.js'
+import {PluginLoadError} from '../../src/plugins/index.js'
+import {ConfigError, loadEngineBuilder, parseOverrideAssignments, resolveConfigSpec, signatureOf} from '../../src/engine/index.js'
+import {pluginDir, pluginSource} from '../plugins/plugin-files.js'
 
 let tmp: Awaited<ReturnType<typeof pluginDir>>
 beforeEach(async () => {

@@ -1,7 +1,7 @@
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
 import {watch, type FSWatcher} from 'chokidar'
-import {PluginLoadError} from '../../plugins/index.js'
+import {PluginLoadError} from '../plugins/index.js'
 import type {EngineBuilder} from './engine-builder.js'
 import {loadEngineBuilder, type LoadEngineBuilderOptions} from './load-engine-builder.js'
 

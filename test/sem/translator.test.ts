@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
-import {EVENT_TYPES, EventSchema} from '../../../src/core/index.js'
-import {buildFrame, SEM_FRAME_TYPES} from '../../../src/webchat/sem/frames.js'
-import {frameCount, INFO_CONVERSATION_REBUILT, INFO_THINKING_ENDED, INFO_USER_PROMPT, translateEvent} from '../../../src/webchat/sem/translator.js'
+import {EVENT_TYPES, EventSchema} from '../../src/core/index.js'
+import {buildFrame, SEM_FRAME_TYPES} from '../../src/sem/frames.js'
+import {frameCount, INFO_CONVERSATION_REBUILT, INFO_THINKING_ENDED, INFO_USER_PROMPT, translateEvent} from '../../src/sem/translator.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
 describe('translateEvent', () => {

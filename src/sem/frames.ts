@@ -1,4 +1,4 @@
-import type {StepAction, StepPhase, ToolCall} from '../../core/index.js'
+import type {StepAction, StepPhase, ToolCall} from '../core/index.js'
 
 /**
  * SEM frames: what the server sends a browser for each conversation. `{"sem": true, "event": {...}}`

@@ -1,5 +1,5 @@
 import {dirname} from 'node:path'
-import {defaultDataDir, loadPlugins} from '../../plugins/index.js'
+import {defaultDataDir, loadPlugins} from '../plugins/index.js'
 import {ConfigError} from './config-error.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import {loadConfig} from './profiles.js'
