@@ -46,7 +46,7 @@ export async function fetchConversation(options: {server: string; convId: string
     throw new Error(`${url.pathname}: HTTP ${response.status}, not JSON`)
   }
   if (!response.ok) {
-    const message = body && typeof body === 'object' && 'error' in body ? String((body as {error: unknown}).error) : `HTTP ${response.status}`
+    const message = body && typeof body === 'object' && 'error' in body ? String((body).error) : `HTTP ${response.status}`
     throw new Error(`${url.pathname}: HTTP ${response.status}: ${message}`)
   }
   const parsed = ConversationRebuildsSchema.safeParse(body)

@@ -11,7 +11,8 @@ export function encodeEvent(event: Event): string {
 }
 
 /** Decodes one event from JSON text or an already-parsed value. Never throws. */
-export function decodeEvent(input: string | unknown): DecodeResult {
+/** `input`: event JSON text, or an already parsed value. */
+export function decodeEvent(input: unknown): DecodeResult {
   let value: unknown = input
   if (typeof input === 'string') {
     try {

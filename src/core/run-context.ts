@@ -47,6 +47,7 @@ export function publish(body: EventBody, extra: MetaExtra = {}): Event {
   }
   // Unset fields stay undefined: JSON.stringify omits them, so the wire form is unchanged.
   // The body is built fresh by each caller, so the envelope is attached in place rather than copied.
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the union is rebuilt from its parts
   const event = Object.assign(body, {meta}) as Event
   for (const sink of ctx.sinks) {
     try {

@@ -9,9 +9,9 @@ export interface WatchConfigOptions extends LoadEngineBuilderOptions {
   /** The builder in use now: its config file and local plugin files are watched. */
   readonly builder: EngineBuilder
   /** A new builder loaded after a change; the caller swaps it in (ConversationManager.setBuilder). */
-  onReload(builder: EngineBuilder, change: ReloadChange): void
+  readonly onReload: (builder: EngineBuilder, change: ReloadChange) => void
   /** A change that did not load (ConfigError or PluginLoadError naming the file and field): the last good builder stays. */
-  onError(error: Error, change: ReloadChange): void
+  readonly onError: (error: Error, change: ReloadChange) => void
   /** Quiet time after the last change before reloading (editors write in bursts). Default 75 ms. */
   readonly debounceMs?: number
 }

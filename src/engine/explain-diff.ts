@@ -29,7 +29,7 @@ export function explainConfigDiff(from: unknown, to: unknown): ConfigDiff {
 /** The structural diff as text, json-diff style (`-`/`+` lines), coloured when asked. */
 export function renderConfigDiff(diff: unknown, options: {color?: boolean} = {}): string {
   if (diff === undefined || diff === null) return ''
-  return jsonDiff.colorize(diff as object, {color: options.color ?? false})
+  return jsonDiff.colorize(diff, {color: options.color ?? false})
 }
 
 function plain(value: unknown): Json {

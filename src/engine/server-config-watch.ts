@@ -21,8 +21,8 @@ export interface WatchServerConfigOptions extends LoadEngineBuilderOptions {
   readonly logger: ReloadLogger
   readonly debounceMs?: number
   /** Called after each successful swap (benchmarks, tests). */
-  onReloaded?(builder: EngineBuilder, change: ReloadChange): void
-  onFailed?(error: Error, change: ReloadChange): void
+  readonly onReloaded?: (builder: EngineBuilder, change: ReloadChange) => void
+  readonly onFailed?: (error: Error, change: ReloadChange) => void
 }
 
 /**

@@ -28,9 +28,9 @@ export type ContributionKind = 'middleware' | 'tool executor' | 'subscriber' | '
  * name of the same kind is an error naming both sources, never a silent override.
  */
 export class PluginCatalog {
-  private readonly middlewares = new Map<string, Provided<MiddlewareContribution<unknown>>>()
-  private readonly executors = new Map<string, Provided<ToolExecutorContribution<unknown>>>()
-  private readonly subscribers = new Map<string, Provided<SubscriberContribution<unknown>>>()
+  private readonly middlewares = new Map<string, Provided<MiddlewareContribution>>()
+  private readonly executors = new Map<string, Provided<ToolExecutorContribution>>()
+  private readonly subscribers = new Map<string, Provided<SubscriberContribution>>()
   private readonly tools = new Map<string, Provided<ToolDefinition>>()
 
   constructor(readonly plugins: readonly LoadedPlugin[]) {
@@ -46,13 +46,13 @@ export class PluginCatalog {
     }
   }
 
-  middleware(name: string): Provided<MiddlewareContribution<unknown>> | undefined {
+  middleware(name: string): Provided<MiddlewareContribution> | undefined {
     return this.middlewares.get(name)
   }
-  toolExecutor(name: string): Provided<ToolExecutorContribution<unknown>> | undefined {
+  toolExecutor(name: string): Provided<ToolExecutorContribution> | undefined {
     return this.executors.get(name)
   }
-  subscriber(name: string): Provided<SubscriberContribution<unknown>> | undefined {
+  subscriber(name: string): Provided<SubscriberContribution> | undefined {
     return this.subscribers.get(name)
   }
   tool(name: string): Provided<ToolDefinition> | undefined {

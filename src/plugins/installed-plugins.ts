@@ -67,7 +67,7 @@ async function readPluginPackage(root: string, type: 'user' | 'link'): Promise<I
   }
   const declared = parsed.data[PACKAGE_FIELD]
   if (!declared) return undefined
-  const plugin = declared.plugin as string
+  const plugin = declared.plugin
   if (isAbsolute(plugin)) throw new PluginLoadError('must be a path relative to the package root', path, `${PACKAGE_FIELD}.plugin`)
   return {packageName: parsed.data.name, version: parsed.data.version, type, root, entry: resolve(root, plugin)}
 }

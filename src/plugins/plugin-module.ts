@@ -6,6 +6,7 @@ import {PluginLoadError} from './plugin-load-error.js'
 
 /** `sha256:` and the first 16 hex digits of the file's sha256: a local plugin's fingerprint. */
 export async function contentHash(file: string): Promise<string> {
+  // eslint-disable-next-line @typescript-eslint/use-unknown-in-catch-callback-variable -- readFile rejects with ErrnoException
   const bytes = await readFile(file).catch((error: NodeJS.ErrnoException) => {
     throw new PluginLoadError(error.code === 'ENOENT' ? 'file not found' : `cannot read: ${error.message}`, file)
   })

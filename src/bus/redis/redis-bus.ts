@@ -145,7 +145,7 @@ export class RedisBus implements Bus {
     const messages: BusMessage[] = []
     let last = start
     for (;;) {
-      const reply = (await this.client.xread('COUNT', 500, 'STREAMS', topic, last)) as [string, RawEntry[]][] | null
+      const reply = (await this.client.xread('COUNT', 500, 'STREAMS', topic, last))
       const page = reply?.[0]?.[1] ?? []
       for (const raw of page) {
         last = raw[0]

@@ -23,7 +23,7 @@ export function defineTool<S extends z.ZodObject>(spec: {
   name: string
   description: string
   args: S
-  run: (args: z.infer<S>, ctx: ToolRunContext) => Promise<unknown> | unknown
+  run: (args: z.infer<S>, ctx: ToolRunContext) => unknown
 }): ToolDefinition {
   const parameters = z.toJSONSchema(spec.args, {target: 'draft-2020-12'}) as JsonSchema
   delete parameters.$schema
@@ -33,7 +33,7 @@ export function defineTool<S extends z.ZodObject>(spec: {
     parameters,
     validate(args) {
       const parsed = spec.args.safeParse(args)
-      if (parsed.success) return {ok: true, args: parsed.data as Record<string, unknown>}
+      if (parsed.success) return {ok: true, args: parsed.data}
       const issue = parsed.error.issues[0]
       return {ok: false, error: `invalid arguments for ${spec.name}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'rejected'}`}
     },

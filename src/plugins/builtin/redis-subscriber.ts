@@ -1,8 +1,10 @@
 import type {Redis} from 'ioredis'
 import {z} from 'zod'
-import {DEFAULT_REDIS_URL} from '../../bus/redis/redis-url.js'
 import {encodeEvent, redactString, type Event, type EventSink} from '../../core/index.js'
 import {defineSubscriber} from '../api.js'
+
+/** The same default as the bus (plugins sit beside the bus, not above it, so the value is repeated). */
+const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
 
 export const RedisSubscriberConfigSchema = z
   .object({

@@ -15,10 +15,7 @@ export function redactHeaders(headers: Headers): Record<string, string> {
 }
 
 export function replayableResponseHeaders(headers: Headers): Record<string, string> {
-  const out = redactHeaders(headers)
-  for (const name of FRAMING_HEADERS) delete out[name]
-  delete out['set-cookie']
-  return out
+  return Object.fromEntries(Object.entries(redactHeaders(headers)).filter(([name]) => !FRAMING_HEADERS.has(name) && name !== 'set-cookie'))
 }
 
 /** Removes `key=` (and other credential-looking) query parameters from a URL. */

@@ -43,7 +43,7 @@ export class MockEngine implements Engine {
     if (options.scenario !== undefined && !isMockScenario(options.scenario)) {
       throw new Error(`unknown mock scenario ${JSON.stringify(options.scenario)}`)
     }
-    this.fixed = options.scenario as MockScenario | undefined
+    this.fixed = options.scenario
   }
 
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
@@ -136,7 +136,10 @@ function answerFromResults(results: ToolOutcome[]): string {
   const parts = results.map((r) => {
     if (r.error !== undefined) return `the ${r.name} tool failed (${r.error})`
     if (r.name === 'calc') return `${String(r.args.expression)} = ${JSON.stringify((r.result as {value?: unknown})?.value ?? r.result)}`
-    if (r.name === 'clock') return `the time is ${String((r.result as {iso?: unknown})?.iso ?? JSON.stringify(r.result))}`
+    if (r.name === 'clock') {
+      const iso = (r.result as {iso?: unknown}).iso
+      return `the time is ${typeof iso === 'string' ? iso : JSON.stringify(r.result)}`
+    }
     return `${r.name} returned ${JSON.stringify(r.result)}`
   })
   return `According to the tools, ${parts.join(', and ')}.`

@@ -40,6 +40,7 @@ export class OpenAiResponsesEngine implements Engine {
       const accept = (data: string): boolean => {
         const {type} = parseStreamChunk(ResponsesEventTypeSchema, data, label)
         if (!isKnownResponsesEvent(type)) return false
+        // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- schema map is keyed by type
         state.accept(parseStreamChunk(RESPONSES_EVENT_SCHEMAS[type], data, label) as ResponsesEvent)
         return state.done
       }
