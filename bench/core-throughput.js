@@ -8,7 +8,12 @@ const ROUNDS = 5
 
 function countingSink() {
   let n = 0
-  return {publish: () => void n++, get count() { return n }}
+  return {
+    publish: () => void n++,
+    get count() {
+      return n
+    },
+  }
 }
 
 function viaPublish() {
@@ -35,7 +40,12 @@ function baseline() {
   for (let i = 0; i < N; i++) {
     const delta = i % 7 === 0 ? 'word ' : 'x'
     completion = completion.length > 64 ? delta : completion + delta
-    sink.publish({type: 'partial', delta, completion, meta: {id: `evt_${i}`, session_id: 'conv', inference_id: 'inf', turn_id: 'turn', message_id: 'msg'}})
+    sink.publish({
+      type: 'partial',
+      delta,
+      completion,
+      meta: {id: `evt_${i}`, session_id: 'conv', inference_id: 'inf', turn_id: 'turn', message_id: 'msg'},
+    })
   }
   const ns = Number(process.hrtime.bigint() - start)
   if (sink.count !== N) throw new Error('lost events')

@@ -17,7 +17,14 @@ function messages() {
   for (let i = 0; i < N; i++) {
     const delta = `word${i % 97} `
     text = text.length > 400 ? delta : text + delta
-    const meta = {id: `evt_${i}`, session_id: 'bench', inference_id: 'inf_1', turn_id: 'turn_1', message_id: `msg_${Math.floor(i / 50)}`, model: 'mock-1'}
+    const meta = {
+      id: `evt_${i}`,
+      session_id: 'bench',
+      inference_id: 'inf_1',
+      turn_id: 'turn_1',
+      message_id: `msg_${Math.floor(i / 50)}`,
+      model: 'mock-1',
+    }
     out.push({topic: 'chat:bench', payload: JSON.stringify({type: 'partial', delta, completion: text, meta})})
   }
   return out
@@ -40,7 +47,9 @@ try {
   const flushMs = Number(process.hrtime.bigint() - t) / 1e6
   const bytes = (await stat(join(dir, 'bench.jsonl'))).size
 
-  console.log(`${N} messages: coordinator ${(coordinatorNs / 1000).toFixed(2)} µs/message, recorder ${(recordNs / 1000).toFixed(2)} µs/message on the streaming path (${((recordNs / coordinatorNs) * 100).toFixed(0)}% of the coordinator's own cost)`)
+  console.log(
+    `${N} messages: coordinator ${(coordinatorNs / 1000).toFixed(2)} µs/message, recorder ${(recordNs / 1000).toFixed(2)} µs/message on the streaming path (${((recordNs / coordinatorNs) * 100).toFixed(0)}% of the coordinator's own cost)`,
+  )
   console.log(`flushing ${(bytes / 1e6).toFixed(0)} MB afterwards took ${flushMs.toFixed(0)} ms (batched, off the streaming path)`)
 } finally {
   await rm(dir, {recursive: true, force: true})

@@ -35,7 +35,8 @@ async function main(total) {
       const bytes = (await stat(file)).size
       const base = measure('baseline', file)
       const replay = measure('replay', file)
-      if (replay.events !== n || base.events !== n) throw new Error(`expected ${n} events, baseline read ${base.events}, replay ${replay.events}`)
+      if (replay.events !== n || base.events !== n)
+        throw new Error(`expected ${n} events, baseline read ${base.events}, replay ${replay.events}`)
       if (!replay.ok) throw new Error(`the generated fixture failed replay: ${JSON.stringify(replay.violations)}`)
       rows.push({n, bytes, base, replay})
     }
@@ -48,7 +49,9 @@ async function main(total) {
     }
     const [small, large] = rows
     console.log(`replay is ${(large.base.rate / large.replay.rate).toFixed(1)}x slower than read + JSON.parse at ${large.n} events`)
-    console.log(`peak RSS of replay: ${mb(small.replay.maxRss)} at ${small.n} events, ${mb(large.replay.maxRss)} at ${large.n} (${(large.replay.maxRss / small.replay.maxRss).toFixed(2)}x for ${(large.n / small.n).toFixed(0)}x the events)`)
+    console.log(
+      `peak RSS of replay: ${mb(small.replay.maxRss)} at ${small.n} events, ${mb(large.replay.maxRss)} at ${large.n} (${(large.replay.maxRss / small.replay.maxRss).toFixed(2)}x for ${(large.n / small.n).toFixed(0)}x the events)`,
+    )
   } finally {
     await rm(dir, {recursive: true, force: true})
   }
@@ -65,7 +68,10 @@ async function child(mode, file) {
   let result
   if (mode === 'baseline') {
     let events = 0
-    for await (const line of createInterface({input: createReadStream(file, {encoding: 'utf8', highWaterMark: 1 << 16}), crlfDelay: Infinity})) {
+    for await (const line of createInterface({
+      input: createReadStream(file, {encoding: 'utf8', highWaterMark: 1 << 16}),
+      crlfDelay: Infinity,
+    })) {
       if (line === '') continue
       JSON.parse(line)
       events++
@@ -91,7 +97,13 @@ async function generateFixture(file, total) {
   let evt = 0
   const write = async (type, body, inference, messageId) => {
     if (written >= total) return false
-    const meta = {id: `evt_${++evt}`, session_id: 'bench', inference_id: inference, turn_id: `turn_${inference}`, ...(messageId ? {message_id: messageId, model: 'mock-1'} : {})}
+    const meta = {
+      id: `evt_${++evt}`,
+      session_id: 'bench',
+      inference_id: inference,
+      turn_id: `turn_${inference}`,
+      ...(messageId ? {message_id: messageId, model: 'mock-1'} : {}),
+    }
     if (!out.write(JSON.stringify({topic, payload: {type, ...body, meta}}) + '\n')) await once(out, 'drain')
     written++
     return true

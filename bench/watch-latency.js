@@ -14,8 +14,10 @@ const SAVES = Number(process.argv[2] ?? 9)
 const dir = await mkdtemp(join(tmpdir(), 'jiminy-watch-bench-'))
 const configPath = join(dir, 'jiminy.yaml')
 const pluginPath = join(dir, 'tag.js')
-const config = (n) => `plugins: [tag.js]\nprofiles:\n  default:\n    provider: {type: mock, delay_ms: 0}\n    system_prompt: "prompt ${n}"\n    middlewares: [{name: tag}]\n`
-const plugin = (n) => `// edit ${n}\nexport default ({definePlugin, defineMiddleware, z}) => definePlugin({name: 'tag', version: '1.0.0', middlewares: [defineMiddleware({name: 'tag', config: z.object({}), create: () => (next) => next})]})\n`
+const config = (n) =>
+  `plugins: [tag.js]\nprofiles:\n  default:\n    provider: {type: mock, delay_ms: 0}\n    system_prompt: "prompt ${n}"\n    middlewares: [{name: tag}]\n`
+const plugin = (n) =>
+  `// edit ${n}\nexport default ({definePlugin, defineMiddleware, z}) => definePlugin({name: 'tag', version: '1.0.0', middlewares: [defineMiddleware({name: 'tag', config: z.object({}), create: () => (next) => next})]})\n`
 await writeFile(configPath, config(0))
 await writeFile(pluginPath, plugin(0))
 
@@ -38,7 +40,11 @@ ws.on('message', (data) => {
 await new Promise((resolve, reject) => ws.once('open', resolve).once('error', reject))
 
 async function chat(prompt) {
-  const res = await fetch(new URL('/chat', server.url), {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({prompt, conv_id: 'bench'})})
+  const res = await fetch(new URL('/chat', server.url), {
+    method: 'POST',
+    headers: {'content-type': 'application/json'},
+    body: JSON.stringify({prompt, conv_id: 'bench'}),
+  })
   if (res.status !== 200) throw new Error(`chat: HTTP ${res.status}`)
   const conv = server.manager.get('bench')
   while (conv.running()) await new Promise((r) => setTimeout(r, 2))
@@ -64,8 +70,12 @@ for (let i = 1; i <= SAVES; i++) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]
 console.log(`saves: ${SAVES} (debounce 75 ms included)`)
-console.log(`save → reloaded:             median ${median(reloads).toFixed(1)} ms  (min ${Math.min(...reloads).toFixed(1)}, max ${Math.max(...reloads).toFixed(1)})`)
-console.log(`save → rebuilt + explained:  median ${median(explained).toFixed(1)} ms  (min ${Math.min(...explained).toFixed(1)}, max ${Math.max(...explained).toFixed(1)})`)
+console.log(
+  `save → reloaded:             median ${median(reloads).toFixed(1)} ms  (min ${Math.min(...reloads).toFixed(1)}, max ${Math.max(...reloads).toFixed(1)})`,
+)
+console.log(
+  `save → rebuilt + explained:  median ${median(explained).toFixed(1)} ms  (min ${Math.min(...explained).toFixed(1)}, max ${Math.max(...explained).toFixed(1)})`,
+)
 ws.close()
 await watcher.close()
 await server.close()

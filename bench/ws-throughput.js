@@ -24,7 +24,12 @@ async function main() {
     {clients: 1, events: Number(process.argv[2] ?? 100_000)},
     {clients: 100, events: Number(process.argv[3] ?? 5_000)},
   ]
-  const server = await startServer({port: 0, logLevel: 'silent', config: parseConfigText('{}', 'bench'), limits: {frameLogCapacity: 10_000}})
+  const server = await startServer({
+    port: 0,
+    logLevel: 'silent',
+    config: parseConfigText('{}', 'bench'),
+    limits: {frameLogCapacity: 10_000},
+  })
   const rows = []
   try {
     for (const {clients: n, events} of scenarios) {
@@ -33,10 +38,17 @@ async function main() {
       const convId = `bench-${n}`
       const {conversation} = await server.manager.getOrCreate(convId, 'default')
       const pipeline = await measure(`${server.url.replace('http', 'ws')}ws?conv_id=${convId}`, n, events, async () => {
-        const ctx = {sessionId: convId, inferenceId: 'inf_bench', turnId: 'turn_bench', signal: new AbortController().signal, sinks: [conversation.sink]}
+        const ctx = {
+          sessionId: convId,
+          inferenceId: 'inf_bench',
+          turnId: 'turn_bench',
+          signal: new AbortController().signal,
+          sinks: [conversation.sink],
+        }
         for (let i = 0; i < events; i += BATCH) {
           withRunContext(ctx, () => {
-            for (let j = i; j < Math.min(events, i + BATCH); j++) publish({type: 'partial', delta: deltas[j].delta, completion: deltas[j].completion}, {message_id: 'msg_bench'})
+            for (let j = i; j < Math.min(events, i + BATCH); j++)
+              publish({type: 'partial', delta: deltas[j].delta, completion: deltas[j].completion}, {message_id: 'msg_bench'})
           })
           await tick()
         }
@@ -73,15 +85,16 @@ async function main() {
 /** Connects n clients in a worker, runs produce(), returns frames/s delivered across all clients. */
 async function measure(url, n, events, produce) {
   const worker = new Worker(fileURLToPath(import.meta.url), {workerData: {url, n, events}})
-  const next = (type) => new Promise((resolve, reject) => {
-    const onMessage = (m) => {
-      if (m.type !== type) return
-      worker.off('message', onMessage)
-      resolve(m)
-    }
-    worker.on('message', onMessage)
-    worker.once('error', reject)
-  })
+  const next = (type) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m) => {
+        if (m.type !== type) return
+        worker.off('message', onMessage)
+        resolve(m)
+      }
+      worker.on('message', onMessage)
+      worker.once('error', reject)
+    })
   await next('ready')
   const done = next('done')
   const start = process.hrtime.bigint()
@@ -102,10 +115,12 @@ async function clients({url, n, events}) {
       // SEM frames start with {"sem" (index 2 is 's'); control frames with {"type".
       if (data[2] === 0x73 && ++count === events && ++finished === n) parentPort.postMessage({type: 'done'})
     })
-    sockets.push(new Promise((resolve, reject) => {
-      ws.once('open', resolve)
-      ws.once('error', reject)
-    }))
+    sockets.push(
+      new Promise((resolve, reject) => {
+        ws.once('open', resolve)
+        ws.once('error', reject)
+      }),
+    )
   }
   await Promise.all(sockets)
   // Let the server finish the joins (hello, pool) before the clock starts.

@@ -180,7 +180,9 @@ function session(url) {
       const inference = lastInference.get(convId)
       // A run's last frame: its cancel or error, or the final of an answer that calls no tool. (With
       // Redis, frames reach the coordinator after the run itself has ended.)
-      const ended = (e) => e.inference_id === inference && (e.type === 'run.cancelled' || e.type === 'run.error' || (e.type === 'llm.final' && e.stop_reason !== 'tool_calls'))
+      const ended = (e) =>
+        e.inference_id === inference &&
+        (e.type === 'run.cancelled' || e.type === 'run.error' || (e.type === 'llm.final' && e.stop_reason !== 'tool_calls'))
       if (inference && clients.length > 0) await clients.at(-1).waitFor((f) => f.some(ended), `the end of ${inference}`)
       for (let i = 0; i < 400; i++) {
         const detail = await (await fetch(new URL(`/api/conversations/${convId}`, url))).json()
@@ -201,7 +203,9 @@ async function startRedis() {
     })
     probe.once('error', fail)
   })
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {stdio: ['ignore', 'pipe', 'inherit']})
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  })
   await new Promise((ok, fail) => {
     child.once('error', (e) => fail(new Error(`redis-server could not start (apt-get install -y redis-server): ${e.message}`)))
     createInterface({input: child.stdout}).on('line', (line) => line.includes('Ready to accept connections') && ok())
@@ -216,9 +220,13 @@ async function startRedis() {
 }
 
 async function startServe(recordDir, configPath, extraArgs = []) {
-  const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'serve', '--port', '0', '--record', recordDir, '--config', configPath, '--log-level', 'warn', ...extraArgs], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
+  const child = spawn(
+    process.execPath,
+    [join(root, 'bin/run.js'), 'serve', '--port', '0', '--record', recordDir, '--config', configPath, '--log-level', 'warn', ...extraArgs],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  )
   const first = await new Promise((ok, fail) => {
     createInterface({input: child.stdout}).once('line', ok)
     child.once('exit', (code) => fail(new Error(`jiminy serve exited with ${code}`)))
@@ -268,7 +276,9 @@ async function main() {
     const report = await replayFixture(fixture, {update: true, onFrame: (json) => replayed.push(json)})
     const same = replayed.length === seen[name].length && replayed.every((json, i) => json === seen[name][i])
     if (report.status !== 'passed' || !same) failures++
-    console.log(`${report.status === 'passed' && same ? 'ok  ' : 'FAIL'} ${fixture}: ${report.lines} events, ${report.frames} frames${same ? ', identical to the WebSocket client' : `, DIFFERENT from the ${seen[name].length} frames the WebSocket client got`}`)
+    console.log(
+      `${report.status === 'passed' && same ? 'ok  ' : 'FAIL'} ${fixture}: ${report.lines} events, ${report.frames} frames${same ? ', identical to the WebSocket client' : `, DIFFERENT from the ${seen[name].length} frames the WebSocket client got`}`,
+    )
     for (const v of report.violations) console.log(`     ${v.rule} line ${v.line}: ${v.message}`)
   }
   await rm(temp, {recursive: true, force: true})

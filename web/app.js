@@ -72,7 +72,13 @@ function onControl(frame) {
       run.scheduleCheck()
       break
     case 'ws.replay':
-      if (frame.truncated) transcript.notice('info', 'Older history is gone', `${frame.missing ?? 'some'} earlier frames are no longer kept by the server`, 'replay-truncated')
+      if (frame.truncated)
+        transcript.notice(
+          'info',
+          'Older history is gone',
+          `${frame.missing ?? 'some'} earlier frames are no longer kept by the server`,
+          'replay-truncated',
+        )
       break
     case 'ws.error': {
       // The server closes after an error frame and the socket retries: say it once, not per retry.
@@ -112,7 +118,10 @@ function connect(convId, profile) {
 // ---- conversations ---------------------------------------------------------------------------
 
 function renderList() {
-  renderConversationList(ui.list, mergeConversations(store.list(), state.server), state.convId, {running: run.running, onOpen: openConversation})
+  renderConversationList(ui.list, mergeConversations(store.list(), state.server), state.convId, {
+    running: run.running,
+    onOpen: openConversation,
+  })
 }
 
 function refreshList() {
@@ -135,7 +144,9 @@ function emptyState(profile) {
 
 function openConversation(convId) {
   const server = state.server.find((c) => c.conv_id === convId)
-  const record = store.get(convId) ?? store.upsert(convId, {profile: server?.profile ?? ui.profile.value, title: server?.title ?? '', updated_at: server?.updated_at})
+  const record =
+    store.get(convId) ??
+    store.upsert(convId, {profile: server?.profile ?? ui.profile.value, title: server?.title ?? '', updated_at: server?.updated_at})
   state.convId = convId
   store.current = convId
   history.replaceState(null, '', `${location.pathname}${location.search}#${encodeURIComponent(convId)}`)
@@ -227,7 +238,12 @@ async function send() {
   const convId = state.convId
   const profile = ui.profile.value
   const overrides = readOverrides()
-  const record = store.upsert(convId, {profile, overrides, title: store.get(convId)?.title || text.slice(0, 80), updated_at: new Date().toISOString()})
+  const record = store.upsert(convId, {
+    profile,
+    overrides,
+    title: store.get(convId)?.title || text.slice(0, 80),
+    updated_at: new Date().toISOString(),
+  })
   ui.title.textContent = record.title
   document.title = `${record.title} · jiminy`
   showError('')
@@ -308,7 +324,8 @@ window.addEventListener('hashchange', () => {
 // ---- start ---------------------------------------------------------------------------------
 
 await loadProfiles()
-const serverDefault = state.profiles.find((p) => p.default === true) ?? state.profiles.find((p) => p.slug === 'default') ?? state.profiles[0]
+const serverDefault =
+  state.profiles.find((p) => p.default === true) ?? state.profiles.find((p) => p.slug === 'default') ?? state.profiles[0]
 selectProfile(state.profiles.some((p) => p.slug === store.lastProfile) ? store.lastProfile : serverDefault.slug)
 refreshList()
 setInterval(refreshList, 15_000)

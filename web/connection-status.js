@@ -5,7 +5,8 @@ export function showConnectionStatus(root, status) {
   const state = status.state in LABELS ? status.state : 'closed'
   root.dataset.state = state
   let label = LABELS[state]
-  if (state === 'reconnecting' && typeof status.retryInMs === 'number') label = `Reconnecting in ${Math.max(1, Math.round(status.retryInMs / 1000))} s`
+  if (state === 'reconnecting' && typeof status.retryInMs === 'number')
+    label = `Reconnecting in ${Math.max(1, Math.round(status.retryInMs / 1000))} s`
   root.querySelector('.status-label').textContent = label
   root.title = state === 'reconnecting' && status.attempt ? `attempt ${status.attempt}` : ''
 }

@@ -8,7 +8,14 @@ export function mergeConversations(local, server) {
   const byId = new Map()
   for (const c of server) {
     if (c && typeof c.conv_id === 'string') {
-      byId.set(c.conv_id, {conv_id: c.conv_id, profile: c.profile, title: c.title ?? '', updated_at: c.updated_at ?? c.last_activity ?? '', running: Boolean(c.running), local: false})
+      byId.set(c.conv_id, {
+        conv_id: c.conv_id,
+        profile: c.profile,
+        title: c.title ?? '',
+        updated_at: c.updated_at ?? c.last_activity ?? '',
+        running: Boolean(c.running),
+        local: false,
+      })
     }
   }
   for (const c of local) {
@@ -34,7 +41,14 @@ export function renderConversationList(container, items, currentId, {running, on
       const isRunning = active ? running : c.running
       const button = el(
         'button',
-        {type: 'button', class: 'conv-item', 'aria-current': active ? 'true' : null, testid: 'conversation-item', dataset: {convId: c.conv_id}, title: c.conv_id},
+        {
+          type: 'button',
+          class: 'conv-item',
+          'aria-current': active ? 'true' : null,
+          testid: 'conversation-item',
+          dataset: {convId: c.conv_id},
+          title: c.conv_id,
+        },
         el('span', {class: 'conv-title', text: c.title || (c.local ? 'New conversation' : `Conversation ${c.conv_id.slice(0, 8)}`)}),
         el(
           'span',

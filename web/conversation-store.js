@@ -11,7 +11,12 @@ function load() {
   try {
     const data = JSON.parse(localStorage.getItem(KEY) ?? 'null')
     if (data && typeof data === 'object' && Array.isArray(data.conversations)) {
-      return {conversations: data.conversations, current: data.current ?? null, prompts: data.prompts ?? {}, lastProfile: data.lastProfile ?? null}
+      return {
+        conversations: data.conversations,
+        current: data.current ?? null,
+        prompts: data.prompts ?? {},
+        lastProfile: data.lastProfile ?? null,
+      }
     }
   } catch {
     // A corrupt entry is replaced below.
@@ -43,7 +48,15 @@ export class ConversationStore {
   /** Creates or updates a conversation record and moves it to the top. */
   upsert(convId, patch) {
     const existing = this.get(convId)
-    const record = {conv_id: convId, profile: 'default', title: '', overrides: {}, updated_at: new Date().toISOString(), ...existing, ...patch}
+    const record = {
+      conv_id: convId,
+      profile: 'default',
+      title: '',
+      overrides: {},
+      updated_at: new Date().toISOString(),
+      ...existing,
+      ...patch,
+    }
     this.data.conversations = [record, ...this.data.conversations.filter((c) => c.conv_id !== convId)].slice(0, MAX_CONVERSATIONS)
     this.save()
     return record

@@ -8,7 +8,12 @@ import {el, jsonPreview, prettyJson} from './dom.js'
  */
 
 export function userMessageView(text) {
-  return el('div', {class: 'msg user', testid: 'user-message'}, el('div', {class: 'msg-role', text: 'You'}), el('div', {class: 'msg-text', text}))
+  return el(
+    'div',
+    {class: 'msg user', testid: 'user-message'},
+    el('div', {class: 'msg-role', text: 'You'}),
+    el('div', {class: 'msg-text', text}),
+  )
 }
 
 export function assistantView(id) {
@@ -48,8 +53,10 @@ export function assistantView(id) {
           const parts = []
           if (event.stop_reason) parts.push(event.stop_reason === 'tool_calls' ? 'calling tools' : event.stop_reason)
           const usage = event.usage ?? {}
-          if (usage.input_tokens !== undefined || usage.output_tokens !== undefined) parts.push(`${usage.input_tokens ?? '?'} in / ${usage.output_tokens ?? '?'} out tokens`)
-          if (typeof event.duration_ms === 'number') parts.push(event.duration_ms < 1000 ? `${Math.round(event.duration_ms)} ms` : `${(event.duration_ms / 1000).toFixed(1)} s`)
+          if (usage.input_tokens !== undefined || usage.output_tokens !== undefined)
+            parts.push(`${usage.input_tokens ?? '?'} in / ${usage.output_tokens ?? '?'} out tokens`)
+          if (typeof event.duration_ms === 'number')
+            parts.push(event.duration_ms < 1000 ? `${Math.round(event.duration_ms)} ms` : `${(event.duration_ms / 1000).toFixed(1)} s`)
           meta.textContent = parts.join(' · ')
           finish()
           break
@@ -71,7 +78,8 @@ export function thinkingView(id) {
   return {
     root,
     apply(event) {
-      if (event.type === 'llm.thinking.delta') body.textContent = typeof event.cumulative === 'string' ? event.cumulative : body.textContent + (event.delta ?? '')
+      if (event.type === 'llm.thinking.delta')
+        body.textContent = typeof event.cumulative === 'string' ? event.cumulative : body.textContent + (event.delta ?? '')
       if (event.type === 'llm.thinking.final') {
         if (typeof event.text === 'string' && event.text) body.textContent = event.text
         this.finish()
@@ -156,10 +164,22 @@ export function stepView(id, onAction) {
   const countdown = el('span', {class: 'step-deadline', testid: 'step-deadline'})
   const error = el('div', {class: 'step-error', role: 'alert', hidden: true})
   const buttons = ['continue', 'skip', 'deny'].map((action) =>
-    el('button', {type: 'button', class: action === 'continue' ? 'primary' : action === 'deny' ? 'danger' : '', testid: `step-${action}`, text: action[0].toUpperCase() + action.slice(1)}),
+    el('button', {
+      type: 'button',
+      class: action === 'continue' ? 'primary' : action === 'deny' ? 'danger' : '',
+      testid: `step-${action}`,
+      text: action[0].toUpperCase() + action.slice(1),
+    }),
   )
   const actions = el('div', {class: 'step-actions'}, buttons, countdown)
-  const root = el('div', {class: 'step-card', testid: 'step-card', role: 'group', 'aria-label': 'Run paused', dataset: {pauseId: id}}, title, calls, actions, error)
+  const root = el(
+    'div',
+    {class: 'step-card', testid: 'step-card', role: 'group', 'aria-label': 'Run paused', dataset: {pauseId: id}},
+    title,
+    calls,
+    actions,
+    error,
+  )
   let timer = null
   let deadline = null
   let phase = ''
@@ -189,7 +209,15 @@ export function stepView(id, onAction) {
         phase = PHASE_LABEL[event.phase] ?? event.phase ?? ''
         title.textContent = `Paused ${phase}`.trim()
         calls.replaceChildren(
-          ...(event.tool_calls ?? []).map((call) => el('li', {}, el('code', {class: 'tool-name', text: call.name ?? 'tool'}), ' ', el('code', {class: 'tool-preview', text: jsonPreview(call.args ?? {}, 80)}))),
+          ...(event.tool_calls ?? []).map((call) =>
+            el(
+              'li',
+              {},
+              el('code', {class: 'tool-name', text: call.name ?? 'tool'}),
+              ' ',
+              el('code', {class: 'tool-preview', text: jsonPreview(call.args ?? {}, 80)}),
+            ),
+          ),
         )
         const at = Date.parse(event.deadline)
         deadline = Number.isFinite(at) ? at : null
@@ -199,13 +227,17 @@ export function stepView(id, onAction) {
       }
       if (event.type === 'step.resumed') {
         clearInterval(timer)
-        const how = event.timed_out ? 'Continued (timed out)' : ACTION_LABEL[event.action] ?? String(event.action)
+        const how = event.timed_out ? 'Continued (timed out)' : (ACTION_LABEL[event.action] ?? String(event.action))
         root.className = 'step-resolved'
         root.dataset.testid = 'step-resolved'
         root.removeAttribute('role')
         const names = [...calls.querySelectorAll('.tool-name')].map((n) => n.textContent).join(', ')
         root.classList.add(`action-${event.action}`)
-        root.replaceChildren(el('span', {class: 'step-icon', 'aria-hidden': 'true'}), `${how} ${PHASE_LABEL[event.phase] ?? phase}`.trim(), names ? el('code', {class: 'step-names', text: ` ${names}`}) : null)
+        root.replaceChildren(
+          el('span', {class: 'step-icon', 'aria-hidden': 'true'}),
+          `${how} ${PHASE_LABEL[event.phase] ?? phase}`.trim(),
+          names ? el('code', {class: 'step-names', text: ` ${names}`}) : null,
+        )
       }
     },
   }
@@ -240,8 +272,16 @@ export function rebuildView(event) {
 }
 
 export function logView(event) {
-  const fields = event.fields && typeof event.fields === 'object' && Object.keys(event.fields).length > 0 ? jsonPreview(event.fields, 160) : ''
-  return el('div', {class: `log level-${event.level ?? 'info'}`, testid: 'log-line'}, el('span', {class: 'log-level', text: event.level ?? 'info'}), ' ', event.message ?? '', fields ? el('span', {class: 'log-fields', text: ` ${fields}`}) : null)
+  const fields =
+    event.fields && typeof event.fields === 'object' && Object.keys(event.fields).length > 0 ? jsonPreview(event.fields, 160) : ''
+  return el(
+    'div',
+    {class: `log level-${event.level ?? 'info'}`, testid: 'log-line'},
+    el('span', {class: 'log-level', text: event.level ?? 'info'}),
+    ' ',
+    event.message ?? '',
+    fields ? el('span', {class: 'log-fields', text: ` ${fields}`}) : null,
+  )
 }
 
 export function agentModeView(event) {
@@ -256,7 +296,15 @@ export function emptyStateView(profile, onExample) {
     {class: 'empty-state', testid: 'empty-state'},
     el('h2', {text: 'Start a conversation'}),
     el('p', {text: profile.description || `Profile ${profile.slug}.`}),
-    example ? el('button', {type: 'button', class: 'example', testid: 'example-prompt', text: `Try “${example}”`, onclick: () => onExample(example)}) : null,
+    example
+      ? el('button', {
+          type: 'button',
+          class: 'example',
+          testid: 'example-prompt',
+          text: `Try “${example}”`,
+          onclick: () => onExample(example),
+        })
+      : null,
     el('p', {class: 'hint', text: 'Mock engine tags: /tool /tools /think /slow /error'}),
   )
 }

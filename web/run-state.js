@@ -27,7 +27,7 @@ export class RunState {
   set(running, inferenceId = null) {
     const changed = running !== this.running
     this.running = running
-    this.inferenceId = running ? inferenceId ?? this.inferenceId : null
+    this.inferenceId = running ? (inferenceId ?? this.inferenceId) : null
     if (changed) {
       clearInterval(this.pollTimer)
       if (running) this.pollTimer = setInterval(() => this.check(), 4000)

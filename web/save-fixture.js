@@ -14,7 +14,11 @@ function currentConvId() {
 async function saveFixture(convId) {
   const headers = {accept: 'application/json'}
   if (token) headers.authorization = `Bearer ${token}`
-  const response = await fetch(`/api/conversations/${encodeURIComponent(convId)}/fixture`, {method: 'POST', headers, credentials: 'same-origin'})
+  const response = await fetch(`/api/conversations/${encodeURIComponent(convId)}/fixture`, {
+    method: 'POST',
+    headers,
+    credentials: 'same-origin',
+  })
   const body = await response.json().catch(() => ({}))
   if (!response.ok) throw new Error(body.error || response.statusText)
   return body

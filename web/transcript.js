@@ -1,5 +1,15 @@
 import {el} from './dom.js'
-import {agentModeView, assistantView, logView, noticeView, rebuildView, stepView, thinkingView, toolView, userMessageView} from './render.js'
+import {
+  agentModeView,
+  assistantView,
+  logView,
+  noticeView,
+  rebuildView,
+  stepView,
+  thinkingView,
+  toolView,
+  userMessageView,
+} from './render.js'
 
 /**
  * The conversation as shown: one `<article class="run">` per inference (the user's prompt, then
@@ -91,7 +101,11 @@ export class Transcript {
       case 'llm.thinking.delta':
       case 'llm.thinking.final': {
         const owner = id.endsWith(':thinking') ? this.views.get(`llm:${id.slice(0, -':thinking'.length)}`) : undefined
-        this.upsert(`thinking:${id}`, () => thinkingView(id), () => owner?.thinkingSlot ?? parent()).apply(event)
+        this.upsert(
+          `thinking:${id}`,
+          () => thinkingView(id),
+          () => owner?.thinkingSlot ?? parent(),
+        ).apply(event)
         return
       }
       case 'tool.start':

@@ -103,7 +103,8 @@ export class ConversationSocket {
       if (this.ws !== ws) return
       this.ws = null
       if (this.stopped) return
-      if (close.code !== 1000 && close.code !== 4000 && close.reason) this.onControl({type: 'client.closed', code: close.code, reason: close.reason})
+      if (close.code !== 1000 && close.code !== 4000 && close.reason)
+        this.onControl({type: 'client.closed', code: close.code, reason: close.reason})
       if (close.code === 4000) this.connect()
       else this.scheduleRetry()
     }

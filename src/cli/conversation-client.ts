@@ -26,8 +26,16 @@ export type ConversationRebuilds = z.infer<typeof ConversationRebuildsSchema>
 const MAX_BODY_BYTES = 16 * 1024 * 1024
 
 /** GET `/api/conversations/{id}` from a running `jiminy serve`; errors name the URL and status. */
-export async function fetchConversation(options: {server: string; convId: string; token?: string; timeoutMs?: number}): Promise<ConversationRebuilds> {
-  const url = new URL(`api/conversations/${encodeURIComponent(options.convId)}`, options.server.endsWith('/') ? options.server : `${options.server}/`)
+export async function fetchConversation(options: {
+  server: string
+  convId: string
+  token?: string
+  timeoutMs?: number
+}): Promise<ConversationRebuilds> {
+  const url = new URL(
+    `api/conversations/${encodeURIComponent(options.convId)}`,
+    options.server.endsWith('/') ? options.server : `${options.server}/`,
+  )
   let response: Response
   try {
     response = await fetch(url, {
@@ -35,7 +43,9 @@ export async function fetchConversation(options: {server: string; convId: string
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     })
   } catch (error) {
-    throw new Error(`cannot reach ${url.origin}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`)
+    throw new Error(
+      `cannot reach ${url.origin}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+    )
   }
   const text = await response.text()
   if (text.length > MAX_BODY_BYTES) throw new Error(`${url.pathname}: answer too large`)
@@ -46,10 +56,11 @@ export async function fetchConversation(options: {server: string; convId: string
     throw new Error(`${url.pathname}: HTTP ${response.status}, not JSON`)
   }
   if (!response.ok) {
-    const message = body && typeof body === 'object' && 'error' in body ? String((body).error) : `HTTP ${response.status}`
+    const message = body && typeof body === 'object' && 'error' in body ? String(body.error) : `HTTP ${response.status}`
     throw new Error(`${url.pathname}: HTTP ${response.status}: ${message}`)
   }
   const parsed = ConversationRebuildsSchema.safeParse(body)
-  if (!parsed.success) throw new Error(`${url.pathname}: unexpected answer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`)
+  if (!parsed.success)
+    throw new Error(`${url.pathname}: unexpected answer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`)
   return parsed.data
 }

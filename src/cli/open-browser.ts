@@ -7,7 +7,11 @@ import {spawn} from 'node:child_process'
 export function openBrowser(url: string, env: NodeJS.ProcessEnv = process.env, isTTY = process.stdout.isTTY): boolean {
   if (!isTTY || env.CI) return false
   const [command, args] =
-    process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]]
+    process.platform === 'darwin'
+      ? ['open', [url]]
+      : process.platform === 'win32'
+        ? ['cmd', ['/c', 'start', '""', url]]
+        : ['xdg-open', [url]]
   try {
     const child = spawn(command, args, {stdio: 'ignore', detached: true})
     child.on('error', () => undefined)

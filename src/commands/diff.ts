@@ -8,7 +8,11 @@ export default class Diff extends Command {
   static override description = `A and B are each a profile (P), a profile with an overrides file (P+overrides.json), a saved
 EngineConfig JSON file, or the output of \`jiminy signature --json\`. Prints one reason per changed path
 and a json-diff. Exit 0 when equal, 1 when different, 2 on bad input.`
-  static override examples = ['<%= config.bin %> diff default step', '<%= config.bin %> diff default default+overrides.json', '<%= config.bin %> diff old-signature.json default --json']
+  static override examples = [
+    '<%= config.bin %> diff default step',
+    '<%= config.bin %> diff default default+overrides.json',
+    '<%= config.bin %> diff old-signature.json default --json',
+  ]
   static override enableJsonFlag = true
 
   static override args = {
@@ -20,7 +24,13 @@ and a json-diff. Exit 0 when equal, 1 when different, 2 on bad input.`
     config: Flags.string({char: 'c', description: 'config file for profile specs (default: ./jiminy.yaml if present)'}),
   }
 
-  async run(): Promise<{equal: boolean; from: {spec: string; hash: string}; to: {spec: string; hash: string}; reasons: string[]; diff: unknown}> {
+  async run(): Promise<{
+    equal: boolean
+    from: {spec: string; hash: string}
+    to: {spec: string; hash: string}
+    reasons: string[]
+    diff: unknown
+  }> {
     const {args, flags} = await this.parse(Diff)
     try {
       const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})

@@ -6,7 +6,11 @@ export default class Replay extends Command {
   static override summary = 'Replay event fixtures through the StreamCoordinator and check their ordering.'
   static override description = `Each fixture (JSONL, one bus message a line) goes through the same StreamCoordinator and SEM translator as \`jiminy serve\`. Every frame is checked against the ordering rules (seq, stream ids, message and tool-call order, nothing after a terminal frame) and compared with the golden .sem.jsonl beside the fixture when there is one.
 PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 only if every fixture passes.`
-  static override examples = ['<%= config.bin %> replay fixtures/', '<%= config.bin %> replay "fixtures/**/*.jsonl" --json', '<%= config.bin %> replay fixtures/tool-loop.jsonl --update']
+  static override examples = [
+    '<%= config.bin %> replay fixtures/',
+    '<%= config.bin %> replay "fixtures/**/*.jsonl" --json',
+    '<%= config.bin %> replay fixtures/tool-loop.jsonl --update',
+  ]
   static override enableJsonFlag = true
   static override strict = false
 

@@ -8,7 +8,11 @@ export default class Run extends Command {
   static override description = `Uses the same profiles, middlewares and tool loop as \`jiminy serve\`.
 The default profile is the offline mock engine: add /tool, /tools, /think, /error or /slow to the prompt to pick a scenario.
 Ctrl-C cancels the run.`
-  static override examples = ['<%= config.bin %> run "what is 2+3? /tool"', '<%= config.bin %> run --json "hello"', '<%= config.bin %> run --provider openai-chat --model gpt-4o-mini "hi"']
+  static override examples = [
+    '<%= config.bin %> run "what is 2+3? /tool"',
+    '<%= config.bin %> run --json "hello"',
+    '<%= config.bin %> run --provider openai-chat --model gpt-4o-mini "hi"',
+  ]
   static override enableJsonFlag = true
 
   static override args = {prompt: Args.string({required: true, description: 'the prompt'})}
@@ -22,7 +26,10 @@ Ctrl-C cancels the run.`
     system: Flags.string({description: 'system prompt, overriding the profile'}),
     'single-pass': Flags.boolean({description: 'one inference, no tool execution'}),
     'max-iterations': Flags.integer({min: 1, max: 100, description: 'most inferences the tool loop may make'}),
-    'record-provider': Flags.string({description: 'save each provider HTTP exchange (secrets removed) to this cassette dir', exclusive: ['mock-provider']}),
+    'record-provider': Flags.string({
+      description: 'save each provider HTTP exchange (secrets removed) to this cassette dir',
+      exclusive: ['mock-provider'],
+    }),
     'mock-provider': Flags.string({description: 'serve provider HTTP exchanges from this cassette dir instead of the network'}),
   }
 
@@ -38,7 +45,10 @@ Ctrl-C cancels the run.`
     if (Object.keys(provider).length > 0) overrides.provider = provider
     if (flags.system !== undefined) overrides.system_prompt = flags.system
     if (flags['single-pass'] || flags['max-iterations']) {
-      overrides.loop = {...(flags['single-pass'] ? {single_pass: true} : {}), ...(flags['max-iterations'] ? {max_iterations: flags['max-iterations']} : {})}
+      overrides.loop = {
+        ...(flags['single-pass'] ? {single_pass: true} : {}),
+        ...(flags['max-iterations'] ? {max_iterations: flags['max-iterations']} : {}),
+      }
     }
 
     const abort = new AbortController()

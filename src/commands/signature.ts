@@ -7,7 +7,10 @@ export default class Signature extends Command {
   static override description = `The signature is the canonical JSON (sorted keys) of every input that shapes the engine: provider
 (without secrets), system prompt, middlewares, tools, tool executor, subscribers, loop, step mode and
 the version or content hash of each plugin used. Same inputs give the same bytes; no key ever appears.`
-  static override examples = ['<%= config.bin %> signature --profile default', '<%= config.bin %> signature -p default --override provider.model=gpt-4o --override loop.max_iterations=3 --json']
+  static override examples = [
+    '<%= config.bin %> signature --profile default',
+    '<%= config.bin %> signature -p default --override provider.model=gpt-4o --override loop.max_iterations=3 --json',
+  ]
   static override enableJsonFlag = true
 
   static override flags = {

@@ -12,4 +12,7 @@ export interface Engine {
 /** The shape every stage of a run shares: engines, middleware-wrapped engines and the tool loop. */
 export type InferenceFn = (turn: Turn, ctx: RunContext) => Promise<Turn>
 
-export const engineAsFn = (engine: Engine): InferenceFn => (turn, ctx) => engine.runInference(turn, ctx)
+export const engineAsFn =
+  (engine: Engine): InferenceFn =>
+  (turn, ctx) =>
+    engine.runInference(turn, ctx)

@@ -1,8 +1,6 @@
 import {EventSchema, type Event} from './events.js'
 
-export type DecodeError =
-  | {kind: 'invalid-json'; message: string}
-  | {kind: 'invalid-event'; message: string; path: string}
+export type DecodeError = {kind: 'invalid-json'; message: string} | {kind: 'invalid-event'; message: string; path: string}
 
 export type DecodeResult = {ok: true; event: Event} | {ok: false; error: DecodeError}
 

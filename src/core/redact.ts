@@ -4,7 +4,8 @@
  */
 const SECRET_KEY = /(^|_|-)(api_?key|apikey|token|secret|password|passwd|authorization|auth|bearer|credential|cookie)s?$/i
 const SAFE_KEY = /(_env|_var|_tokens|_token_count|max_tokens|input_tokens|output_tokens|total_tokens)$/i
-const SECRET_VALUE = /\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,})/g
+const SECRET_VALUE =
+  /\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,})/g
 
 export const REDACTED = '[redacted]'
 

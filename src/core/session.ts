@@ -39,7 +39,11 @@ export class Session {
   private latest: Turn
   private active: ExecutionHandle | undefined
 
-  constructor(readonly id: string, private pipeline: SessionPipeline, snapshot?: Turn) {
+  constructor(
+    readonly id: string,
+    private pipeline: SessionPipeline,
+    snapshot?: Turn,
+  ) {
     this.latest = snapshot ? cloneTurn(snapshot) : newTurn()
   }
 
@@ -107,7 +111,10 @@ export class Session {
       const message = cause instanceof Error ? cause.message : String(cause)
       const code = (cause as {code?: unknown} | undefined)?.code
       this.latest = turn
-      publish({type: 'error', message, ...(typeof code === 'string' ? {code} : {})}, partial.messageId ? {message_id: partial.messageId} : {})
+      publish(
+        {type: 'error', message, ...(typeof code === 'string' ? {code} : {})},
+        partial.messageId ? {message_id: partial.messageId} : {},
+      )
       return {inferenceId: ctx.inferenceId, status: 'failed', turn, error: message}
     }
   }

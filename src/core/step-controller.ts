@@ -11,9 +11,7 @@ export interface PendingPause {
   readonly deadline: Date
 }
 
-export type StepDecisionResult =
-  | {ok: true}
-  | {ok: false; reason: 'stale'; message: string; currentPauseId?: string}
+export type StepDecisionResult = {ok: true} | {ok: false; reason: 'stale'; message: string; currentPauseId?: string}
 
 export interface StepOutcome {
   readonly action: StepAction

@@ -25,7 +25,10 @@ export interface ToolLoopOptions {
  * tool calls and results that completed.
  */
 export class RunInterruptedError extends Error {
-  constructor(override readonly cause: unknown, readonly turn: Turn) {
+  constructor(
+    override readonly cause: unknown,
+    readonly turn: Turn,
+  ) {
     super(cause instanceof Error ? cause.message : String(cause))
     this.name = isAbortError(cause) ? 'AbortError' : 'RunInterruptedError'
   }
@@ -60,7 +63,11 @@ export function toolLoop(options: ToolLoopOptions): InferenceFn {
         }
 
         if (iteration >= maxIterations) {
-          publish({type: 'info', message: `max_iterations (${maxIterations}) reached; stopping the tool loop`, data: {max_iterations: maxIterations}})
+          publish({
+            type: 'info',
+            message: `max_iterations (${maxIterations}) reached; stopping the tool loop`,
+            data: {max_iterations: maxIterations},
+          })
           return turn
         }
         if (step && decision?.action === 'continue') {
@@ -75,7 +82,14 @@ export function toolLoop(options: ToolLoopOptions): InferenceFn {
   }
 }
 
-async function executeAll(turn: Turn, calls: ToolCall[], executor: ToolExecutor, registry: ToolRegistry, timeoutMs: number, ctx: RunContext): Promise<Turn> {
+async function executeAll(
+  turn: Turn,
+  calls: ToolCall[],
+  executor: ToolExecutor,
+  registry: ToolRegistry,
+  timeoutMs: number,
+  ctx: RunContext,
+): Promise<Turn> {
   let out = turn
   for (const call of calls) {
     publish({type: 'tool-call-execute', tool_call: call}, {message_id: call.id})

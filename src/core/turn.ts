@@ -49,7 +49,11 @@ export function appendBlocks(turn: Turn, ...blocks: Block[]): Turn {
   return {...turn, blocks: [...turn.blocks, ...blocks]}
 }
 
-export function newBlock(kind: BlockKind, payload: Record<string, unknown>, extra: {role?: string; metadata?: Record<string, unknown>} = {}): Block {
+export function newBlock(
+  kind: BlockKind,
+  payload: Record<string, unknown>,
+  extra: {role?: string; metadata?: Record<string, unknown>} = {},
+): Block {
   const block: Block = {id: newId('blk'), kind, payload, metadata: extra.metadata ?? {}}
   if (extra.role !== undefined) block.role = extra.role
   return block

@@ -2,7 +2,11 @@ import type {z} from 'zod'
 
 /** Bad configuration or overrides; `field` is the dotted path of what was wrong (HTTP 422, CLI one-liner). */
 export class ConfigError extends Error {
-  constructor(readonly reason: string, readonly field: string, readonly source?: string) {
+  constructor(
+    readonly reason: string,
+    readonly field: string,
+    readonly source?: string,
+  ) {
     super(`${source ? `${source}: ` : ''}${field ? `${field}: ` : ''}${reason}`)
     this.name = 'ConfigError'
   }
@@ -20,7 +24,10 @@ export class ConfigError extends Error {
 }
 
 export class UnknownProfileError extends Error {
-  constructor(readonly slug: string, known: readonly string[]) {
+  constructor(
+    readonly slug: string,
+    known: readonly string[],
+  ) {
     super(`unknown profile ${JSON.stringify(slug)} (known: ${known.join(', ')})`)
     this.name = 'UnknownProfileError'
   }

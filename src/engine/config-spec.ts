@@ -50,7 +50,11 @@ function readJson(file: string): unknown {
   try {
     text = readFileSync(file, 'utf8')
   } catch (error) {
-    throw new ConfigError((error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`, '', file)
+    throw new ConfigError(
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read: ${(error as Error).message}`,
+      '',
+      file,
+    )
   }
   try {
     return JSON.parse(text)

@@ -85,8 +85,14 @@ export class EngineBuilder {
     const used = new Map<string, string>()
     const note = (p: Provided<unknown>) => used.set(p.plugin.plugin.name, p.plugin.fingerprint)
     const contribution = (kind: 'middleware' | 'tool executor' | 'subscriber', ref: ContributionRef, field: string): ContributionRef => {
-      const found = kind === 'middleware' ? catalog.middleware(ref.name) : kind === 'tool executor' ? catalog.toolExecutor(ref.name) : catalog.subscriber(ref.name)
-      if (!found) throw new ConfigError(`unknown ${kind} ${JSON.stringify(ref.name)} (known: ${catalog.names(kind).join(', ')})`, `${field}.name`)
+      const found =
+        kind === 'middleware'
+          ? catalog.middleware(ref.name)
+          : kind === 'tool executor'
+            ? catalog.toolExecutor(ref.name)
+            : catalog.subscriber(ref.name)
+      if (!found)
+        throw new ConfigError(`unknown ${kind} ${JSON.stringify(ref.name)} (known: ${catalog.names(kind).join(', ')})`, `${field}.name`)
       note(found)
       return {name: ref.name, config: validated(found.item.config, ref, `${field}.config`)}
     }
@@ -99,7 +105,8 @@ export class EngineBuilder {
     const tools = o.tools ?? profile.tools
     tools.forEach((name, i) => {
       const tool = catalog.tool(name)
-      if (!tool) throw new ConfigError(`unknown tool ${JSON.stringify(name)} (known: ${catalog.names('tool').join(', ')})`, `${toolsField}.${i}`)
+      if (!tool)
+        throw new ConfigError(`unknown tool ${JSON.stringify(name)} (known: ${catalog.names('tool').join(', ')})`, `${toolsField}.${i}`)
       note(tool)
     })
     const config: EngineConfig = {
@@ -126,16 +133,32 @@ export class EngineBuilder {
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})
     const middlewares: Middleware[] = []
     if (config.system_prompt) middlewares.push(systemPromptMiddleware(config.system_prompt))
-    for (const ref of config.middlewares) middlewares.push(require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx))
+    for (const ref of config.middlewares)
+      middlewares.push(require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx))
     // Innermost, so clients see the prompt as the engine does (after redaction).
     middlewares.push(announcePromptMiddleware())
     const inference = composeMiddlewares(engineAsFn(engine), middlewares)
-    const step = new StepController({enabled: config.step_mode, ...(this.options.stepTimeoutMs ? {timeoutMs: this.options.stepTimeoutMs} : {})})
-    const executor = require(catalog.toolExecutor(config.tool_executor.name), 'tool executor', config.tool_executor.name).item.create(config.tool_executor.config, ctx)
-    const sinks = (config.subscribers ?? []).map((ref) => require(catalog.subscriber(ref.name), 'subscriber', ref.name).item.create(ref.config, {...ctx, convId}))
+    const step = new StepController({
+      enabled: config.step_mode,
+      ...(this.options.stepTimeoutMs ? {timeoutMs: this.options.stepTimeoutMs} : {}),
+    })
+    const executor = require(catalog.toolExecutor(config.tool_executor.name), 'tool executor', config.tool_executor.name).item.create(
+      config.tool_executor.config,
+      ctx,
+    )
+    const sinks = (config.subscribers ?? []).map((ref) =>
+      require(catalog.subscriber(ref.name), 'subscriber', ref.name).item.create(ref.config, {...ctx, convId}),
+    )
     const run = config.loop.single_pass
       ? inference
-      : toolLoop({inference, registry: tools, executor, maxIterations: config.loop.max_iterations, toolTimeoutMs: config.loop.timeout_ms, step})
+      : toolLoop({
+          inference,
+          registry: tools,
+          executor,
+          maxIterations: config.loop.max_iterations,
+          toolTimeoutMs: config.loop.timeout_ms,
+          step,
+        })
     return {run, step, tools, sinks}
   }
 }

@@ -86,7 +86,13 @@ function contributionReasons(kind: string, a: unknown, b: unknown): string[] {
     if (was.length === 0) reasons.push(`${kind} ${name} added`)
     else if (now.length === 0) reasons.push(`${kind} ${name} removed`)
     else if (was.length !== now.length) reasons.push(`${kind} ${name} now used ${now.length} times (was ${was.length})`)
-    else if (!same(was.map((r) => r.config), now.map((r) => r.config))) reasons.push(`${kind} ${name} config changed`)
+    else if (
+      !same(
+        was.map((r) => r.config),
+        now.map((r) => r.config),
+      )
+    )
+      reasons.push(`${kind} ${name} config changed`)
   }
   const kept = (list: Ref[], other: Ref[]) => names(list).filter((n) => names(other).includes(n))
   if (reasons.every((r) => r.endsWith('config changed')) && !same(kept(before, after), kept(after, before))) {
@@ -98,7 +104,10 @@ function contributionReasons(kind: string, a: unknown, b: unknown): string[] {
 function listReasons(kind: string, a: unknown, b: unknown): string[] {
   const before = Array.isArray(a) ? a.map(String) : []
   const after = Array.isArray(b) ? b.map(String) : []
-  const reasons = [...after.filter((t) => !before.includes(t)).map((t) => `${kind} ${t} added`), ...before.filter((t) => !after.includes(t)).map((t) => `${kind} ${t} removed`)]
+  const reasons = [
+    ...after.filter((t) => !before.includes(t)).map((t) => `${kind} ${t} added`),
+    ...before.filter((t) => !after.includes(t)).map((t) => `${kind} ${t} removed`),
+  ]
   if (reasons.length === 0) reasons.push(`${kind}s reordered: ${before.join(', ')} → ${after.join(', ')}`)
   return reasons
 }

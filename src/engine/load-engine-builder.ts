@@ -23,7 +23,10 @@ export interface LoadEngineBuilderOptions {
  * Throws ConfigError or PluginLoadError; never returns a half-loaded builder.
  */
 export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}): Promise<EngineBuilder> {
-  const {config, path} = loadConfig({...(options.configPath !== undefined ? {path: options.configPath} : {}), ...(options.cwd ? {cwd: options.cwd} : {})})
+  const {config, path} = loadConfig({
+    ...(options.configPath !== undefined ? {path: options.configPath} : {}),
+    ...(options.cwd ? {cwd: options.cwd} : {}),
+  })
   const plugins = await loadPlugins({
     localPaths: config.plugins,
     baseDir: path ? dirname(path) : (options.cwd ?? process.cwd()),
@@ -47,7 +50,10 @@ export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}):
 export function checkProfiles(builder: EngineBuilder, source?: string): void {
   const slugs = Object.keys(builder.config.profiles).sort()
   if (!builder.config.profiles[builder.config.default_profile]) {
-    const error = new ConfigError(`unknown profile ${JSON.stringify(builder.config.default_profile)} (known: ${slugs.join(', ')})`, 'default_profile')
+    const error = new ConfigError(
+      `unknown profile ${JSON.stringify(builder.config.default_profile)} (known: ${slugs.join(', ')})`,
+      'default_profile',
+    )
     throw source ? error.withSource(source) : error
   }
   for (const slug of slugs) {

@@ -12,7 +12,8 @@ export function parseOverrideAssignments(assignments: readonly string[]): Engine
     const eq = assignment.indexOf('=')
     if (eq <= 0) throw new ConfigError(`expected key=value, got ${JSON.stringify(assignment)}`, 'overrides')
     const path = assignment.slice(0, eq).split('.')
-    if (path.some((p) => !/^[a-z_][a-z0-9_]*$/i.test(p))) throw new ConfigError(`bad key ${JSON.stringify(assignment.slice(0, eq))}`, 'overrides')
+    if (path.some((p) => !/^[a-z_][a-z0-9_]*$/i.test(p)))
+      throw new ConfigError(`bad key ${JSON.stringify(assignment.slice(0, eq))}`, 'overrides')
     let target = out
     for (const key of path.slice(0, -1)) {
       const next = target[key]

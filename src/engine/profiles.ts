@@ -61,7 +61,11 @@ export type ConfigFile = z.infer<typeof ConfigFileSchema>
 /** Profiles every config has unless it redefines them: the offline default and a step-mode twin. */
 export const BUILTIN_PROFILES: Record<string, Profile> = {
   default: ProfileSchema.parse({description: 'offline mock engine with calc and clock', default_prompt: 'what is 2+3? /tool'}),
-  step: ProfileSchema.parse({description: 'mock engine in step mode: pauses before and after tools', default_prompt: 'what time is it? /tool', step_mode: true}),
+  step: ProfileSchema.parse({
+    description: 'mock engine in step mode: pauses before and after tools',
+    default_prompt: 'what time is it? /tool',
+    step_mode: true,
+  }),
 }
 
 export interface LoadedConfig {

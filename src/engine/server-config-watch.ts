@@ -41,11 +41,19 @@ export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatc
       const changed = safeList(builder)
         .filter((p) => before.get(p.slug) !== p.signature)
         .map((p) => `${p.slug} ${before.get(p.slug) ?? '(new)'} → ${p.signature}`)
-      logger.info({files: change.files, changed_profiles: changed, reload_ms: Date.now() - change.changedAt}, 'config reloaded; conversations on changed profiles rebuild before their next run')
+      logger.info(
+        {files: change.files, changed_profiles: changed, reload_ms: Date.now() - change.changedAt},
+        'config reloaded; conversations on changed profiles rebuild before their next run',
+      )
       onReloaded?.(builder, change)
     },
     onError(error, change) {
-      const fields = error instanceof ConfigError ? {file: error.source, field: error.field} : 'file' in error ? {file: error.file, field: (error as {field?: string}).field} : {}
+      const fields =
+        error instanceof ConfigError
+          ? {file: error.source, field: error.field}
+          : 'file' in error
+            ? {file: error.file, field: (error as {field?: string}).field}
+            : {}
       logger.error({files: change.files, ...fields, error: error.message}, 'config reload failed; keeping the last good config and plugins')
       onFailed?.(error, change)
     },

@@ -37,8 +37,17 @@ export interface JiminyPlugin {
   readonly tools?: readonly ToolDefinition[]
 }
 
-const ZodSchemaShape = z.custom<z.ZodType>((v) => typeof (v as {safeParse?: unknown} | null)?.safeParse === 'function', 'must be a zod schema')
-const ContributionShape = z.object({name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'must be 1-64 letters, digits, . _ or -'), config: ZodSchemaShape, create: z.function()}).loose()
+const ZodSchemaShape = z.custom<z.ZodType>(
+  (v) => typeof (v as {safeParse?: unknown} | null)?.safeParse === 'function',
+  'must be a zod schema',
+)
+const ContributionShape = z
+  .object({
+    name: z.string().regex(/^[a-z0-9][a-z0-9._-]{0,63}$/i, 'must be 1-64 letters, digits, . _ or -'),
+    config: ZodSchemaShape,
+    create: z.function(),
+  })
+  .loose()
 
 const PluginShape = z.object({
   name: z.string().regex(/^[@a-z0-9][a-z0-9._/-]*$/i, 'must be a package-like name'),
@@ -46,7 +55,11 @@ const PluginShape = z.object({
   middlewares: z.array(ContributionShape).optional(),
   toolExecutors: z.array(ContributionShape).optional(),
   subscribers: z.array(ContributionShape).optional(),
-  tools: z.array(z.object({name: z.string().min(1), parameters: z.record(z.string(), z.unknown()), validate: z.function(), run: z.function()}).loose()).optional(),
+  tools: z
+    .array(
+      z.object({name: z.string().min(1), parameters: z.record(z.string(), z.unknown()), validate: z.function(), run: z.function()}).loose(),
+    )
+    .optional(),
 })
 
 /** The one way to declare a plugin; built-ins use it too. Throws a message naming the bad field. */
@@ -55,14 +68,22 @@ export function definePlugin<P extends JiminyPlugin>(plugin: P): P {
   if (!checked.success) {
     const issue = checked.error.issues[0]!
     const name = JSON.stringify((plugin as {name?: unknown} | null)?.name ?? '?')
-    throw new InvalidPluginError(`invalid plugin ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`, issue.path.join('.'), issue.message)
+    throw new InvalidPluginError(
+      `invalid plugin ${name}: ${issue.path.join('.') || '(root)'}: ${issue.message}`,
+      issue.path.join('.'),
+      issue.message,
+    )
   }
   return plugin
 }
 
 /** A plugin object of the wrong shape; `field` is the dotted path of what was wrong. */
 export class InvalidPluginError extends Error {
-  constructor(message: string, readonly field: string, readonly detail: string = message) {
+  constructor(
+    message: string,
+    readonly field: string,
+    readonly detail: string = message,
+  ) {
     super(message)
     this.name = 'InvalidPluginError'
   }
@@ -88,4 +109,11 @@ export interface PluginHostApi {
 
 export type PluginFactory = (host: PluginHostApi) => JiminyPlugin | Promise<JiminyPlugin>
 
-export const pluginHostApi: PluginHostApi = Object.freeze({definePlugin, defineMiddleware, defineToolExecutor, defineSubscriber, defineTool, z})
+export const pluginHostApi: PluginHostApi = Object.freeze({
+  definePlugin,
+  defineMiddleware,
+  defineToolExecutor,
+  defineSubscriber,
+  defineTool,
+  z,
+})

@@ -37,7 +37,12 @@ export class PluginCatalog {
     const names = new Map<string, LoadedPlugin>()
     for (const loaded of plugins) {
       const twin = names.get(loaded.plugin.name)
-      if (twin) throw new PluginClashError(`plugin name clash: ${loaded.plugin.name} is provided by both ${twin.source} and ${loaded.source}`, twin, loaded)
+      if (twin)
+        throw new PluginClashError(
+          `plugin name clash: ${loaded.plugin.name} is provided by both ${twin.source} and ${loaded.source}`,
+          twin,
+          loaded,
+        )
       names.set(loaded.plugin.name, loaded)
       for (const m of loaded.plugin.middlewares ?? []) add(this.middlewares, 'middleware', m.name, m, loaded)
       for (const e of loaded.plugin.toolExecutors ?? []) add(this.executors, 'tool executor', e.name, e, loaded)
@@ -77,13 +82,22 @@ export class PluginCatalog {
 
 function add<T>(map: Map<string, Provided<T>>, kind: ContributionKind, name: string, item: T, plugin: LoadedPlugin): void {
   const twin = map.get(name)
-  if (twin) throw new PluginClashError(`${kind} name clash: ${JSON.stringify(name)} is provided by both ${twin.plugin.source} (${twin.plugin.plugin.name}) and ${plugin.source} (${plugin.plugin.name})`, twin.plugin, plugin)
+  if (twin)
+    throw new PluginClashError(
+      `${kind} name clash: ${JSON.stringify(name)} is provided by both ${twin.plugin.source} (${twin.plugin.plugin.name}) and ${plugin.source} (${plugin.plugin.name})`,
+      twin.plugin,
+      plugin,
+    )
   map.set(name, {item, plugin})
 }
 
 /** Two plugins (or two contributions) with one name; `first` loaded earlier than `second`. */
 export class PluginClashError extends Error {
-  constructor(message: string, readonly first: LoadedPlugin, readonly second: LoadedPlugin) {
+  constructor(
+    message: string,
+    readonly first: LoadedPlugin,
+    readonly second: LoadedPlugin,
+  ) {
     super(message)
     this.name = 'PluginClashError'
   }

@@ -23,15 +23,29 @@ export interface InstalledPlugin {
 }
 
 /** `<dataDir>/package.json`, written by @oclif/plugin-plugins. */
-const DataDirPackageSchema = z.object({
-  oclif: z.object({plugins: z.array(z.union([z.string(), z.object({name: z.string(), type: z.string().optional(), root: z.string().optional()}).loose()])).default([])}).loose().optional(),
-}).loose()
+const DataDirPackageSchema = z
+  .object({
+    oclif: z
+      .object({
+        plugins: z
+          .array(z.union([z.string(), z.object({name: z.string(), type: z.string().optional(), root: z.string().optional()}).loose()]))
+          .default([]),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose()
 
-const PluginPackageSchema = z.object({
-  name: z.string().min(1),
-  version: z.string().min(1).default('0.0.0'),
-  [PACKAGE_FIELD]: z.object({plugin: z.string().min(1)}).loose().optional(),
-}).loose()
+const PluginPackageSchema = z
+  .object({
+    name: z.string().min(1),
+    version: z.string().min(1).default('0.0.0'),
+    [PACKAGE_FIELD]: z
+      .object({plugin: z.string().min(1)})
+      .loose()
+      .optional(),
+  })
+  .loose()
 
 /**
  * The oclif plugins installed or linked into this CLI that declare `"jiminy": {"plugin": "./x.js"}`

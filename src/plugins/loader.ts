@@ -35,7 +35,13 @@ export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<Plu
       // A linked package is under development: its content hash joins the version, so edits show in signatures.
       const fingerprint = found.type === 'link' ? `${found.version}+${(await contentHash(found.entry)).replace(':', '.')}` : found.version
       const plugin = await importPluginModule(found.entry, fingerprint)
-      loaded.push({plugin, origin: 'installed', source: `oclif plugin ${found.packageName} (${found.entry})`, file: found.entry, fingerprint})
+      loaded.push({
+        plugin,
+        origin: 'installed',
+        source: `oclif plugin ${found.packageName} (${found.entry})`,
+        file: found.entry,
+        fingerprint,
+      })
     }
   }
   const localFiles: string[] = []
@@ -47,7 +53,8 @@ export async function loadPlugins(options: LoadPluginsOptions = {}): Promise<Plu
     try {
       fingerprint = await contentHash(file)
     } catch (error) {
-      if (error instanceof PluginLoadError && options.configPath) throw new PluginLoadError(`${error.reason} (listed in ${options.configPath} at plugins.${i})`, file, error.field)
+      if (error instanceof PluginLoadError && options.configPath)
+        throw new PluginLoadError(`${error.reason} (listed in ${options.configPath} at plugins.${i})`, file, error.field)
       throw error
     }
     const plugin = await importPluginModule(file, fingerprint)

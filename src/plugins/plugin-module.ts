@@ -29,7 +29,8 @@ export async function importPluginModule(file: string, version: string): Promise
   let exported = mod.default
   try {
     if (typeof exported === 'function') exported = await (exported as (host: typeof pluginHostApi) => unknown)(pluginHostApi)
-    if (!exported || typeof exported !== 'object') throw new InvalidPluginError('the default export must be definePlugin({...}) or a function returning it', 'default')
+    if (!exported || typeof exported !== 'object')
+      throw new InvalidPluginError('the default export must be definePlugin({...}) or a function returning it', 'default')
     return definePlugin(exported as JiminyPlugin)
   } catch (error) {
     if (error instanceof InvalidPluginError) throw new PluginLoadError(error.detail, file, error.field || undefined)

@@ -9,7 +9,10 @@ export const ProviderConfigSchema = z
     type: z.enum(PROVIDER_TYPES),
     model: z.string().min(1).optional(),
     base_url: z.url().optional(),
-    api_key_env: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name').optional(),
+    api_key_env: z
+      .string()
+      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'must be an environment variable name')
+      .optional(),
     temperature: z.number().min(0).max(2).optional(),
     max_tokens: z.number().int().positive().optional(),
     reasoning: z.record(z.string(), z.unknown()).optional(),

@@ -23,7 +23,10 @@ export class FrameLog {
   private size = 0
   private bytes = 0
 
-  constructor(readonly capacity = DEFAULT_FRAME_LOG_CAPACITY, readonly maxBytes = DEFAULT_FRAME_LOG_MAX_BYTES) {
+  constructor(
+    readonly capacity = DEFAULT_FRAME_LOG_CAPACITY,
+    readonly maxBytes = DEFAULT_FRAME_LOG_MAX_BYTES,
+  ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`frame log capacity must be a positive integer, got ${capacity}`)
     this.ring = new Array<BuiltFrame | undefined>(capacity)
   }

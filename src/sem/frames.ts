@@ -19,7 +19,12 @@ export type SemFrameBody =
   | (Base<'user.message'> & {readonly text: string})
   | (Base<'llm.start'> & {readonly model?: string})
   | (Base<'llm.delta'> & {readonly delta: string; readonly cumulative: string})
-  | (Base<'llm.final'> & {readonly text: string; readonly stop_reason?: string; readonly usage?: Record<string, unknown>; readonly duration_ms?: number})
+  | (Base<'llm.final'> & {
+      readonly text: string
+      readonly stop_reason?: string
+      readonly usage?: Record<string, unknown>
+      readonly duration_ms?: number
+    })
   | Base<'llm.thinking.start'>
   | (Base<'llm.thinking.delta'> & {readonly delta: string; readonly cumulative: string})
   | (Base<'llm.thinking.final'> & {readonly text: string})
@@ -29,7 +34,12 @@ export type SemFrameBody =
   | Base<'tool.done'>
   | (Base<'log'> & {readonly level: string; readonly message: string; readonly fields: Record<string, unknown>})
   | (Base<'agent.mode'> & {readonly mode: string; readonly message: string; readonly data: Record<string, unknown>})
-  | (Base<'step.paused'> & {readonly pause_id: string; readonly phase: StepPhase; readonly tool_calls: ToolCall[]; readonly deadline: string})
+  | (Base<'step.paused'> & {
+      readonly pause_id: string
+      readonly phase: StepPhase
+      readonly tool_calls: ToolCall[]
+      readonly deadline: string
+    })
   | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepAction; readonly timed_out: boolean})
   | (Base<'conversation.rebuilt'> & {readonly record: Record<string, unknown>})
   | (Base<'run.error'> & {readonly message: string; readonly code?: string; readonly message_id?: string})
@@ -83,7 +93,9 @@ export interface BuiltFrame {
 
 /** THE frame builder: every SEM frame the server sends is made here, with its cursor. */
 export function buildFrame(body: SemFrameBody, cursor: FrameCursor): BuiltFrame {
-  const event = (cursor.stream_id !== undefined ? {...body, seq: cursor.seq, stream_id: cursor.stream_id} : {...body, seq: cursor.seq}) as SemEvent
+  const event = (
+    cursor.stream_id !== undefined ? {...body, seq: cursor.seq, stream_id: cursor.stream_id} : {...body, seq: cursor.seq}
+  ) as SemEvent
   const frame: SemFrame = {sem: true, event}
   return {seq: cursor.seq, type: body.type, frame, json: JSON.stringify(frame)}
 }

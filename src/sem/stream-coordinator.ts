@@ -101,7 +101,8 @@ export class StreamCoordinator {
         this.options.onProblem?.({kind: 'duplicate', seq: message.seq, lastSeq: this.last, ...(streamId !== undefined ? {streamId} : {})})
         return []
       }
-      if (message.seq !== seq) this.options.onProblem?.({kind: 'gap', expected: seq, got: message.seq, ...(streamId !== undefined ? {streamId} : {})})
+      if (message.seq !== seq)
+        this.options.onProblem?.({kind: 'gap', expected: seq, got: message.seq, ...(streamId !== undefined ? {streamId} : {})})
       seq = message.seq
     }
     for (const listener of this.messageListeners) {

@@ -52,7 +52,15 @@ export function translateEvent(event: Event): SemFrameBody[] {
       ]
     }
     case 'interrupt':
-      return [{type: 'run.cancelled', id: m.inference_id, ...run, text: event.text, ...(m.message_id !== undefined ? {message_id: m.message_id} : {})}]
+      return [
+        {
+          type: 'run.cancelled',
+          id: m.inference_id,
+          ...run,
+          text: event.text,
+          ...(m.message_id !== undefined ? {message_id: m.message_id} : {}),
+        },
+      ]
     case 'error':
       return [
         {
@@ -83,9 +91,21 @@ export function translateEvent(event: Event): SemFrameBody[] {
     case 'agent-mode':
       return [{type: 'agent.mode', id: m.id, ...run, mode: event.mode, message: event.message, data: event.data}]
     case 'step-paused':
-      return [{type: 'step.paused', id: event.pause_id, ...run, pause_id: event.pause_id, phase: event.phase, tool_calls: event.tool_calls, deadline: event.deadline}]
+      return [
+        {
+          type: 'step.paused',
+          id: event.pause_id,
+          ...run,
+          pause_id: event.pause_id,
+          phase: event.phase,
+          tool_calls: event.tool_calls,
+          deadline: event.deadline,
+        },
+      ]
     case 'step-resumed':
-      return [{type: 'step.resumed', id: event.pause_id, ...run, pause_id: event.pause_id, action: event.action, timed_out: event.timed_out}]
+      return [
+        {type: 'step.resumed', id: event.pause_id, ...run, pause_id: event.pause_id, action: event.action, timed_out: event.timed_out},
+      ]
     default:
       return assertNever(event)
   }

@@ -19,7 +19,9 @@ export interface BusFlags {
   readonly publishTimeoutMs?: number
 }
 
-export type BusSelection = {readonly type: 'memory'} | {readonly type: 'redis'; readonly redisUrl: string; readonly maxlen?: number; readonly publishTimeoutMs?: number}
+export type BusSelection =
+  | {readonly type: 'memory'}
+  | {readonly type: 'redis'; readonly redisUrl: string; readonly maxlen?: number; readonly publishTimeoutMs?: number}
 
 /** Flags win over the config file; `JIMINY_REDIS_URL`, then redis://127.0.0.1:6379 when Redis is chosen without a URL. */
 export function selectBus(flags: BusFlags = {}, config: ConfigFile['bus'], env: NodeJS.ProcessEnv = process.env): BusSelection {
@@ -65,7 +67,8 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
   }
   // Loaded only in Redis mode: ioredis costs every other command a noticeable startup time.
   const {RedisBus, RedisRunOwnership, RedisSnapshotStore} = await import('../bus/redis/index.js')
-  const onError = (error: unknown, where: string) => logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
+  const onError = (error: unknown, where: string) =>
+    logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
   const bus = await RedisBus.connect(selection.redisUrl, {
     framesOf: framesOfPayload,
     onError,

@@ -24,7 +24,11 @@ export class BusSink implements EventSink {
   private draining: Promise<void> | undefined
   private seq: number | undefined
 
-  constructor(private readonly publisher: Publisher, readonly convId: string, private readonly options: BusSinkOptions = {}) {
+  constructor(
+    private readonly publisher: Publisher,
+    readonly convId: string,
+    private readonly options: BusSinkOptions = {},
+  ) {
     this.topic = chatTopic(convId)
     this.seq = options.firstSeq
   }

@@ -67,7 +67,12 @@ export class ConversationManager {
    * The conversation running `profile` + `overrides`, created or rebuilt as needed. Throws
    * UnknownProfileError, ConfigError (naming the field) or RunInProgressError (rebuild while running).
    */
-  async getOrCreate(convId: string, profile: string, overrides: Overrides = {}, cause = 'request'): Promise<{conversation: Conversation; rebuilt?: RebuildRecord}> {
+  async getOrCreate(
+    convId: string,
+    profile: string,
+    overrides: Overrides = {},
+    cause = 'request',
+  ): Promise<{conversation: Conversation; rebuilt?: RebuildRecord}> {
     const config = this.options.builder.buildConfig(profile, overrides)
     const signature = signatureOf(config)
     const existing = this.conversations.get(convId)

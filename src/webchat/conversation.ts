@@ -102,7 +102,9 @@ export class Conversation {
       signature_canonical: this.current.signature.canonical,
       config: this.current.config,
       rebuilds: [...this.rebuilds],
-      pending_pause: pause ? {pause_id: pause.pauseId, phase: pause.phase, tool_calls: [...pause.toolCalls], deadline: pause.deadline.toISOString()} : null,
+      pending_pause: pause
+        ? {pause_id: pause.pauseId, phase: pause.phase, tool_calls: [...pause.toolCalls], deadline: pause.deadline.toISOString()}
+        : null,
       turn: this.session.snapshot(),
     }
   }

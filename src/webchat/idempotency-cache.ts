@@ -5,7 +5,10 @@
 export class IdempotencyCache<V> {
   private readonly entries = new Map<string, {value: V; at: number}>()
 
-  constructor(private readonly maxEntries = 1000, private readonly ttlMs = 15 * 60_000) {}
+  constructor(
+    private readonly maxEntries = 1000,
+    private readonly ttlMs = 15 * 60_000,
+  ) {}
 
   get(key: string): V | undefined {
     const entry = this.entries.get(key)

@@ -18,7 +18,11 @@ export interface RebuildRecord {
 }
 
 /** The record of a rebuild, explained by the one config-diff formatter (`explainConfigDiff`). */
-export function rebuildRecord(from: {config: EngineConfig; signature: Signature}, to: {config: EngineConfig; signature: Signature}, cause: string): RebuildRecord {
+export function rebuildRecord(
+  from: {config: EngineConfig; signature: Signature},
+  to: {config: EngineConfig; signature: Signature},
+  cause: string,
+): RebuildRecord {
   const explained = explainConfigDiff(from.config, to.config)
   const reasons = explained.reasons.length > 0 ? explained.reasons : ['signature changed']
   return {

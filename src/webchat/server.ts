@@ -114,7 +114,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const builder = options.builder ?? (await newBuilder(options))
   const ownsBus = options.bus === undefined
   // Redis down at start: openBusTransport throws one RedisUnavailableError naming the URL.
-  const transport = options.bus ? {bus: options.bus, close: async () => {}} : await openBusTransport(selectBus(options.busFlags, builder.config.bus, options.env), logger)
+  const transport = options.bus
+    ? {bus: options.bus, close: async () => {}}
+    : await openBusTransport(selectBus(options.busFlags, builder.config.bus, options.env), logger)
   const bus = transport.bus
   const runOwnership = options.runOwnership ?? ('runOwnership' in transport ? transport.runOwnership : undefined)
   let port = 0
@@ -127,7 +129,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const manager = new ConversationManager({
     builder,
     publisher: bus,
-    subscriberFactory: options.subscriberFactory ?? ('subscriberFactory' in transport ? transport.subscriberFactory : undefined) ?? sharedSubscriberFactory(bus),
+    subscriberFactory:
+      options.subscriberFactory ??
+      ('subscriberFactory' in transport ? transport.subscriberFactory : undefined) ??
+      sharedSubscriberFactory(bus),
     idleTimeoutMs: limits.idleTimeoutMs,
     maxBufferedBytes: limits.maxBufferedBytes,
     frameLogCapacity: limits.frameLogCapacity,
@@ -149,7 +154,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     trackRun: (conversation, handle) => {
       logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')
       void handle.wait().then((outcome) => {
-        logger.info({conv_id: conversation.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error}, 'run ended')
+        logger.info(
+          {conv_id: conversation.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error},
+          'run ended',
+        )
         manager.runEnded(conversation)
       })
     },
@@ -175,7 +183,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     // `/?token=T` stores the token in an HttpOnly cookie so the page (and its WebSocket) are authenticated.
     const queryToken = url.searchParams.get('token')
     if (app.token !== undefined && queryToken !== null && tokenMatches(app.token, [queryToken])) {
-      res.writeHead(303, {location: url.pathname, 'set-cookie': cookieHeader(TOKEN_COOKIE, queryToken, {httpOnly: true, sameSite: 'Strict'})})
+      res.writeHead(303, {
+        location: url.pathname,
+        'set-cookie': cookieHeader(TOKEN_COOKIE, queryToken, {httpOnly: true, sameSite: 'Strict'}),
+      })
       return void res.end()
     }
     serveStatic(app.webRoot, url.pathname, res, req.method === 'HEAD')
@@ -222,7 +233,11 @@ async function newBuilder(options: ServerOptions): Promise<EngineBuilder> {
     ...(options.stepTimeoutMs !== undefined ? {stepTimeoutMs: options.stepTimeoutMs} : {}),
   }
   if (options.config) return new EngineBuilder({config: options.config, catalog: options.catalog ?? builtinCatalog(), ...common})
-  return loadEngineBuilder({...(options.configPath !== undefined ? {configPath: options.configPath} : {}), ...(options.cwd !== undefined ? {cwd: options.cwd} : {}), ...common})
+  return loadEngineBuilder({
+    ...(options.configPath !== undefined ? {configPath: options.configPath} : {}),
+    ...(options.cwd !== undefined ? {cwd: options.cwd} : {}),
+    ...common,
+  })
 }
 
 /** Every consumed bus message of every conversation goes to the recorder, in consume order. */

@@ -32,7 +32,12 @@ export interface StreamIdReplay {
  * switch, this instance's reader is given (bounded) time to reach the end of what was read, so the
  * pool will not send any of those frames again.
  */
-export async function replayAfterStreamId(history: StreamHistory, coordinator: StreamCoordinator, afterStreamId: string, catchUpMs: number): Promise<StreamIdReplay> {
+export async function replayAfterStreamId(
+  history: StreamHistory,
+  coordinator: StreamCoordinator,
+  afterStreamId: string,
+  catchUpMs: number,
+): Promise<StreamIdReplay> {
   const buffered: BuiltFrame[] = []
   const stop = coordinator.onFrame((frame) => buffered.push(frame))
   try {

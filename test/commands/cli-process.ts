@@ -18,7 +18,11 @@ export function jiminy(args: string[], options: {env?: NodeJS.ProcessEnv; cwd?: 
     execFile(
       process.execPath,
       [join(root, 'bin/run.js'), ...args],
-      {cwd: options.cwd ?? root, env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', XDG_DATA_HOME: options.dataHome, JIMINY_DATA_DIR: '', ...options.env}, timeout: 30_000},
+      {
+        cwd: options.cwd ?? root,
+        env: {...process.env, NO_COLOR: '1', FORCE_COLOR: '0', XDG_DATA_HOME: options.dataHome, JIMINY_DATA_DIR: '', ...options.env},
+        timeout: 30_000,
+      },
       (error, stdout, stderr) => done({code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout, stderr}),
     )
   })

@@ -67,7 +67,11 @@ describe('jiminy CLI', () => {
     const out = JSON.parse(stdout)
     expect(Object.keys(out).sort()).toEqual(['events', 'turn'])
     expect(out.turn.blocks.map((b: {kind: string}) => b.kind)).toEqual(['user', 'llm_text'])
-    expect(out.events[0]).toMatchObject({type: 'info', message: 'user-prompt', data: {text: 'hello there', block_id: out.turn.blocks[0].id}})
+    expect(out.events[0]).toMatchObject({
+      type: 'info',
+      message: 'user-prompt',
+      data: {text: 'hello there', block_id: out.turn.blocks[0].id},
+    })
     expect(out.events[1].type).toBe('start')
     expect(out.events.at(-1)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
   })
@@ -101,7 +105,10 @@ describe('jiminy CLI', () => {
 
   it('Ctrl-C cancels a slow run cleanly', async () => {
     const {spawn} = await import('node:child_process')
-    const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'run', 'tell a story /slow'], {cwd: root, env: {...process.env, NO_COLOR: '1'}})
+    const child = spawn(process.execPath, [join(root, 'bin/run.js'), 'run', 'tell a story /slow'], {
+      cwd: root,
+      env: {...process.env, NO_COLOR: '1'},
+    })
     let stdout = ''
     let stderr = ''
     child.stdout.on('data', (d) => (stdout += d))

@@ -31,7 +31,12 @@ describe('jiminy diff', () => {
     expect(r.code).toBe(1)
     const lines = r.stdout.split('\n')
     expect(lines[0]).toMatch(/^[0-9a-f]{12} → [0-9a-f]{12}$/)
-    expect(lines.slice(1, 5)).toEqual(['  middleware redact added', '  profile changed: a → b', '  provider.model changed: m1 → m2', '  system_prompt added'])
+    expect(lines.slice(1, 5)).toEqual([
+      '  middleware redact added',
+      '  profile changed: a → b',
+      '  provider.model changed: m1 → m2',
+      '  system_prompt added',
+    ])
     expect(r.stdout).toContain('-    model: "m1"')
     expect(r.stdout).toContain('+    model: "m2"')
     expect(r.stdout).not.toContain('\u001b[')

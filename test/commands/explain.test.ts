@@ -10,17 +10,30 @@ let server: RunningServer
 let tmp: Awaited<ReturnType<typeof pluginDir>>
 
 async function chat(body: Record<string, unknown>): Promise<void> {
-  const res = await fetch(new URL('/chat', server.url), {method: 'POST', headers: {'content-type': 'application/json', authorization: `Bearer ${TOKEN}`}, body: JSON.stringify(body)})
+  const res = await fetch(new URL('/chat', server.url), {
+    method: 'POST',
+    headers: {'content-type': 'application/json', authorization: `Bearer ${TOKEN}`},
+    body: JSON.stringify(body),
+  })
   expect(res.status).toBe(200)
   await waitIdle(server, String(body.conv_id))
 }
 
 beforeAll(async () => {
   tmp = await pluginDir('jiminy-explain-')
-  server = await startServer({port: 0, logLevel: 'silent', token: TOKEN, config: parseConfigText('profiles:\n  default:\n    provider: {type: mock, delay_ms: 0}\n', 'test.yaml')})
+  server = await startServer({
+    port: 0,
+    logLevel: 'silent',
+    token: TOKEN,
+    config: parseConfigText('profiles:\n  default:\n    provider: {type: mock, delay_ms: 0}\n', 'test.yaml'),
+  })
   await chat({prompt: 'one', conv_id: 'explained'})
   await chat({prompt: 'two', conv_id: 'explained', overrides: {system_prompt: 'be brief', tools: ['calc']}})
-  await chat({prompt: 'three', conv_id: 'explained', overrides: {system_prompt: 'be brief', tools: ['calc'], middlewares: [{name: 'redact'}]}})
+  await chat({
+    prompt: 'three',
+    conv_id: 'explained',
+    overrides: {system_prompt: 'be brief', tools: ['calc'], middlewares: [{name: 'redact'}]},
+  })
 })
 afterAll(async () => {
   await server?.close()
@@ -30,7 +43,7 @@ afterAll(async () => {
 const explain = (args: string[]) => jiminy(['explain', ...args], {dataHome: tmp.dir})
 
 describe('jiminy explain', () => {
-  it("prints each rebuild of a live conversation: when, signatures, reasons, json-diff", async () => {
+  it('prints each rebuild of a live conversation: when, signatures, reasons, json-diff', async () => {
     const r = await explain(['explained', '--server', server.url, '--token', TOKEN])
     expect(r.stderr).toBe('')
     expect(r.code).toBe(0)
@@ -40,7 +53,9 @@ describe('jiminy explain', () => {
     const second = text.indexOf('\n#2 ')
     expect(first).toBeGreaterThan(0)
     expect(second).toBeGreaterThan(first)
-    expect(text.slice(first, second)).toMatch(/#1 \d{4}-\d\d-\d\dT[^ ]+ {2}[0-9a-f]{12} → [0-9a-f]{12}\n {2}system_prompt added\n {2}tool clock removed\n/)
+    expect(text.slice(first, second)).toMatch(
+      /#1 \d{4}-\d\d-\d\dT[^ ]+ {2}[0-9a-f]{12} → [0-9a-f]{12}\n {2}system_prompt added\n {2}tool clock removed\n/,
+    )
     expect(text.slice(first, second)).toContain('+  system_prompt: "be brief"')
     expect(text.slice(second)).toContain('  middleware redact added')
     expect(text).not.toContain(TOKEN)

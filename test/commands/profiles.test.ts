@@ -5,7 +5,10 @@ import {jiminy} from './cli-process.js'
 let tmp: Awaited<ReturnType<typeof pluginDir>>
 beforeAll(async () => {
   tmp = await pluginDir('jiminy-profiles-')
-  await tmp.write('jiminy.yaml', `default_profile: writer\nprofiles:\n  writer:\n    description: long-form help\n    provider: {type: anthropic, model: claude-x}\n`)
+  await tmp.write(
+    'jiminy.yaml',
+    `default_profile: writer\nprofiles:\n  writer:\n    description: long-form help\n    provider: {type: anthropic, model: claude-x}\n`,
+  )
 })
 afterAll(() => tmp.cleanup())
 
@@ -22,6 +25,12 @@ describe('jiminy profiles list', () => {
     const r = await jiminy(['profiles', 'list', '--json'], {dataHome: tmp.dir, cwd: tmp.dir})
     const list = JSON.parse(r.stdout)
     expect(list.map((p: {slug: string}) => p.slug)).toEqual(['default', 'step', 'writer'])
-    expect(list[2]).toMatchObject({slug: 'writer', default: true, provider: 'anthropic/claude-x', description: 'long-form help', step_mode: false})
+    expect(list[2]).toMatchObject({
+      slug: 'writer',
+      default: true,
+      provider: 'anthropic/claude-x',
+      description: 'long-form help',
+      step_mode: false,
+    })
   })
 })

@@ -47,9 +47,18 @@ describe('jiminy replay', () => {
   it('--json prints the machine report', async () => {
     const r = await replay('test/fixtures/broken/tool-order.jsonl', 'fixtures/plain-text.jsonl', '--json')
     expect(r.code).toBe(1)
-    const report = JSON.parse(r.stdout) as {ok: boolean; passed: number; failed: number; fixtures: {fixture: string; status: string; violations: {rule: string; line: number}[]}[]}
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean
+      passed: number
+      failed: number
+      fixtures: {fixture: string; status: string; violations: {rule: string; line: number}[]}[]
+    }
     expect(report).toMatchObject({ok: false, passed: 1, failed: 1})
-    expect(report.fixtures[0]).toMatchObject({fixture: 'test/fixtures/broken/tool-order.jsonl', status: 'failed', violations: [{rule: 'tool-order', line: 7}]})
+    expect(report.fixtures[0]).toMatchObject({
+      fixture: 'test/fixtures/broken/tool-order.jsonl',
+      status: 'failed',
+      violations: [{rule: 'tool-order', line: 7}],
+    })
   })
 
   it('--update writes a golden that later replays match, and a changed golden fails', async () => {

@@ -42,7 +42,11 @@ describe('jiminy signature', () => {
     expect(head).toMatch(/^[0-9a-f]{12} {2}main$/)
     const config = JSON.parse(canonical!)
     expect(Object.keys(config)).toEqual([...Object.keys(config)].sort())
-    expect(config).toMatchObject({profile: 'main', provider: {type: 'openai-chat', model: 'gpt-4o-mini', api_key_env: 'OPENAI_API_KEY'}, plugins: {'jiminy-builtins': expect.any(String)}})
+    expect(config).toMatchObject({
+      profile: 'main',
+      provider: {type: 'openai-chat', model: 'gpt-4o-mini', api_key_env: 'OPENAI_API_KEY'},
+      plugins: {'jiminy-builtins': expect.any(String)},
+    })
   })
 
   it('--json carries the same hash and canonical text', async () => {

@@ -1,7 +1,10 @@
 import {CollectingSink, newId, withRunContext, type Event, type RunContext} from '../../src/core/index.js'
 
 /** Runs fn inside a fresh run context and returns its result plus every event published. */
-export async function inRun<T>(fn: (ctx: RunContext) => Promise<T>, signal = new AbortController().signal): Promise<{result: T; events: Event[]}> {
+export async function inRun<T>(
+  fn: (ctx: RunContext) => Promise<T>,
+  signal = new AbortController().signal,
+): Promise<{result: T; events: Event[]}> {
   const sink = new CollectingSink()
   const ctx: RunContext = {sessionId: 'conv-test', inferenceId: newId('inf'), turnId: newId('turn'), signal, sinks: [sink]}
   const result = await withRunContext(ctx, () => fn(ctx))

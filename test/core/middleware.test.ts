@@ -21,12 +21,15 @@ import {inRun} from './helpers.js'
 describe('middleware composition', () => {
   it('makes the first listed middleware the outermost', async () => {
     const log: string[] = []
-    const tag = (name: string): Middleware => (next) => async (turn, ctx) => {
-      log.push(`${name}>`)
-      const out = await next(turn, ctx)
-      log.push(`<${name}`)
-      return out
-    }
+    const tag =
+      (name: string): Middleware =>
+      (next) =>
+      async (turn, ctx) => {
+        log.push(`${name}>`)
+        const out = await next(turn, ctx)
+        log.push(`<${name}`)
+        return out
+      }
     const inner: InferenceFn = async (turn) => {
       log.push('engine')
       return turn

@@ -1,7 +1,13 @@
 import {describe, expect, it} from 'vitest'
 import {CollectingSink, publish, withRunContext, type Event, type RunContext} from '../../src/core/index.js'
 
-const ctxWith = (sinks: RunContext['sinks'], inferenceId = 'inf_a'): RunContext => ({sessionId: 's', inferenceId, turnId: 't', signal: new AbortController().signal, sinks})
+const ctxWith = (sinks: RunContext['sinks'], inferenceId = 'inf_a'): RunContext => ({
+  sessionId: 's',
+  inferenceId,
+  turnId: 't',
+  signal: new AbortController().signal,
+  sinks,
+})
 
 describe('publishing path', () => {
   it('stamps the envelope from the current run and delivers to each sink once', () => {
@@ -30,7 +36,11 @@ describe('publishing path', () => {
 
   it('a throwing sink does not starve the others', () => {
     const good = new CollectingSink()
-    const bad = {publish: (_e: Event) => { throw new Error('broken sink') }}
+    const bad = {
+      publish: (_e: Event) => {
+        throw new Error('broken sink')
+      },
+    }
     withRunContext(ctxWith([bad, good]), () => publish({type: 'start'}))
     expect(good.events).toHaveLength(1)
   })

@@ -13,7 +13,16 @@ describe('StreamingMessage', () => {
       m.toolCall({id: 'call_1', name: 'calc', args: {expression: '1+1'}})
       return m.finish({stopReason: 'tool_calls', usage: {output_tokens: 3}})
     })
-    expect(events.map((e) => e.type)).toEqual(['start', 'partial-thinking', 'partial-thinking', 'info', 'partial', 'partial', 'tool-call', 'final'])
+    expect(events.map((e) => e.type)).toEqual([
+      'start',
+      'partial-thinking',
+      'partial-thinking',
+      'info',
+      'partial',
+      'partial',
+      'tool-call',
+      'final',
+    ])
     expect(events[3]).toMatchObject({message: INFO_THINKING_ENDED, data: {text: 'hmm ok'}})
     expect(events[5]).toMatchObject({delta: 'lo', completion: 'Hello'})
     const messageIds = new Set(events.filter((e) => e.type !== 'tool-call').map((e) => e.meta.message_id))

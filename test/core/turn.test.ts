@@ -33,7 +33,9 @@ describe('Turn helpers', () => {
     const c = {id: 'c3', name: 'calc', args: {expression: '2'}}
     const turn = newTurn([userBlock('q'), toolCallBlock(a), toolCallBlock(b), toolUseBlock({id: 'c1', result: 2}), toolCallBlock(c)])
     expect(pendingToolCalls(turn).map((t) => t.id)).toEqual(['c2', 'c3'])
-    expect(pendingToolCalls(appendBlocks(turn, toolUseBlock({id: 'c2', result: null, error: 'x'}), toolUseBlock({id: 'c3', result: 2})))).toEqual([])
+    expect(
+      pendingToolCalls(appendBlocks(turn, toolUseBlock({id: 'c2', result: null, error: 'x'}), toolUseBlock({id: 'c3', result: 2}))),
+    ).toEqual([])
   })
 
   it('lastUserText finds the latest prompt', () => {

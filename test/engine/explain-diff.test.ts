@@ -43,7 +43,12 @@ describe('explainConfigDiff', () => {
 
   it('system prompt changed and removed', () => {
     const a = change((c) => (c.system_prompt = 'one'))
-    expect(explainConfigDiff(a, change((c) => (c.system_prompt = 'two'))).reasons).toEqual(['system_prompt changed'])
+    expect(
+      explainConfigDiff(
+        a,
+        change((c) => (c.system_prompt = 'two')),
+      ).reasons,
+    ).toEqual(['system_prompt changed'])
     expect(explainConfigDiff(a, base()).reasons).toEqual(['system_prompt removed'])
   })
 
@@ -59,7 +64,11 @@ describe('explainConfigDiff', () => {
       c.step_mode = true
       c.provider.model = 'm2'
     })
-    expect(explainConfigDiff(base(), b).reasons).toEqual(['provider.model changed: mock-1 → m2', 'step_mode changed: false → true', 'system_prompt added'])
+    expect(explainConfigDiff(base(), b).reasons).toEqual([
+      'provider.model changed: mock-1 → m2',
+      'step_mode changed: false → true',
+      'system_prompt added',
+    ])
   })
 
   it('never shows a secret, in reasons or diff', () => {
@@ -75,7 +84,10 @@ describe('explainConfigDiff', () => {
   })
 
   it('renders the diff json-diff style, coloured only when asked', () => {
-    const explained = explainConfigDiff(base(), change((c) => (c.provider.model = 'gpt-4o')))
+    const explained = explainConfigDiff(
+      base(),
+      change((c) => (c.provider.model = 'gpt-4o')),
+    )
     const plain = renderConfigDiff(explained.diff)
     expect(plain).toContain('-    model: "mock-1"')
     expect(plain).toContain('+    model: "gpt-4o"')

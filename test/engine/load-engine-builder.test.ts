@@ -11,13 +11,17 @@ beforeEach(async () => {
 })
 afterEach(() => tmp.cleanup())
 
-const yaml = (plugins: string[], profiles: string) => `plugins: [${plugins.map((p) => JSON.stringify(p)).join(', ')}]\nprofiles:\n${profiles}`
+const yaml = (plugins: string[], profiles: string) =>
+  `plugins: [${plugins.map((p) => JSON.stringify(p)).join(', ')}]\nprofiles:\n${profiles}`
 const load = (configPath: string) => loadEngineBuilder({configPath, dataDir: false})
 
 describe('loadEngineBuilder', () => {
   it('records the content hash of a used local plugin: editing it changes the signature of profiles using it, only', async () => {
     await tmp.write('plugins/mine.js', pluginSource({name: 'mine', middleware: 'mine-mw', marker: 'one'}))
-    const configPath = await tmp.write('jiminy.yaml', yaml(['plugins/mine.js'], `  uses:\n    middlewares: [{name: mine-mw}]\n  plain: {}\n`))
+    const configPath = await tmp.write(
+      'jiminy.yaml',
+      yaml(['plugins/mine.js'], `  uses:\n    middlewares: [{name: mine-mw}]\n  plain: {}\n`),
+    )
     const before = await load(configPath)
     const usesBefore = before.buildConfig('uses')
     expect(Object.keys(usesBefore.plugins)).toEqual(['jiminy-builtins', 'mine'])
@@ -33,7 +37,10 @@ describe('loadEngineBuilder', () => {
 
   it('checks every profile at load: a bad contribution config names the file and the field', async () => {
     await tmp.write('mine.js', pluginSource({name: 'mine', middleware: 'mine-mw'}))
-    const configPath = await tmp.write('jiminy.yaml', yaml(['mine.js'], `  ok: {}\n  bad:\n    middlewares: [{name: mine-mw, config: {level: "high"}}]\n`))
+    const configPath = await tmp.write(
+      'jiminy.yaml',
+      yaml(['mine.js'], `  ok: {}\n  bad:\n    middlewares: [{name: mine-mw, config: {level: "high"}}]\n`),
+    )
     const error = (await load(configPath).catch((e: unknown) => e)) as ConfigError
     expect(error).toBeInstanceOf(ConfigError)
     expect(error.field).toBe('profiles.bad.middlewares.0.config.level')
@@ -42,7 +49,9 @@ describe('loadEngineBuilder', () => {
 
   it('an unknown contribution names the field and the known names', async () => {
     const configPath = await tmp.write('jiminy.yaml', `profiles:\n  p:\n    subscribers: [{name: nope}]\n`)
-    await expect(load(configPath)).rejects.toThrow(/jiminy\.yaml: profiles\.p\.subscribers\.0\.name: unknown subscriber "nope" \(known: [a-z, ]*memory/)
+    await expect(load(configPath)).rejects.toThrow(
+      /jiminy\.yaml: profiles\.p\.subscribers\.0\.name: unknown subscriber "nope" \(known: [a-z, ]*memory/,
+    )
   })
 
   it('a broken local plugin is one PluginLoadError naming the file', async () => {
@@ -54,7 +63,10 @@ describe('loadEngineBuilder', () => {
   })
 
   it('refuses credentials in a provider base_url', async () => {
-    const configPath = await tmp.write('jiminy.yaml', `profiles:\n  p:\n    provider: {type: openai-compatible, base_url: "https://u:p@example.test/v1"}\n`)
+    const configPath = await tmp.write(
+      'jiminy.yaml',
+      `profiles:\n  p:\n    provider: {type: openai-compatible, base_url: "https://u:p@example.test/v1"}\n`,
+    )
     await expect(load(configPath)).rejects.toThrow(/profiles\.p\.provider\.base_url: must not carry credentials/)
   })
 
@@ -69,7 +81,15 @@ describe('loadEngineBuilder', () => {
 
 describe('parseOverrideAssignments', () => {
   it('dotted keys, JSON values, strings otherwise', () => {
-    expect(parseOverrideAssignments(['provider.model=gpt-4o', 'loop.max_iterations=3', 'step_mode=true', 'tools=["calc"]', 'system_prompt=be brief'])).toEqual({
+    expect(
+      parseOverrideAssignments([
+        'provider.model=gpt-4o',
+        'loop.max_iterations=3',
+        'step_mode=true',
+        'tools=["calc"]',
+        'system_prompt=be brief',
+      ]),
+    ).toEqual({
       provider: {model: 'gpt-4o'},
       loop: {max_iterations: 3},
       step_mode: true,
@@ -106,7 +126,10 @@ describe('resolveConfigSpec', () => {
     expect(withOverrides.config.system_prompt).toBe('hi')
     await writeFile(join(tmp.dir, 'saved.json'), JSON.stringify(plain.config))
     expect(resolveConfigSpec('saved.json', builder, tmp.dir).signature).toEqual(plain.signature)
-    await writeFile(join(tmp.dir, 'sig.json'), JSON.stringify({profile: 'p', hash: plain.signature.hash, canonical: plain.signature.canonical, config: plain.config}))
+    await writeFile(
+      join(tmp.dir, 'sig.json'),
+      JSON.stringify({profile: 'p', hash: plain.signature.hash, canonical: plain.signature.canonical, config: plain.config}),
+    )
     expect(resolveConfigSpec('sig.json', builder, tmp.dir).signature).toEqual(plain.signature)
   })
 

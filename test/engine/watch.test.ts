@@ -79,7 +79,9 @@ describe('serve --watch', () => {
   it('a config edit rebuilds the conversation before its next run, explained over the WebSocket', async () => {
     const first = await chat('hello')
     expect(first.rebuilt).toBe(false)
-    const outcome = await nextOutcome(() => writeFile(configPath, configYaml().replace('delay_ms: 0}', 'delay_ms: 0}\n    system_prompt: be brief')))
+    const outcome = await nextOutcome(() =>
+      writeFile(configPath, configYaml().replace('delay_ms: 0}', 'delay_ms: 0}\n    system_prompt: be brief')),
+    )
     expect(outcome.ok).toBe(true)
     expect(server.manager.builder).toBe((outcome as {builder: EngineBuilder}).builder)
     expect(logs.at(-1)).toMatchObject({level: 'info', fields: {files: [configPath]}})
@@ -124,7 +126,9 @@ describe('serve --watch', () => {
   it('a bad config field is one error naming the file and the field; fixing both reloads', async () => {
     expect((await nextOutcome(() => writeFile(pluginPath, pluginSource({name: 'tag', middleware: 'tag', marker: 'v2'})))).ok).toBe(true)
     const good = server.manager.builder
-    const outcome = await nextOutcome(() => writeFile(configPath, configYaml().replace('[{name: tag}]', '[{name: tag, config: {level: "x"}}]')))
+    const outcome = await nextOutcome(() =>
+      writeFile(configPath, configYaml().replace('[{name: tag}]', '[{name: tag, config: {level: "x"}}]')),
+    )
     expect(outcome.ok).toBe(false)
     const error = (outcome as {error: Error}).error as ConfigError
     expect(error).toBeInstanceOf(ConfigError)

@@ -37,7 +37,10 @@ describe('examples/jiminy-plugin-example', () => {
   it('its middleware, tool executor and tool are used from a profile in `jiminy run`', async () => {
     const r = await jiminy(['run', '--config', configPath, '--profile', 'shouty', '--json', 'what is 2+3? /tool'], {dataHome: tmp.dir})
     expect(r.code, r.stderr).toBe(0)
-    const {turn, events} = JSON.parse(r.stdout) as {turn: {blocks: {kind: string; payload: {text?: string}}[]}; events: {type: string; result?: unknown}[]}
+    const {turn, events} = JSON.parse(r.stdout) as {
+      turn: {blocks: {kind: string; payload: {text?: string}}[]}
+      events: {type: string; result?: unknown}[]
+    }
     // audited executor wrapped the calc result
     const executed = events.find((e) => e.type === 'tool-call-execution-result')
     expect(JSON.stringify(executed)).toContain('"audit":1')

@@ -19,7 +19,16 @@ async function dataDirWith(packages: {name: string; version: string; source: str
   const plugins = []
   for (const p of packages) {
     const root = join(tmp.dir, 'pkgs', p.name)
-    await tmp.write(join('pkgs', p.name, 'package.json'), JSON.stringify({name: p.name, version: p.version, type: 'module', oclif: {}, ...(p.field === false ? {} : {jiminy: {plugin: './plugin.js'}})}))
+    await tmp.write(
+      join('pkgs', p.name, 'package.json'),
+      JSON.stringify({
+        name: p.name,
+        version: p.version,
+        type: 'module',
+        oclif: {},
+        ...(p.field === false ? {} : {jiminy: {plugin: './plugin.js'}}),
+      }),
+    )
     await tmp.write(join('pkgs', p.name, 'plugin.js'), p.source)
     plugins.push({name: p.name, root, type: 'link'})
   }
@@ -36,7 +45,11 @@ describe('loadPlugins', () => {
     ])
     await tmp.write('conf/local-b.js', pluginSource({name: 'local-b', executor: 'b-exec'}))
     await tmp.write('conf/sub/local-a.js', pluginSource({name: 'local-a', middleware: 'a-mw'}))
-    const {catalog, localFiles} = await loadPlugins({dataDir, baseDir: join(tmp.dir, 'conf'), localPaths: ['local-b.js', './sub/local-a.js']})
+    const {catalog, localFiles} = await loadPlugins({
+      dataDir,
+      baseDir: join(tmp.dir, 'conf'),
+      localPaths: ['local-b.js', './sub/local-a.js'],
+    })
     expect(catalog.plugins.map((p) => [p.plugin.name, p.origin])).toEqual([
       ['jiminy-builtins', 'builtin'],
       ['alpha', 'installed'],
@@ -56,10 +69,15 @@ describe('loadPlugins', () => {
   it('an installed (not linked) package is found in the data dir node_modules and fingerprinted by its version', async () => {
     const dataDir = join(tmp.dir, 'data')
     await tmp.write('data/package.json', JSON.stringify({oclif: {plugins: [{name: 'npm-plugin', type: 'user', tag: 'latest'}]}}))
-    await tmp.write('data/node_modules/npm-plugin/package.json', JSON.stringify({name: 'npm-plugin', version: '3.1.4', type: 'module', jiminy: {plugin: 'dist/p.js'}}))
+    await tmp.write(
+      'data/node_modules/npm-plugin/package.json',
+      JSON.stringify({name: 'npm-plugin', version: '3.1.4', type: 'module', jiminy: {plugin: 'dist/p.js'}}),
+    )
     await tmp.write('data/node_modules/npm-plugin/dist/p.js', pluginSource({name: 'npm-plugin', tool: 'npm_tool'}))
     const found = await findInstalledPlugins(dataDir)
-    expect(found).toMatchObject([{packageName: 'npm-plugin', version: '3.1.4', type: 'user', entry: join(dataDir, 'node_modules/npm-plugin/dist/p.js')}])
+    expect(found).toMatchObject([
+      {packageName: 'npm-plugin', version: '3.1.4', type: 'user', entry: join(dataDir, 'node_modules/npm-plugin/dist/p.js')},
+    ])
     const {catalog} = await loadPlugins({dataDir})
     expect(catalog.plugins.at(-1)).toMatchObject({origin: 'installed', fingerprint: '3.1.4'})
   })
@@ -80,11 +98,15 @@ describe('loadPlugins', () => {
   it('a plugin name clash between an installed package and a local file names both', async () => {
     const dataDir = await dataDirWith([{name: 'twin-pkg', version: '1.0.0', source: pluginSource({name: 'twin'})}])
     const file = await tmp.write('twin.js', pluginSource({name: 'twin'}))
-    await expect(loadPlugins({dataDir, localPaths: [file]})).rejects.toThrow(/plugin name clash: twin is provided by both oclif plugin twin-pkg \(.*plugin\.js\) and .*twin\.js/)
+    await expect(loadPlugins({dataDir, localPaths: [file]})).rejects.toThrow(
+      /plugin name clash: twin is provided by both oclif plugin twin-pkg \(.*plugin\.js\) and .*twin\.js/,
+    )
   })
 
   it('a missing local file names the file and where the config lists it', async () => {
-    const error = (await loadPlugins({baseDir: tmp.dir, localPaths: ['gone.js'], configPath: '/cfg/jiminy.yaml'}).catch((e: unknown) => e)) as PluginLoadError
+    const error = (await loadPlugins({baseDir: tmp.dir, localPaths: ['gone.js'], configPath: '/cfg/jiminy.yaml'}).catch(
+      (e: unknown) => e,
+    )) as PluginLoadError
     expect(error).toBeInstanceOf(PluginLoadError)
     expect(error.file).toBe(join(tmp.dir, 'gone.js'))
     expect(error.message).toBe(`${join(tmp.dir, 'gone.js')}: file not found (listed in /cfg/jiminy.yaml at plugins.0)`)
@@ -92,7 +114,12 @@ describe('loadPlugins', () => {
 
   it.each([
     ['a syntax error', 'export default {', undefined, /cannot import/],
-    ['a bad shape', 'export default {name: "bad", version: "1", middlewares: [{name: "m", create: () => (n) => n}]}', 'middlewares.0.config', /must be a zod schema/],
+    [
+      'a bad shape',
+      'export default {name: "bad", version: "1", middlewares: [{name: "m", create: () => (n) => n}]}',
+      'middlewares.0.config',
+      /must be a zod schema/,
+    ],
     ['no default export', 'export const plugin = 1', 'default', /default export must be/],
     ['a throwing factory', 'export default () => { throw new Error("boom") }', undefined, /plugin factory failed: boom/],
   ])('%s gives one error naming the file (and the field)', async (_label, source, field, message) => {

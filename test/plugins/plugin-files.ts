@@ -3,7 +3,9 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
 /** A temp directory for plugin files, removed by `cleanup`. */
-export async function pluginDir(prefix = 'jiminy-plugins-'): Promise<{dir: string; write(name: string, text: string): Promise<string>; cleanup(): Promise<void>}> {
+export async function pluginDir(
+  prefix = 'jiminy-plugins-',
+): Promise<{dir: string; write(name: string, text: string): Promise<string>; cleanup(): Promise<void>}> {
   const dir = await mkdtemp(join(tmpdir(), prefix))
   return {
     dir,
@@ -18,7 +20,14 @@ export async function pluginDir(prefix = 'jiminy-plugins-'): Promise<{dir: strin
 }
 
 /** Source of a plugin module (factory form) contributing one middleware, one executor and one tool. */
-export function pluginSource(opts: {name: string; version?: string; middleware?: string; executor?: string; tool?: string; marker?: string}): string {
+export function pluginSource(opts: {
+  name: string
+  version?: string
+  middleware?: string
+  executor?: string
+  tool?: string
+  marker?: string
+}): string {
   return `// ${opts.marker ?? ''}
 export default ({definePlugin, defineMiddleware, defineToolExecutor, defineTool, z}) => definePlugin({
   name: ${JSON.stringify(opts.name)},

@@ -38,7 +38,11 @@ describe.each(['openai-chat', 'openai-responses', 'anthropic', 'gemini'] as Real
     const engine = createEngine({type, model: 'm-1', base_url: url, stall_timeout_ms: 30_000}, {tools: [calcTool], env: ENV})
     let onPartial = () => {}
     const sawPartial = new Promise<void>((resolve) => (onPartial = resolve))
-    const session = new Session('conv', {run: engineAsFn(engine), sinks: [callbackSink((e) => e.type === 'partial' && onPartial())]}, newTurn())
+    const session = new Session(
+      'conv',
+      {run: engineAsFn(engine), sinks: [callbackSink((e) => e.type === 'partial' && onPartial())]},
+      newTurn(),
+    )
     const handle = session.start(session.seedWithPrompt('hi'))
     await sawPartial
     const cancelledAt = Date.now()

@@ -37,7 +37,8 @@ async function liveProvider(body: string): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
 }
 
-const engineAt = (baseUrl: string, model = 'claude-test') => createEngine({type: 'anthropic', model, base_url: baseUrl}, {tools: [calcTool], env: {ANTHROPIC_API_KEY: SECRET}})
+const engineAt = (baseUrl: string, model = 'claude-test') =>
+  createEngine({type: 'anthropic', model, base_url: baseUrl}, {tools: [calcTool], env: {ANTHROPIC_API_KEY: SECRET}})
 
 describe('provider cassettes', () => {
   it('records each exchange with secrets removed and the response bytes as received, then replays it offline', async () => {
@@ -77,7 +78,9 @@ describe('provider cassettes', () => {
 
       const miss = await runPrompt(engineAt(baseUrl, 'another-model'))
       expect(miss.outcome.status).toBe('failed')
-      expect(errorEvent(miss.events)!.message).toMatch(/no recorded exchange in .* matches this anthropic request for model "another-model"/)
+      expect(errorEvent(miss.events)!.message).toMatch(
+        /no recorded exchange in .* matches this anthropic request for model "another-model"/,
+      )
     } finally {
       await replay.stop()
     }
@@ -94,13 +97,22 @@ describe('provider cassettes', () => {
     expect(redactUrl('https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key=AIzaSECRET')).toBe(
       'https://generativelanguage.googleapis.com/v1beta/models/g:streamGenerateContent?alt=sse&key=%5Bredacted%5D',
     )
-    const a = identifyProviderRequest('http://x/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {contents: [{role: 'user', parts: [{text: 'hi'}]}]})
-    const b = identifyProviderRequest('http://x/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {contents: [{parts: [{text: 'hi'}], role: 'user'}]})
-    const c = identifyProviderRequest('http://x/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {contents: [{role: 'user', parts: [{text: 'ho'}]}]})
+    const a = identifyProviderRequest('http://x/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {
+      contents: [{role: 'user', parts: [{text: 'hi'}]}],
+    })
+    const b = identifyProviderRequest('http://x/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {
+      contents: [{parts: [{text: 'hi'}], role: 'user'}],
+    })
+    const c = identifyProviderRequest('http://x/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse', {
+      contents: [{role: 'user', parts: [{text: 'ho'}]}],
+    })
     expect(a).toMatchObject({provider: 'gemini', model: 'gemini-2.5-flash'})
     expect(a!.matchKey).toBe(b!.matchKey)
     expect(a!.matchKey).not.toBe(c!.matchKey)
-    expect(identifyProviderRequest('http://x/v1/chat/completions', {model: 'gpt', messages: []})).toMatchObject({provider: 'openai-chat', model: 'gpt'})
+    expect(identifyProviderRequest('http://x/v1/chat/completions', {model: 'gpt', messages: []})).toMatchObject({
+      provider: 'openai-chat',
+      model: 'gpt',
+    })
     expect(identifyProviderRequest('http://x/api/other', {})).toBeUndefined()
   })
 })

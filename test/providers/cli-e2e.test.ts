@@ -44,7 +44,20 @@ interface CliResult {
 function jiminyRun(type: string, transcript: string, extra: string[] = [], basePort = port): Promise<{result: CliResult; code: number}> {
   body = transcript
   const env = {...process.env, OPENAI_API_KEY: 'sk-e2e', ANTHROPIC_API_KEY: 'sk-e2e', GEMINI_API_KEY: 'sk-e2e', NO_COLOR: '1'}
-  const args = [bin, 'run', '--provider', type, '--base-url', `http://127.0.0.1:${basePort}`, '--model', 'm', '--single-pass', '--json', ...extra, 'hi']
+  const args = [
+    bin,
+    'run',
+    '--provider',
+    type,
+    '--base-url',
+    `http://127.0.0.1:${basePort}`,
+    '--model',
+    'm',
+    '--single-pass',
+    '--json',
+    ...extra,
+    'hi',
+  ]
   return new Promise((resolve, reject) => {
     execFile(process.execPath, args, {cwd, env, timeout: 30_000}, (error, stdout, stderr) => {
       try {
@@ -56,12 +69,72 @@ function jiminyRun(type: string, transcript: string, extra: string[] = [], baseP
   })
 }
 
-const CASES: {type: string; wire: RealType; tools: string; thinking: string; stop: string; usageKey: string; reasoning: string; error: string; text: string[]}[] = [
-  {type: 'openai-chat', text: ['Checking both. '], wire: 'openai-chat', tools: 'parallel-tool-calls', thinking: 'reasoning', stop: 'tool_calls', usageKey: 'completion_tokens', reasoning: 'The user greets me. Reply briefly.', error: 'The server had an error while processing your request'},
-  {type: 'openai-compatible', text: ['Checking both. '], wire: 'openai-chat', tools: 'parallel-tool-calls', thinking: 'reasoning', stop: 'tool_calls', usageKey: 'completion_tokens', reasoning: 'The user greets me. Reply briefly.', error: 'The server had an error while processing your request'},
-  {type: 'openai-responses', text: [], wire: 'openai-responses', tools: 'parallel-tool-calls', thinking: 'reasoning', stop: 'completed', usageKey: 'output_tokens', reasoning: '**Greeting**', error: 'You exceeded your current quota'},
-  {type: 'anthropic', text: ['Checking both.'], wire: 'anthropic', tools: 'parallel-tool-calls', thinking: 'thinking', stop: 'tool_use', usageKey: 'output_tokens', reasoning: 'The user wants 2+3. Use the calc tool.', error: 'Overloaded'},
-  {type: 'gemini', text: ['Checking both.'], wire: 'gemini', tools: 'parallel-tool-calls', thinking: 'reasoning', stop: 'STOP', usageKey: 'candidatesTokenCount', reasoning: '**Counting letters**', error: 'The model is overloaded'},
+const CASES: {
+  type: string
+  wire: RealType
+  tools: string
+  thinking: string
+  stop: string
+  usageKey: string
+  reasoning: string
+  error: string
+  text: string[]
+}[] = [
+  {
+    type: 'openai-chat',
+    text: ['Checking both. '],
+    wire: 'openai-chat',
+    tools: 'parallel-tool-calls',
+    thinking: 'reasoning',
+    stop: 'tool_calls',
+    usageKey: 'completion_tokens',
+    reasoning: 'The user greets me. Reply briefly.',
+    error: 'The server had an error while processing your request',
+  },
+  {
+    type: 'openai-compatible',
+    text: ['Checking both. '],
+    wire: 'openai-chat',
+    tools: 'parallel-tool-calls',
+    thinking: 'reasoning',
+    stop: 'tool_calls',
+    usageKey: 'completion_tokens',
+    reasoning: 'The user greets me. Reply briefly.',
+    error: 'The server had an error while processing your request',
+  },
+  {
+    type: 'openai-responses',
+    text: [],
+    wire: 'openai-responses',
+    tools: 'parallel-tool-calls',
+    thinking: 'reasoning',
+    stop: 'completed',
+    usageKey: 'output_tokens',
+    reasoning: '**Greeting**',
+    error: 'You exceeded your current quota',
+  },
+  {
+    type: 'anthropic',
+    text: ['Checking both.'],
+    wire: 'anthropic',
+    tools: 'parallel-tool-calls',
+    thinking: 'thinking',
+    stop: 'tool_use',
+    usageKey: 'output_tokens',
+    reasoning: 'The user wants 2+3. Use the calc tool.',
+    error: 'Overloaded',
+  },
+  {
+    type: 'gemini',
+    text: ['Checking both.'],
+    wire: 'gemini',
+    tools: 'parallel-tool-calls',
+    thinking: 'reasoning',
+    stop: 'STOP',
+    usageKey: 'candidatesTokenCount',
+    reasoning: '**Counting letters**',
+    error: 'The model is overloaded',
+  },
 ]
 
 describe.each(CASES)('jiminy run --provider $type against a local server', (c) => {

@@ -1,5 +1,13 @@
 import {describe, expect, it} from 'vitest'
-import {AnthropicEngine, createEngine, GeminiEngine, MockEngine, OpenAiChatEngine, OpenAiResponsesEngine, ProviderConfigSchema} from '../../src/providers/index.js'
+import {
+  AnthropicEngine,
+  createEngine,
+  GeminiEngine,
+  MockEngine,
+  OpenAiChatEngine,
+  OpenAiResponsesEngine,
+  ProviderConfigSchema,
+} from '../../src/providers/index.js'
 import {retryDelayMs, MAX_RETRY_DELAY_MS} from '../../src/providers/http/retry-delay.js'
 import {errorInfoFromText} from '../../src/providers/http/extract-error-message.js'
 
@@ -11,7 +19,9 @@ describe('createEngine', () => {
     expect(createEngine({type: 'openai-responses', model: 'm'}, deps({OPENAI_API_KEY: 'k'}))).toBeInstanceOf(OpenAiResponsesEngine)
     expect(createEngine({type: 'anthropic', model: 'm'}, deps({ANTHROPIC_API_KEY: 'k'}))).toBeInstanceOf(AnthropicEngine)
     expect(createEngine({type: 'gemini', model: 'm'}, deps({GEMINI_API_KEY: 'k'}))).toBeInstanceOf(GeminiEngine)
-    expect(createEngine({type: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:11434/v1'}, deps({}))).toBeInstanceOf(OpenAiChatEngine)
+    expect(createEngine({type: 'openai-compatible', model: 'm', base_url: 'http://127.0.0.1:11434/v1'}, deps({}))).toBeInstanceOf(
+      OpenAiChatEngine,
+    )
     expect(createEngine({type: 'mock'}, deps({}))).toBeInstanceOf(MockEngine)
   })
 
@@ -35,7 +45,9 @@ describe('createEngine', () => {
   })
 
   it('accepts max_retries and stall_timeout_ms in a provider block', () => {
-    expect(ProviderConfigSchema.parse({type: 'anthropic', model: 'm', max_retries: 0, stall_timeout_ms: 5000})).toMatchObject({max_retries: 0})
+    expect(ProviderConfigSchema.parse({type: 'anthropic', model: 'm', max_retries: 0, stall_timeout_ms: 5000})).toMatchObject({
+      max_retries: 0,
+    })
     expect(() => ProviderConfigSchema.parse({type: 'anthropic', max_retries: 99})).toThrow()
   })
 })
@@ -55,11 +67,23 @@ describe('retry delay', () => {
 
 describe('error bodies', () => {
   it('reads the shapes providers and compatible servers use', () => {
-    expect(errorInfoFromText('{"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}}')).toEqual({message: 'bad key', code: 'invalid_api_key'})
-    expect(errorInfoFromText('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')).toEqual({message: 'Overloaded', code: 'overloaded_error'})
-    expect(errorInfoFromText('[{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED"}}]')).toEqual({message: 'Resource exhausted', code: '429'})
+    expect(errorInfoFromText('{"error":{"message":"bad key","type":"invalid_request_error","code":"invalid_api_key"}}')).toEqual({
+      message: 'bad key',
+      code: 'invalid_api_key',
+    })
+    expect(errorInfoFromText('{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}')).toEqual({
+      message: 'Overloaded',
+      code: 'overloaded_error',
+    })
+    expect(errorInfoFromText('[{"error":{"code":429,"message":"Resource exhausted","status":"RESOURCE_EXHAUSTED"}}]')).toEqual({
+      message: 'Resource exhausted',
+      code: '429',
+    })
     expect(errorInfoFromText('{"error":"model \\"llama9\\" not found"}')).toEqual({message: 'model "llama9" not found'})
-    expect(errorInfoFromText('{"object":"error","message":"max_tokens too large","type":"BadRequestError","code":400}')).toEqual({message: 'max_tokens too large', code: '400'})
+    expect(errorInfoFromText('{"object":"error","message":"max_tokens too large","type":"BadRequestError","code":400}')).toEqual({
+      message: 'max_tokens too large',
+      code: '400',
+    })
     expect(errorInfoFromText('<html>502 Bad Gateway</html>')).toBeUndefined()
   })
 })

@@ -1,7 +1,18 @@
 import {HttpResponse} from 'msw'
 import {setupServer} from 'msw/node'
 import {afterAll, afterEach, beforeAll, describe, expect, it} from 'vitest'
-import {engineFor, errorEvent, finalEvent, fixture, newBlocks, runPrompt, serve, sseResponse, TEST_KEY, type RealType} from './provider-harness.js'
+import {
+  engineFor,
+  errorEvent,
+  finalEvent,
+  fixture,
+  newBlocks,
+  runPrompt,
+  serve,
+  sseResponse,
+  TEST_KEY,
+  type RealType,
+} from './provider-harness.js'
 
 const server = setupServer()
 beforeAll(() => server.listen({onUnhandledRequest: 'error'}))
@@ -26,7 +37,13 @@ const EXPECT: Record<RealType, Expectations> = {
     reasoning: ['The user greets me. Reply briefly.'],
     lengthText: 'Once upon a',
     midStreamError: 'The server had an error while processing your request. Sorry about that!',
-    httpError: {status: 401, body: {error: {message: `Incorrect API key provided: ${TEST_KEY}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key'}}, message: 'Incorrect API key provided'},
+    httpError: {
+      status: 401,
+      body: {
+        error: {message: `Incorrect API key provided: ${TEST_KEY}.`, type: 'invalid_request_error', param: null, code: 'invalid_api_key'},
+      },
+      message: 'Incorrect API key provided',
+    },
   },
   'openai-responses': {
     text: 'Hello there!',
@@ -35,7 +52,18 @@ const EXPECT: Record<RealType, Expectations> = {
     reasoning: ['**Greeting**\n\nThe user says hi.\n\n**Plan**\n\nAnswer briefly.'],
     lengthText: 'Once upon a',
     midStreamError: 'You exceeded your current quota',
-    httpError: {status: 400, body: {error: {message: "Unsupported parameter: 'temperature' is not supported with this model.", type: 'invalid_request_error', param: 'temperature', code: 'unsupported_parameter'}}, message: "Unsupported parameter: 'temperature'"},
+    httpError: {
+      status: 400,
+      body: {
+        error: {
+          message: "Unsupported parameter: 'temperature' is not supported with this model.",
+          type: 'invalid_request_error',
+          param: 'temperature',
+          code: 'unsupported_parameter',
+        },
+      },
+      message: "Unsupported parameter: 'temperature'",
+    },
   },
   anthropic: {
     text: "Hello! I'm doing well.",
@@ -44,7 +72,17 @@ const EXPECT: Record<RealType, Expectations> = {
     reasoning: ['The user wants 2+3. Use the calc tool.', ''],
     lengthText: 'Once upon a',
     midStreamError: 'Overloaded',
-    httpError: {status: 400, body: {type: 'error', error: {type: 'invalid_request_error', message: 'max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5'}}, message: 'max_tokens: 100000 > 64000'},
+    httpError: {
+      status: 400,
+      body: {
+        type: 'error',
+        error: {
+          type: 'invalid_request_error',
+          message: 'max_tokens: 100000 > 64000, which is the maximum allowed number of output tokens for claude-sonnet-4-5',
+        },
+      },
+      message: 'max_tokens: 100000 > 64000',
+    },
   },
   gemini: {
     text: 'Hello there!',
@@ -53,11 +91,20 @@ const EXPECT: Record<RealType, Expectations> = {
     reasoning: ["**Counting letters**\n\nThe user asks how many r's."],
     lengthText: 'Once upon a',
     midStreamError: 'The model is overloaded. Please try again later.',
-    httpError: {status: 400, body: {error: {code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT'}}, message: 'API key not valid'},
+    httpError: {
+      status: 400,
+      body: {error: {code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT'}},
+      message: 'API key not valid',
+    },
   },
 }
 
-const REASONING_FIXTURE: Record<RealType, string> = {'openai-chat': 'reasoning', 'openai-responses': 'reasoning', anthropic: 'thinking', gemini: 'reasoning'}
+const REASONING_FIXTURE: Record<RealType, string> = {
+  'openai-chat': 'reasoning',
+  'openai-responses': 'reasoning',
+  anthropic: 'thinking',
+  gemini: 'reasoning',
+}
 const TYPES: RealType[] = ['openai-chat', 'openai-responses', 'anthropic', 'gemini']
 
 describe.each(TYPES)('%s engine', (type) => {
@@ -149,7 +196,8 @@ describe.each(TYPES)('%s engine', (type) => {
 
   it('retries an HTTP 429 (honouring retry-after) and then succeeds', async () => {
     const seen = serve(server, type, [
-      () => HttpResponse.json({error: {message: 'Rate limit reached', type: 'rate_limit_error'}}, {status: 429, headers: {'retry-after': '0'}}),
+      () =>
+        HttpResponse.json({error: {message: 'Rate limit reached', type: 'rate_limit_error'}}, {status: 429, headers: {'retry-after': '0'}}),
       () => sseResponse(fixture(type, 'text')),
     ])
     const result = await runPrompt(engineFor(type))
@@ -159,7 +207,13 @@ describe.each(TYPES)('%s engine', (type) => {
   })
 
   it('gives up after the bounded retries with the last 5xx message', async () => {
-    const seen = serve(server, type, [() => HttpResponse.json({error: {message: 'upstream overloaded', type: 'overloaded_error'}}, {status: 529, headers: {'retry-after-ms': '1'}})])
+    const seen = serve(server, type, [
+      () =>
+        HttpResponse.json(
+          {error: {message: 'upstream overloaded', type: 'overloaded_error'}},
+          {status: 529, headers: {'retry-after-ms': '1'}},
+        ),
+    ])
     const result = await runPrompt(engineFor(type, {max_retries: 2}))
     expect(result.outcome.status).toBe('failed')
     expect(seen.bodies).toHaveLength(3)
@@ -167,7 +221,10 @@ describe.each(TYPES)('%s engine', (type) => {
   })
 
   it('reports the provider message of an HTTP error body without retrying, and never the key', async () => {
-    const seen = serve(server, type, [() => new Response(JSON.stringify(want.httpError.body), {status: want.httpError.status, headers: {'content-type': 'application/json'}})])
+    const seen = serve(server, type, [
+      () =>
+        new Response(JSON.stringify(want.httpError.body), {status: want.httpError.status, headers: {'content-type': 'application/json'}}),
+    ])
     const result = await runPrompt(engineFor(type))
     expect(seen.bodies).toHaveLength(1)
     const error = errorEvent(result.events)!
@@ -227,7 +284,13 @@ describe('openai-chat specifics', () => {
   it('sends stream_options.include_usage, tools and max_completion_tokens; compatible servers get max_tokens and no key', async () => {
     const seen = serve(server, 'openai-chat', [() => sseResponse(fixture('openai-chat', 'text'))])
     await runPrompt(engineFor('openai-chat', {max_tokens: 50, temperature: 0.2}))
-    expect(seen.bodies[0]).toMatchObject({model: 'm-1', stream: true, stream_options: {include_usage: true}, max_completion_tokens: 50, temperature: 0.2})
+    expect(seen.bodies[0]).toMatchObject({
+      model: 'm-1',
+      stream: true,
+      stream_options: {include_usage: true},
+      max_completion_tokens: 50,
+      temperature: 0.2,
+    })
     expect((seen.bodies[0]!.tools as unknown[]).length).toBe(2)
     expect(seen.headers[0]!.get('authorization')).toBe(`Bearer ${TEST_KEY}`)
 

@@ -14,7 +14,12 @@ const registry = new ToolRegistry([calcTool, clockTool])
 async function toolRound(type: RealType, first: string, config: Parameters<typeof engineFor>[1] = {}) {
   const seen = serve(server, type, [() => sseResponse(fixture(type, first)), () => sseResponse(fixture(type, 'text'))])
   const engine = engineFor(type, config)
-  const result = await runPrompt(engine, 'what is 2+3?', newTurn([systemBlock('Be brief.')]), toolLoop({inference: engineAsFn(engine), registry}))
+  const result = await runPrompt(
+    engine,
+    'what is 2+3?',
+    newTurn([systemBlock('Be brief.')]),
+    toolLoop({inference: engineAsFn(engine), registry}),
+  )
   expect(result.outcome.status).toBe('completed')
   expect(seen.bodies).toHaveLength(2)
   return {second: seen.bodies[1]!, first: seen.bodies[0]!, result}
@@ -43,7 +48,15 @@ describe('the request after a tool loop sends back what each provider requires',
     const {first, second} = await toolRound('openai-responses', 'parallel-tool-calls', {reasoning: {effort: 'low', summary: 'auto'}})
     expect(first).toMatchObject({store: false, include: ['reasoning.encrypted_content'], reasoning: {effort: 'low', summary: 'auto'}})
     const input = second.input as Record<string, unknown>[]
-    expect(input.map((i) => i.type ?? i.role)).toEqual(['system', 'user', 'reasoning', 'function_call', 'function_call', 'function_call_output', 'function_call_output'])
+    expect(input.map((i) => i.type ?? i.role)).toEqual([
+      'system',
+      'user',
+      'reasoning',
+      'function_call',
+      'function_call',
+      'function_call_output',
+      'function_call_output',
+    ])
     expect(input[2]).toEqual({
       type: 'reasoning',
       id: 'rs_01830d662ab3856501693c321405c88190be3ab04d5782d5f9',
@@ -80,13 +93,19 @@ describe('the request after a tool loop sends back what each provider requires',
     expect(second.systemInstruction).toEqual({parts: [{text: 'Be brief.'}]})
     expect(second.contents).toEqual([
       {role: 'user', parts: [{text: 'what is 2+3?'}]},
-      {role: 'model', parts: [{functionCall: {name: 'calc', args: {expression: '2+3'}}, thoughtSignature: expect.stringMatching(/^EqUCCqICAb4/)}]},
+      {
+        role: 'model',
+        parts: [{functionCall: {name: 'calc', args: {expression: '2+3'}}, thoughtSignature: expect.stringMatching(/^EqUCCqICAb4/)}],
+      },
       {role: 'user', parts: [{functionResponse: {name: 'calc', response: {result: {value: 5}}}}]},
     ])
   })
 
   it('a follow-up prompt carries the whole conversation, and a cancelled call gets an error result', async () => {
-    const seen = serve(server, 'openai-chat', [() => sseResponse(fixture('openai-chat', 'tool-call')), () => sseResponse(fixture('openai-chat', 'text'))])
+    const seen = serve(server, 'openai-chat', [
+      () => sseResponse(fixture('openai-chat', 'tool-call')),
+      () => sseResponse(fixture('openai-chat', 'text')),
+    ])
     const engine = engineFor('openai-chat')
     // single pass: the call is left unanswered, as after a cancel
     const first = await runPrompt(engine, 'what is 2+3?')
@@ -95,7 +114,11 @@ describe('the request after a tool loop sends back what each provider requires',
     expect(seen.bodies[1]!.messages).toEqual([
       {role: 'system', content: 'Be brief.'},
       {role: 'user', content: 'what is 2+3?'},
-      {role: 'assistant', content: null, tool_calls: [{id: 'call_Yh8vQmZ1', type: 'function', function: {name: 'calc', arguments: '{"expression":"2+3"}'}}]},
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{id: 'call_Yh8vQmZ1', type: 'function', function: {name: 'calc', arguments: '{"expression":"2+3"}'}}],
+      },
       {role: 'tool', tool_call_id: 'call_Yh8vQmZ1', content: 'Error: no result: the run ended before this tool finished'},
       {role: 'user', content: 'and now?'},
     ])

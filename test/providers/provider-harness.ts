@@ -3,7 +3,20 @@ import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {http, HttpResponse} from 'msw'
 import type {SetupServer} from 'msw/node'
-import {CollectingSink, engineAsFn, newTurn, Session, systemBlock, userBlock, type Engine, type Event, type RunOutcome, type ToolDefinition, type Turn, defineTool} from '../../src/core/index.js'
+import {
+  CollectingSink,
+  engineAsFn,
+  newTurn,
+  Session,
+  systemBlock,
+  userBlock,
+  type Engine,
+  type Event,
+  type RunOutcome,
+  type ToolDefinition,
+  type Turn,
+  defineTool,
+} from '../../src/core/index.js'
 import {createEngine, type ProviderConfig} from '../../src/providers/index.js'
 import {z} from 'zod'
 
@@ -62,7 +75,11 @@ export function sseResponse(text: string, init: ResponseInit = {}): Response {
 }
 
 /** Serves the given bodies in order to the provider's endpoint and records each request's JSON body and headers. */
-export function serve(server: SetupServer, type: RealType, responses: (() => Response)[]): {bodies: Record<string, unknown>[]; headers: Headers[]; urls: string[]} {
+export function serve(
+  server: SetupServer,
+  type: RealType,
+  responses: (() => Response)[],
+): {bodies: Record<string, unknown>[]; headers: Headers[]; urls: string[]} {
   const seen = {bodies: [] as Record<string, unknown>[], headers: [] as Headers[], urls: [] as string[]}
   let i = 0
   server.use(

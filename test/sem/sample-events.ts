@@ -1,6 +1,12 @@
 import {EVENT_TYPES, type Event, type EventType} from '../../src/core/index.js'
 
-const meta = (extra: Partial<Event['meta']> = {}): Event['meta'] => ({id: `evt_${Math.random().toString(36).slice(2)}`, session_id: 'conv_1', inference_id: 'inf_1', turn_id: 'turn_1', ...extra})
+const meta = (extra: Partial<Event['meta']> = {}): Event['meta'] => ({
+  id: `evt_${Math.random().toString(36).slice(2)}`,
+  session_id: 'conv_1',
+  inference_id: 'inf_1',
+  turn_id: 'turn_1',
+  ...extra,
+})
 const call = {id: 'call_1', name: 'calc', args: {expression: '1+1'}}
 
 /** One representative event of every core type. */

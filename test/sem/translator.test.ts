@@ -21,15 +21,30 @@ describe('translateEvent', () => {
   })
 
   it('uses message_id for llm frames, a thinking id, and the call id for tool frames', () => {
-    expect(translateEvent(sampleEvent('start'))[0]).toMatchObject({type: 'llm.start', id: 'msg_1', conv_id: 'conv_1', inference_id: 'inf_1', model: 'mock-1'})
+    expect(translateEvent(sampleEvent('start'))[0]).toMatchObject({
+      type: 'llm.start',
+      id: 'msg_1',
+      conv_id: 'conv_1',
+      inference_id: 'inf_1',
+      model: 'mock-1',
+    })
     expect(translateEvent(sampleEvent('partial'))[0]).toMatchObject({type: 'llm.delta', id: 'msg_1', delta: 'lo', cumulative: 'hello'})
     expect(translateEvent(sampleEvent('final'))[0]).toMatchObject({type: 'llm.final', id: 'msg_1', text: 'hello', stop_reason: 'stop'})
     expect(translateEvent(sampleEvent('partial-thinking')).map((f) => [f.type, f.id])).toEqual([
       ['llm.thinking.start', 'msg_1:thinking'],
       ['llm.thinking.delta', 'msg_1:thinking'],
     ])
-    expect(translateEvent(sampleEvent('tool-call'))[0]).toMatchObject({type: 'tool.start', id: 'call_1', name: 'calc', input: {expression: '1+1'}})
-    expect(translateEvent(sampleEvent('tool-call-execute'))[0]).toMatchObject({type: 'tool.delta', id: 'call_1', patch: {status: 'executing'}})
+    expect(translateEvent(sampleEvent('tool-call'))[0]).toMatchObject({
+      type: 'tool.start',
+      id: 'call_1',
+      name: 'calc',
+      input: {expression: '1+1'},
+    })
+    expect(translateEvent(sampleEvent('tool-call-execute'))[0]).toMatchObject({
+      type: 'tool.delta',
+      id: 'call_1',
+      patch: {status: 'executing'},
+    })
     expect(translateEvent(sampleEvent('tool-call-execution-result')).map((f) => f.type)).toEqual(['tool.result', 'tool.done'])
     expect(translateEvent(sampleEvent('tool-result'))[0]).toMatchObject({type: 'tool.result', id: 'call_1', result: {value: 2}})
     expect(translateEvent(sampleEvent('interrupt'))[0]).toMatchObject({type: 'run.cancelled', id: 'inf_1', text: 'hel'})
@@ -49,7 +64,12 @@ describe('translateEvent', () => {
   })
 
   it('maps the special info messages to thinking.final, conversation.rebuilt and user.message', () => {
-    const ended = {...sampleEvent('info'), message: INFO_THINKING_ENDED, data: {text: 'hm'}, meta: {...sampleEvent('info').meta, message_id: 'msg_1'}}
+    const ended = {
+      ...sampleEvent('info'),
+      message: INFO_THINKING_ENDED,
+      data: {text: 'hm'},
+      meta: {...sampleEvent('info').meta, message_id: 'msg_1'},
+    }
     expect(translateEvent(ended)[0]).toMatchObject({type: 'llm.thinking.final', id: 'msg_1:thinking', text: 'hm'})
     const rebuilt = {...sampleEvent('info'), message: INFO_CONVERSATION_REBUILT, data: {reason: 'x'}}
     expect(translateEvent(rebuilt)[0]).toMatchObject({type: 'conversation.rebuilt', record: {reason: 'x'}})

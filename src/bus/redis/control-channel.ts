@@ -40,12 +40,21 @@ export class ControlChannel {
   private handler: ControlHandler | undefined
   private readonly replyChannel: string
 
-  private constructor(private readonly client: Redis, private readonly listener: Redis, readonly instanceId: string, private readonly timeoutMs: number) {
+  private constructor(
+    private readonly client: Redis,
+    private readonly listener: Redis,
+    readonly instanceId: string,
+    private readonly timeoutMs: number,
+  ) {
     this.replyChannel = `${REPLY_PREFIX}${instanceId}`
   }
 
   /** Subscribes on a connection of its own; resolves once both subscriptions are active. */
-  static async open(client: Redis, instanceId: string, options: {timeoutMs?: number; onError?: (error: unknown) => void} = {}): Promise<ControlChannel> {
+  static async open(
+    client: Redis,
+    instanceId: string,
+    options: {timeoutMs?: number; onError?: (error: unknown) => void} = {},
+  ): Promise<ControlChannel> {
     const listener = duplicateConnection(client, (error) => options.onError?.(error), {maxRetriesPerRequest: null})
     const channel = new ControlChannel(client, listener, instanceId, options.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS)
     listener.on('pmessage', (_pattern: string, name: string, message: string) => channel.onRequest(name, message))
@@ -77,7 +86,10 @@ export class ControlChannel {
         resolve(result)
       })
     })
-    await this.client.publish(`${CONTROL_PREFIX}${convId}`, JSON.stringify({conv_id: convId, request_id: requestId, reply_to: this.replyChannel, command}))
+    await this.client.publish(
+      `${CONTROL_PREFIX}${convId}`,
+      JSON.stringify({conv_id: convId, request_id: requestId, reply_to: this.replyChannel, command}),
+    )
     return answered
   }
 

@@ -1,5 +1,13 @@
 export {RedisBus, DEFAULT_STREAM_MAXLEN, DEFAULT_PUBLISH_TIMEOUT_MS, type RedisBusOptions} from './redis-bus.js'
-export {RunLock, RunLease, DEFAULT_LOCK_TTL_MS, RUN_LOCK_PREFIX, type RunLockHolder, type RunLockOptions, type AcquireResult} from './run-lock.js'
+export {
+  RunLock,
+  RunLease,
+  DEFAULT_LOCK_TTL_MS,
+  RUN_LOCK_PREFIX,
+  type RunLockHolder,
+  type RunLockOptions,
+  type AcquireResult,
+} from './run-lock.js'
 export {ControlChannel, CONTROL_PREFIX, type ControlCommand, type ControlResult, type ControlHandler} from './control-channel.js'
 export {RedisRunOwnership, type RedisRunOwnershipOptions, type LocalRuns, type RunClaim} from './run-ownership.js'
 export {connectRedis} from './redis-connection.js'

@@ -54,7 +54,10 @@ export class RedisBus implements Bus {
   }
 
   /** `client` is owned by the bus from now on (closed with it). */
-  constructor(readonly client: Redis, private readonly options: RedisBusOptions = {}) {
+  constructor(
+    readonly client: Redis,
+    private readonly options: RedisBusOptions = {},
+  ) {
     this.append = appendCommand(client)
   }
 
@@ -75,16 +78,19 @@ export class RedisBus implements Bus {
       () => this.appendWithRetry(topic, payload, options, deadline),
     )
     this.tails.set(topic, done)
-    void done.finally(() => {
-      if (this.tails.get(topic) === done) this.tails.delete(topic)
-    }).catch(() => undefined)
+    void done
+      .finally(() => {
+        if (this.tails.get(topic) === done) this.tails.delete(topic)
+      })
+      .catch(() => undefined)
     return {streamId: await done}
   }
 
   async subscribe(topic: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<Subscription> {
     if (this.closed) throw new Error('bus is closed')
     const after = options.afterStreamId
-    if (after !== undefined && after !== '0' && !STREAM_ID.test(after)) throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(after)}`)
+    if (after !== undefined && after !== '0' && !STREAM_ID.test(after))
+      throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(after)}`)
     const afterId = after ?? (await this.lastEntry(topic))?.id ?? '0-0'
     const onError = (error: unknown): void => this.options.onError?.(error, `reader ${topic}`)
     const reader = new StreamReader({
@@ -137,15 +143,19 @@ export class RedisBus implements Bus {
    * resume by stream id), with the seq the frames after that entry start at (`afterNext`, when the
    * entry is still in the stream) and whether entries after it may have been trimmed away.
    */
-  async readAfter(topic: string, afterStreamId: string): Promise<{messages: BusMessage[]; afterNext: number | undefined; truncated: boolean}> {
-    if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId)) throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`)
+  async readAfter(
+    topic: string,
+    afterStreamId: string,
+  ): Promise<{messages: BusMessage[]; afterNext: number | undefined; truncated: boolean}> {
+    if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId))
+      throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`)
     const start = afterStreamId === '0' ? '0-0' : afterStreamId
     const anchor = start === '0-0' ? undefined : ((await this.client.xrange(topic, start, start)) as RawEntry[])[0]
     const afterNext = anchor ? parseEntry(anchor)?.next : start === '0-0' ? 1 : undefined
     const messages: BusMessage[] = []
     let last = start
     for (;;) {
-      const reply = (await this.client.xread('COUNT', 500, 'STREAMS', topic, last))
+      const reply = await this.client.xread('COUNT', 500, 'STREAMS', topic, last)
       const page = reply?.[0]?.[1] ?? []
       for (const raw of page) {
         last = raw[0]
@@ -195,7 +205,15 @@ export class RedisBus implements Bus {
   private async appendWithRetry(topic: string, payload: string, {seq, frames: given}: PublishOptions, deadline: number): Promise<string> {
     // The publisher's count when it gives one (BusSink does), else decode the payload to count.
     const frames = Math.max(1, given ?? this.options.framesOf?.(payload) ?? 1)
-    const args: AppendArgs = {key: topic, maxlen: this.maxlen, payload, frames, seq, floor: this.highWater.get(topic) ?? 1, publishId: `${this.nonce}:${++this.counter}`}
+    const args: AppendArgs = {
+      key: topic,
+      maxlen: this.maxlen,
+      payload,
+      frames,
+      seq,
+      floor: this.highWater.get(topic) ?? 1,
+      publishId: `${this.nonce}:${++this.counter}`,
+    }
     for (let attempt = 0; ; attempt++) {
       // Its window passed while earlier publishes waited and Redis is still away: fail now.
       if (attempt === 0 && Date.now() >= deadline && this.client.status !== 'ready') {

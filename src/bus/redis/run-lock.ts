@@ -45,7 +45,11 @@ export class RunLock {
   private readonly renewEveryMs: number
   private readonly prefix: string
 
-  constructor(private readonly client: Redis, readonly owner: string, options: RunLockOptions = {}) {
+  constructor(
+    private readonly client: Redis,
+    readonly owner: string,
+    options: RunLockOptions = {},
+  ) {
     this.ttlMs = options.ttlMs ?? DEFAULT_LOCK_TTL_MS
     this.renewEveryMs = options.renewEveryMs ?? Math.max(10, Math.floor(this.ttlMs / 3))
     this.prefix = options.prefix ?? RUN_LOCK_PREFIX

@@ -37,7 +37,11 @@ export interface RedisRunOwnershipOptions extends RunLockOptions {
 export class RedisRunOwnership {
   private readonly releasing = new Set<Promise<void>>()
 
-  private constructor(readonly lock: RunLock, private readonly control: ControlChannel, private readonly onError?: (error: unknown, where: string) => void) {}
+  private constructor(
+    readonly lock: RunLock,
+    private readonly control: ControlChannel,
+    private readonly onError?: (error: unknown, where: string) => void,
+  ) {}
 
   /** Uses `client` for commands (not owned) and opens one pub/sub connection of its own. */
   static async open(client: Redis, options: RedisRunOwnershipOptions = {}): Promise<RedisRunOwnership> {
@@ -82,7 +86,13 @@ export class RedisRunOwnership {
   async stepElsewhere(convId: string, pauseId: string, action: StepAction): Promise<StepDecisionResult | undefined> {
     const result = await this.forward(convId, {kind: 'step', pause_id: pauseId, action})
     if (result?.kind === 'stepped') return {ok: true}
-    if (result?.kind === 'stale') return {ok: false, reason: 'stale', message: result.message, ...(result.current_pause_id !== undefined ? {currentPauseId: result.current_pause_id} : {})}
+    if (result?.kind === 'stale')
+      return {
+        ok: false,
+        reason: 'stale',
+        message: result.message,
+        ...(result.current_pause_id !== undefined ? {currentPauseId: result.current_pause_id} : {}),
+      }
     return undefined
   }
 
@@ -102,7 +112,13 @@ export class RedisRunOwnership {
       }
       const decided = local.step(convId, command.pause_id, command.action)
       if (!decided) return undefined
-      return decided.ok ? {kind: 'stepped'} : {kind: 'stale', message: decided.message, ...(decided.currentPauseId !== undefined ? {current_pause_id: decided.currentPauseId} : {})}
+      return decided.ok
+        ? {kind: 'stepped'}
+        : {
+            kind: 'stale',
+            message: decided.message,
+            ...(decided.currentPauseId !== undefined ? {current_pause_id: decided.currentPauseId} : {}),
+          }
     })
   }
 

@@ -24,7 +24,10 @@ export class RedisSnapshotStore {
   readonly kind = 'redis' as const
   private readonly prefix: string
 
-  constructor(private readonly client: Redis, private readonly options: RedisSnapshotStoreOptions = {}) {
+  constructor(
+    private readonly client: Redis,
+    private readonly options: RedisSnapshotStoreOptions = {},
+  ) {
     this.prefix = options.prefix ?? SNAPSHOT_PREFIX
   }
 
@@ -37,7 +40,10 @@ export class RedisSnapshotStore {
     if (raw === null) return local
     const parsed = TurnSchema.safeParse(safeJson(raw))
     if (parsed.success) return parsed.data
-    this.options.onError?.(new Error(`stored snapshot of ${convId} is not a valid turn: ${parsed.error.issues[0]?.message ?? 'bad json'}`), 'snapshot')
+    this.options.onError?.(
+      new Error(`stored snapshot of ${convId} is not a valid turn: ${parsed.error.issues[0]?.message ?? 'bad json'}`),
+      'snapshot',
+    )
     return local
   }
 
@@ -47,7 +53,10 @@ export class RedisSnapshotStore {
     const deadline = Date.now() + SAVE_WINDOW_MS
     for (let attempt = 0; ; attempt++) {
       try {
-        const set = this.options.ttlMs !== undefined ? this.client.set(this.key(convId), json, 'PX', this.options.ttlMs) : this.client.set(this.key(convId), json)
+        const set =
+          this.options.ttlMs !== undefined
+            ? this.client.set(this.key(convId), json, 'PX', this.options.ttlMs)
+            : this.client.set(this.key(convId), json)
         await withTimeout(set, Math.max(50, deadline - Date.now()), `snapshot of ${convId}`)
         return
       } catch (error) {

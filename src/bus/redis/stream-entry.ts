@@ -9,8 +9,16 @@ export const FIELD = {payload: 'payload', seq: 'seq', next: 'next', publishId: '
 
 const EntryFieldsSchema = z.object({
   [FIELD.payload]: z.string(),
-  [FIELD.seq]: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
-  [FIELD.next]: z.string().regex(/^\d{1,15}$/).transform(Number).optional(),
+  [FIELD.seq]: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number)
+    .optional(),
+  [FIELD.next]: z
+    .string()
+    .regex(/^\d{1,15}$/)
+    .transform(Number)
+    .optional(),
 })
 
 export interface StreamEntry {
@@ -36,5 +44,7 @@ export function parseEntry([id, flat]: RawEntry): StreamEntry | undefined {
 }
 
 export function toBusMessage(topic: string, entry: StreamEntry): BusMessage {
-  return entry.seq !== undefined ? {topic, payload: entry.payload, streamId: entry.id, seq: entry.seq} : {topic, payload: entry.payload, streamId: entry.id}
+  return entry.seq !== undefined
+    ? {topic, payload: entry.payload, streamId: entry.id, seq: entry.seq}
+    : {topic, payload: entry.payload, streamId: entry.id}
 }

@@ -44,7 +44,7 @@ export class StreamReader {
   async catchUp(): Promise<void> {
     const batch = this.options.batch ?? 500
     for (;;) {
-      const reply = (await this.options.client.xread('COUNT', batch, 'STREAMS', this.options.key, this.last))
+      const reply = await this.options.client.xread('COUNT', batch, 'STREAMS', this.options.key, this.last)
       const delivered = this.deliver(reply)
       if (delivered < batch) return
     }
@@ -72,12 +72,11 @@ export class StreamReader {
         const read = client.xread('COUNT', batch, 'BLOCK', blockMs, 'STREAMS', key, this.last) as Promise<XReadReply>
         read.catch(() => undefined)
         const reply = await Promise.race([read, this.closing])
-         
+
         if (this.closed) return
         failures = 0
         this.deliver(reply)
       } catch (error) {
-         
         if (this.closed) return
         this.options.onError?.(error)
         await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(failures++)))

@@ -17,7 +17,8 @@ export default class ProfilesList extends Command {
       const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
       const profiles = listProfiles(builder)
       const width = Math.max(...profiles.map((p) => p.slug.length))
-      for (const p of profiles) this.log(`${p.default ? '*' : ' '} ${p.slug.padEnd(width)}  ${p.signature}  ${p.provider}  ${p.description}`)
+      for (const p of profiles)
+        this.log(`${p.default ? '*' : ' '} ${p.slug.padEnd(width)}  ${p.signature}  ${p.provider}  ${p.description}`)
       return profiles
     } catch (error) {
       return failWith(this, error)

@@ -35,7 +35,10 @@ export function defineTool<S extends z.ZodObject>(spec: {
       const parsed = spec.args.safeParse(args)
       if (parsed.success) return {ok: true, args: parsed.data}
       const issue = parsed.error.issues[0]
-      return {ok: false, error: `invalid arguments for ${spec.name}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'rejected'}`}
+      return {
+        ok: false,
+        error: `invalid arguments for ${spec.name}: ${issue ? `${issue.path.join('.') || '(root)'}: ${issue.message}` : 'rejected'}`,
+      }
     },
     run: async (args, ctx) => spec.run(args as z.infer<S>, ctx),
   }
@@ -49,7 +52,8 @@ export class ToolRegistry {
   }
 
   register(tool: ToolDefinition): void {
-    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name)) throw new Error(`invalid tool name ${JSON.stringify(tool.name)}: use 1-64 letters, digits, _ or -`)
+    if (!/^[a-zA-Z0-9_-]{1,64}$/.test(tool.name))
+      throw new Error(`invalid tool name ${JSON.stringify(tool.name)}: use 1-64 letters, digits, _ or -`)
     if (this.tools.has(tool.name)) throw new Error(`tool ${tool.name} is already registered`)
     this.tools.set(tool.name, tool)
   }

@@ -9,7 +9,10 @@ const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
 export const RedisSubscriberConfigSchema = z
   .object({
     /** Default: $JIMINY_REDIS_URL, else redis://127.0.0.1:6379. */
-    url: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+    url: z
+      .string()
+      .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
+      .optional(),
     /** Stream key; `{conv_id}` is replaced by the conversation id. */
     stream: z.string().min(1).max(200).default('jiminy:events:{conv_id}'),
     /** `XADD … MAXLEN ~ maxlen`. */
@@ -41,10 +44,12 @@ function clientFor(url: string): Promise<Redis> {
 export async function closeRedisSubscribers(): Promise<void> {
   const all = [...clients.values()]
   clients.clear()
-  await Promise.all(all.map(async (p) => {
-    const c = await p
-    await c.quit().catch(() => c.disconnect())
-  }))
+  await Promise.all(
+    all.map(async (p) => {
+      const c = await p
+      await c.quit().catch(() => c.disconnect())
+    }),
+  )
 }
 
 /**
@@ -56,7 +61,11 @@ export class RedisEventMirror implements EventSink {
   failures = 0
   private pending: Promise<unknown> = Promise.resolve()
 
-  constructor(private readonly client: Promise<Redis>, readonly stream: string, private readonly maxlen: number) {}
+  constructor(
+    private readonly client: Promise<Redis>,
+    readonly stream: string,
+    private readonly maxlen: number,
+  ) {}
 
   publish(event: Event): void {
     const json = redactString(encodeEvent(event))

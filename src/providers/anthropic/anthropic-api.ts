@@ -20,7 +20,12 @@ const DeltaSchema = z.discriminatedUnion('type', [
 ])
 
 export const AnthropicEventSchema = z.discriminatedUnion('type', [
-  z.object({type: z.literal('message_start'), message: z.object({id: z.string().nullish(), model: z.string().nullish(), usage: UsageSchema.nullish()}).loose()}).loose(),
+  z
+    .object({
+      type: z.literal('message_start'),
+      message: z.object({id: z.string().nullish(), model: z.string().nullish(), usage: UsageSchema.nullish()}).loose(),
+    })
+    .loose(),
   z
     .object({
       type: z.literal('content_block_start'),
@@ -29,7 +34,13 @@ export const AnthropicEventSchema = z.discriminatedUnion('type', [
       content_block: z.union([ContentBlockSchema, z.object({type: z.string()}).loose()]),
     })
     .loose(),
-  z.object({type: z.literal('content_block_delta'), index: z.number().int().nonnegative(), delta: z.union([DeltaSchema, z.object({type: z.string()}).loose()])}).loose(),
+  z
+    .object({
+      type: z.literal('content_block_delta'),
+      index: z.number().int().nonnegative(),
+      delta: z.union([DeltaSchema, z.object({type: z.string()}).loose()]),
+    })
+    .loose(),
   z.object({type: z.literal('content_block_stop'), index: z.number().int().nonnegative()}).loose(),
   z
     .object({

@@ -22,7 +22,12 @@ export class AnthropicEngine implements Engine {
     const {system, messages} = convertToAnthropicMessages(turn)
     const thinking = thinkingParam(o.reasoning)
     const budget = typeof thinking?.budget_tokens === 'number' ? thinking.budget_tokens : 0
-    const request: AnthropicRequest = {model: o.model, messages, max_tokens: o.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS + budget, stream: true}
+    const request: AnthropicRequest = {
+      model: o.model,
+      messages,
+      max_tokens: o.maxTokens ?? DEFAULT_ANTHROPIC_MAX_TOKENS + budget,
+      stream: true,
+    }
     if (system !== undefined) request.system = system
     const tools = prepareAnthropicTools(o.tools)
     if (tools) request.tools = tools
@@ -38,10 +43,12 @@ export class AnthropicEngine implements Engine {
     const request = {url: joinUrl(o.baseUrl, 'messages'), headers, body: this.buildRequest(turn)}
     return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
       const state = new AnthropicStreamState(message, o.http.label)
-      return {accept: (data) => (state.accept(parseStreamChunk(AnthropicEventSchema, data, o.http.label)), state.done), end: () => state.end()}
+      return {
+        accept: (data) => (state.accept(parseStreamChunk(AnthropicEventSchema, data, o.http.label)), state.done),
+        end: () => state.end(),
+      }
     })
   }
-
 }
 
 function thinkingParam(reasoning: Record<string, unknown> | undefined): Record<string, unknown> | undefined {

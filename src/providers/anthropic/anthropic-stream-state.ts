@@ -23,7 +23,10 @@ export class AnthropicStreamState {
   private stopped = false
   private textMetadataSet = false
 
-  constructor(private readonly message: StreamingMessage, private readonly label: string) {}
+  constructor(
+    private readonly message: StreamingMessage,
+    private readonly label: string,
+  ) {}
 
   accept(event: AnthropicEvent): void {
     switch (event.type) {
@@ -105,7 +108,9 @@ export class AnthropicStreamState {
     const block = this.blocks.get(index)
     if (!block) throw new ProviderError(`${this.label}: content_block_stop for block ${index}, which never started`, {code: 'bad_chunk'})
     this.blocks.delete(index)
-    const meta = (extra: Partial<AnthropicBlockMetadata> = {}) => ({[ANTHROPIC_METADATA_KEY]: {index, ...extra} satisfies AnthropicBlockMetadata})
+    const meta = (extra: Partial<AnthropicBlockMetadata> = {}) => ({
+      [ANTHROPIC_METADATA_KEY]: {index, ...extra} satisfies AnthropicBlockMetadata,
+    })
     if (block.kind === 'thinking') this.message.reasoningPart(meta(block.signature ? {signature: block.signature} : {}))
     else if (block.kind === 'redacted_thinking') this.message.reasoningPart(meta({redacted_data: block.data}))
     else if (block.kind === 'tool_use') {

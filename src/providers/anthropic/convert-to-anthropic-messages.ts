@@ -33,7 +33,8 @@ export function convertToAnthropicMessages(turn: Turn): {system?: string; messag
       const meta = providerMetadata(block, ANTHROPIC_METADATA_KEY)
       if (block.kind === 'reasoning') {
         if (typeof meta?.redacted_data === 'string') content.push({type: 'redacted_thinking', data: meta.redacted_data})
-        else if (typeof meta?.signature === 'string' && meta.signature !== '') content.push({type: 'thinking', thinking: blockText(block), signature: meta.signature})
+        else if (typeof meta?.signature === 'string' && meta.signature !== '')
+          content.push({type: 'thinking', thinking: blockText(block), signature: meta.signature})
       } else if (block.kind === 'llm_text') {
         if (textSent || segment.text === '') continue
         textSent = true
@@ -46,7 +47,12 @@ export function convertToAnthropicMessages(turn: Turn): {system?: string; messag
     push('assistant', content)
     push(
       'user',
-      segment.calls.map(({call, result}) => ({type: 'tool_result', tool_use_id: call.id, content: toolResultText(result), ...(result.error !== undefined ? {is_error: true as const} : {})})),
+      segment.calls.map(({call, result}) => ({
+        type: 'tool_result',
+        tool_use_id: call.id,
+        content: toolResultText(result),
+        ...(result.error !== undefined ? {is_error: true as const} : {}),
+      })),
     )
   }
   return {...(system.length > 0 ? {system: system.join('\n\n')} : {}), messages}

@@ -24,7 +24,12 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
       const identity = identifyProviderRequest(request.url, body)
       if (!identity) return undefined
       const upstream = await fetch(bypass(request), {signal: request.signal})
-      const recordedRequest = {method: request.method, url: redactUrl(request.url), headers: redactHeaders(request.headers), body: body ?? text}
+      const recordedRequest = {
+        method: request.method,
+        url: redactUrl(request.url),
+        headers: redactHeaders(request.headers),
+        body: body ?? text,
+      }
       const number = ++sequence
       const save = (bytes: Uint8Array, chunkSizes: number[]) => {
         const entry: CassetteEntry = {
@@ -34,7 +39,12 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
           match_key: identity.matchKey,
           recorded_at: new Date().toISOString(),
           request: recordedRequest,
-          response: {status: upstream.status, headers: replayableResponseHeaders(upstream.headers), ...encodeBody(bytes), chunk_sizes: chunkSizes},
+          response: {
+            status: upstream.status,
+            headers: replayableResponseHeaders(upstream.headers),
+            ...encodeBody(bytes),
+            chunk_sizes: chunkSizes,
+          },
         }
         const file = join(dir, `${String(number).padStart(4, '0')}-${identity.provider}-${identity.matchKey.slice(0, 12)}.json`)
         const write = writeFile(file, `${JSON.stringify(entry, null, 2)}\n`).finally(() => pending.delete(write))
@@ -51,7 +61,10 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
         if (saved) return
         saved = true
         inFlight.delete(finish)
-        save(new Uint8Array(Buffer.concat(chunks)), chunks.map((c) => c.byteLength))
+        save(
+          new Uint8Array(Buffer.concat(chunks)),
+          chunks.map((c) => c.byteLength),
+        )
       }
       inFlight.add(finish)
       // Pass-through that keeps a copy of every chunk the client reads, exactly as it arrived.
@@ -76,7 +89,11 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
           return reader.cancel(reason)
         },
       })
-      return new Response(toClient, {status: upstream.status, statusText: upstream.statusText, headers: replayableResponseHeaders(upstream.headers)})
+      return new Response(toClient, {
+        status: upstream.status,
+        statusText: upstream.statusText,
+        headers: replayableResponseHeaders(upstream.headers),
+      })
     }),
   )
   server.listen({onUnhandledRequest: 'bypass'})

@@ -36,12 +36,20 @@ export async function startCassetteReplay(dir: string): Promise<CassetteHandle> 
       const entry = pick(identity.provider, identity.model, identity.matchKey)
       if (!entry) {
         return HttpResponse.json(
-          {error: {message: `no recorded exchange in ${dir} matches this ${identity.provider} request for model ${JSON.stringify(identity.model)}`, type: 'cassette_miss'}},
+          {
+            error: {
+              message: `no recorded exchange in ${dir} matches this ${identity.provider} request for model ${JSON.stringify(identity.model)}`,
+              type: 'cassette_miss',
+            },
+          },
           {status: 404},
         )
       }
       used.add(entry)
-      return new Response(chunkedStream(decodeBody(entry.response), entry.response.chunk_sizes), {status: entry.response.status, headers: entry.response.headers})
+      return new Response(chunkedStream(decodeBody(entry.response), entry.response.chunk_sizes), {
+        status: entry.response.status,
+        headers: entry.response.headers,
+      })
     }),
   )
   server.listen({onUnhandledRequest: 'bypass'})

@@ -33,7 +33,8 @@ export function identifyProviderRequest(url: string, body: unknown): ProviderReq
     model = decodeURIComponent(gemini[1]!)
     content = [json.systemInstruction ?? null, json.contents]
   }
-  const matchKey = createHash('sha256').update(canonicalJson([provider, model, content])).digest('hex')
+  const matchKey = createHash('sha256')
+    .update(canonicalJson([provider, model, content]))
+    .digest('hex')
   return {provider, model, matchKey}
 }
-

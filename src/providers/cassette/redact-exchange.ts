@@ -1,6 +1,16 @@
 import {REDACTED} from '../../core/index.js'
 
-const SECRET_HEADERS = new Set(['authorization', 'x-api-key', 'x-goog-api-key', 'api-key', 'proxy-authorization', 'cookie', 'set-cookie', 'openai-organization', 'openai-project'])
+const SECRET_HEADERS = new Set([
+  'authorization',
+  'x-api-key',
+  'x-goog-api-key',
+  'api-key',
+  'proxy-authorization',
+  'cookie',
+  'set-cookie',
+  'openai-organization',
+  'openai-project',
+])
 // The response is re-served decoded, so its original framing headers no longer apply.
 const FRAMING_HEADERS = new Set(['content-encoding', 'content-length', 'transfer-encoding', 'connection'])
 

@@ -41,7 +41,10 @@ export function convertToGeminiContents(turn: Turn): {systemInstruction?: {parts
         const paired = segment.calls.find((c) => c.block === block)
         if (!paired) continue
         const id = typeof meta?.id === 'string' ? meta.id : undefined
-        parts.push({functionCall: {name: paired.call.name, args: paired.call.args, ...(id ? {id} : {})}, ...(signature ? {thoughtSignature: signature} : {})})
+        parts.push({
+          functionCall: {name: paired.call.name, args: paired.call.args, ...(id ? {id} : {})},
+          ...(signature ? {thoughtSignature: signature} : {}),
+        })
       }
     }
     push('model', parts)

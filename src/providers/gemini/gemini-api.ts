@@ -7,14 +7,20 @@ const PartSchema = z
     text: z.string().nullish(),
     thought: z.boolean().nullish(),
     thoughtSignature: z.string().nullish(),
-    functionCall: z.object({name: z.string(), args: z.record(z.string(), z.unknown()).nullish(), id: z.string().nullish()}).loose().nullish(),
+    functionCall: z
+      .object({name: z.string(), args: z.record(z.string(), z.unknown()).nullish(), id: z.string().nullish()})
+      .loose()
+      .nullish(),
   })
   .loose()
 export type GeminiPart = z.infer<typeof PartSchema>
 
 const CandidateSchema = z
   .object({
-    content: z.object({parts: z.array(PartSchema).nullish(), role: z.string().nullish()}).loose().nullish(),
+    content: z
+      .object({parts: z.array(PartSchema).nullish(), role: z.string().nullish()})
+      .loose()
+      .nullish(),
     finishReason: z.string().nullish(),
     index: z.number().int().nullish(),
   })

@@ -41,5 +41,4 @@ export class GeminiEngine implements Engine {
       return {accept: (data) => (state.accept(parseStreamChunk(GeminiChunkSchema, data, o.http.label)), false), end: () => state.end()}
     })
   }
-
 }

@@ -11,12 +11,17 @@ export class GeminiStreamState {
   private finishReason: string | undefined
   private usage: Record<string, unknown> | undefined
 
-  constructor(private readonly message: StreamingMessage, private readonly label: string) {}
+  constructor(
+    private readonly message: StreamingMessage,
+    private readonly label: string,
+  ) {}
 
   accept(chunk: GeminiChunk): void {
     if ('error' in chunk && chunk.error) {
       const error = chunk.error as {message: string; status?: string | null; code?: number | null}
-      throw new ProviderError(`${this.label}: ${error.message}`, {code: error.status ?? (error.code != null ? String(error.code) : 'stream_error')})
+      throw new ProviderError(`${this.label}: ${error.message}`, {
+        code: error.status ?? (error.code != null ? String(error.code) : 'stream_error'),
+      })
     }
     if (!('candidates' in chunk) && !('usageMetadata' in chunk) && !('promptFeedback' in chunk)) return
     const c = chunk as Extract<GeminiChunk, {candidates?: unknown}>
@@ -32,7 +37,8 @@ export class GeminiStreamState {
   }
 
   end(): FinishInfo {
-    if (this.finishReason === undefined) throw new ProviderError(`${this.label}: the stream ended before a finishReason`, {code: 'stream_truncated'})
+    if (this.finishReason === undefined)
+      throw new ProviderError(`${this.label}: the stream ended before a finishReason`, {code: 'stream_truncated'})
     return {stopReason: this.finishReason, ...(this.usage ? {usage: this.usage} : {})}
   }
 

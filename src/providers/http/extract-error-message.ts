@@ -17,7 +17,9 @@ const ErrorObjectSchema = z
 
 // OpenAI / Anthropic / Gemini: {error: {...}}; Ollama: {error: "..."}; vLLM: {object: "error", message}; FastAPI: {detail}.
 const NestedErrorSchema = z.object({error: z.union([z.string(), ErrorObjectSchema])}).loose()
-const FlatErrorSchema = z.object({message: z.string(), type: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish()}).loose()
+const FlatErrorSchema = z
+  .object({message: z.string(), type: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish()})
+  .loose()
 const DetailSchema = z.object({detail: z.string()}).loose()
 
 /** Reads a provider error payload (already parsed JSON); undefined when it does not look like one. */

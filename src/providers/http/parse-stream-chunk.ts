@@ -13,7 +13,9 @@ export function parseStreamChunk<S extends z.ZodType>(schema: S, data: string, l
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
     const where = issue && issue.path.length > 0 ? issue.path.join('.') : '(root)'
-    throw new ProviderError(`${label}: bad stream chunk: ${where}: ${issue?.message ?? 'rejected'} in ${data.slice(0, 200)}`, {code: 'bad_chunk'})
+    throw new ProviderError(`${label}: bad stream chunk: ${where}: ${issue?.message ?? 'rejected'} in ${data.slice(0, 200)}`, {
+      code: 'bad_chunk',
+    })
   }
   return parsed.data
 }
@@ -25,10 +27,14 @@ export function parseToolArguments(text: string, toolName: string, label: string
   try {
     value = JSON.parse(text)
   } catch {
-    throw new ProviderError(`${label}: tool call ${toolName} has incomplete or invalid JSON arguments: ${text.slice(0, 200)}`, {code: 'bad_tool_arguments'})
+    throw new ProviderError(`${label}: tool call ${toolName} has incomplete or invalid JSON arguments: ${text.slice(0, 200)}`, {
+      code: 'bad_tool_arguments',
+    })
   }
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new ProviderError(`${label}: tool call ${toolName} arguments are not a JSON object: ${text.slice(0, 200)}`, {code: 'bad_tool_arguments'})
+    throw new ProviderError(`${label}: tool call ${toolName} arguments are not a JSON object: ${text.slice(0, 200)}`, {
+      code: 'bad_tool_arguments',
+    })
   }
   return value as Record<string, unknown>
 }

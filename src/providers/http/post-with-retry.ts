@@ -29,7 +29,8 @@ export async function postWithRetry(request: ProviderRequest, signal: AbortSigna
       signal,
     })
     if (response.ok) return response
-    const delay = attempt < maxRetries && isRetryableStatus(response.status) ? retryDelayMs(response.headers, attempt, baseDelayMs) : undefined
+    const delay =
+      attempt < maxRetries && isRetryableStatus(response.status) ? retryDelayMs(response.headers, attempt, baseDelayMs) : undefined
     if (delay === undefined) throw await httpError(response, options)
     void response.body?.cancel().catch(() => undefined)
     await sleep(delay, signal)

@@ -9,7 +9,10 @@ export type SseMessage = EventSourceMessage
 class StallTimer {
   private timer: NodeJS.Timeout | undefined
   stalled = false
-  constructor(private readonly ms: number, private readonly onStall: () => void) {}
+  constructor(
+    private readonly ms: number,
+    private readonly onStall: () => void,
+  ) {}
   arm(): void {
     this.clear()
     this.timer = setTimeout(() => {
@@ -37,14 +40,20 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
   signal.addEventListener('abort', onAbort, {once: true})
   const stall = new StallTimer(stallMs, () => controller.abort())
   // Settles as soon as cancel or a stall aborts the request, even if the transport does not notice.
-  const interrupted = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(new AbortedError()), {once: true}))
+  const interrupted = new Promise<never>((_, reject) =>
+    controller.signal.addEventListener('abort', () => reject(new AbortedError()), {once: true}),
+  )
   interrupted.catch(() => undefined)
   const fail = (error: unknown): never => {
     if (signal.aborted) throw new AbortedError()
     if (stall.stalled) throw new ProviderError(`${options.label}: the stream stalled: no data for ${stallMs} ms`, {code: 'stream_stalled'})
     if (error instanceof ProviderError) throw error
-    const reason = error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error)
-    throw new ProviderError(scrubSecrets(`${options.label}: connection failed: ${reason}`, options.secrets), {code: 'connection_error', cause: error})
+    const reason =
+      error instanceof Error ? (error.cause instanceof Error ? `${error.message}: ${error.cause.message}` : error.message) : String(error)
+    throw new ProviderError(scrubSecrets(`${options.label}: connection failed: ${reason}`, options.secrets), {
+      code: 'connection_error',
+      cause: error,
+    })
   }
 
   try {
@@ -54,9 +63,15 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
     if (!contentType.includes('text/event-stream') && contentType.includes('json')) {
       // A 200 with a JSON body instead of a stream is an error from the provider or a proxy.
       const text = await response.text().catch(fail)
-      throw new ProviderError(scrubSecrets(`${options.label}: ${errorInfoFromText(text)?.message ?? `expected an event stream, got ${text.slice(0, 200)}`}`, options.secrets), {
-        code: errorInfoFromText(text)?.code ?? 'not_a_stream',
-      })
+      throw new ProviderError(
+        scrubSecrets(
+          `${options.label}: ${errorInfoFromText(text)?.message ?? `expected an event stream, got ${text.slice(0, 200)}`}`,
+          options.secrets,
+        ),
+        {
+          code: errorInfoFromText(text)?.code ?? 'not_a_stream',
+        },
+      )
     }
     if (!response.body) throw new ProviderError(`${options.label}: the response has no body`, {code: 'stream_truncated'})
     yield* readEvents(response.body, stall, interrupted, fail, options)
@@ -67,7 +82,13 @@ export async function* streamSse(request: ProviderRequest, signal: AbortSignal, 
   }
 }
 
-async function* readEvents(body: ReadableStream<Uint8Array>, stall: StallTimer, interrupted: Promise<never>, fail: (error: unknown) => never, options: ProviderHttpOptions): AsyncGenerator<SseMessage> {
+async function* readEvents(
+  body: ReadableStream<Uint8Array>,
+  stall: StallTimer,
+  interrupted: Promise<never>,
+  fail: (error: unknown) => never,
+  options: ProviderHttpOptions,
+): AsyncGenerator<SseMessage> {
   const queue: SseMessage[] = []
   const strayLines: string[] = []
   const parser = createParser({
@@ -93,7 +114,8 @@ async function* readEvents(body: ReadableStream<Uint8Array>, stall: StallTimer, 
     while (queue.length > 0) yield queue.shift()!
     if (strayLines.length > 0) {
       const info = errorInfoFromText(strayLines.join('\n'))
-      if (info) throw new ProviderError(scrubSecrets(`${options.label}: ${info.message}`, options.secrets), {code: info.code ?? 'provider_error'})
+      if (info)
+        throw new ProviderError(scrubSecrets(`${options.label}: ${info.message}`, options.secrets), {code: info.code ?? 'provider_error'})
     }
   } finally {
     reader.cancel().catch(() => undefined)

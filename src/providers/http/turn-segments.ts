@@ -9,7 +9,8 @@ export interface AssistantSegment {
   readonly calls: readonly {call: ToolCall; block: Block; result: ToolUse}[]
 }
 
-export type TurnSegment = {readonly kind: 'system'; readonly text: string} | {readonly kind: 'user'; readonly text: string} | AssistantSegment
+export type TurnSegment =
+  {readonly kind: 'system'; readonly text: string} | {readonly kind: 'user'; readonly text: string} | AssistantSegment
 
 const ASSISTANT_KINDS = new Set(['llm_text', 'reasoning', 'tool_call'])
 
@@ -54,7 +55,11 @@ function assistantSegment(blocks: Block[], results: Map<string, ToolUse>): Assis
   for (const block of blocks) {
     const call = toolCallOf(block)
     if (!call) continue
-    calls.push({call, block, result: results.get(call.id) ?? {id: call.id, result: null, error: 'no result: the run ended before this tool finished'}})
+    calls.push({
+      call,
+      block,
+      result: results.get(call.id) ?? {id: call.id, result: null, error: 'no result: the run ended before this tool finished'},
+    })
   }
   return {kind: 'assistant', blocks, text, calls}
 }

@@ -12,7 +12,15 @@ import {
   type ToolCall,
   type Turn,
 } from '../../core/index.js'
-import {expressionFromPrompt, isMockScenario, scenarioFromPrompt, stripScenarioTags, wantsClock, wordChunks, type MockScenario} from './scenarios.js'
+import {
+  expressionFromPrompt,
+  isMockScenario,
+  scenarioFromPrompt,
+  stripScenarioTags,
+  wantsClock,
+  wordChunks,
+  type MockScenario,
+} from './scenarios.js'
 
 export {MOCK_SCENARIOS, type MockScenario} from './scenarios.js'
 
@@ -127,7 +135,8 @@ function toolResultsSinceLastUser(turn: Turn): ToolOutcome[] {
     if (call) calls.set(call.id, call)
     const use = toolUseOf(block)
     const made = use ? calls.get(use.id) : undefined
-    if (use && made) out.push({name: made.name, args: made.args, result: use.result, ...(use.error !== undefined ? {error: use.error} : {})})
+    if (use && made)
+      out.push({name: made.name, args: made.args, result: use.result, ...(use.error !== undefined ? {error: use.error} : {})})
   }
   return out
 }

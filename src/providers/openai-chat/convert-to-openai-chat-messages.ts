@@ -17,7 +17,11 @@ export function convertToOpenAiChatMessages(turn: Turn): OpenAiChatMessage[] {
     if (segment.text === '' && segment.calls.length === 0) continue
     const assistant: OpenAiChatMessage = {role: 'assistant', content: segment.text === '' ? null : segment.text}
     if (segment.calls.length > 0) {
-      assistant.tool_calls = segment.calls.map(({call}) => ({id: call.id, type: 'function', function: {name: call.name, arguments: JSON.stringify(call.args)}}))
+      assistant.tool_calls = segment.calls.map(({call}) => ({
+        id: call.id,
+        type: 'function',
+        function: {name: call.name, arguments: JSON.stringify(call.args)},
+      }))
     }
     messages.push(assistant)
     for (const {call, result} of segment.calls) messages.push({role: 'tool', tool_call_id: call.id, content: toolResultText(result)})

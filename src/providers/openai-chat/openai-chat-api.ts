@@ -38,7 +38,10 @@ const ChoiceSchema = z
 export const OpenAiChatChunkSchema = z.union([
   z
     .object({
-      error: z.union([z.string(), z.object({message: z.string().optional(), type: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish()}).loose()]),
+      error: z.union([
+        z.string(),
+        z.object({message: z.string().optional(), type: z.string().nullish(), code: z.union([z.string(), z.number()]).nullish()}).loose(),
+      ]),
     })
     .loose(),
   z

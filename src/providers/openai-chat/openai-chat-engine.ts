@@ -49,5 +49,4 @@ export class OpenAiChatEngine implements Engine {
       return {accept: (data) => (state.accept(parseStreamChunk(OpenAiChatChunkSchema, data, o.http.label)), false), end: () => state.end()}
     })
   }
-
 }

@@ -19,7 +19,10 @@ export class OpenAiChatStreamState {
   private finishReason: string | undefined
   private usage: Record<string, unknown> | undefined
 
-  constructor(private readonly message: StreamingMessage, private readonly label: string) {}
+  constructor(
+    private readonly message: StreamingMessage,
+    private readonly label: string,
+  ) {}
 
   accept(chunk: OpenAiChatChunk): void {
     if ('error' in chunk) {

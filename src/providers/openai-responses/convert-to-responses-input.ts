@@ -29,11 +29,22 @@ export function convertToResponsesInput(turn: Turn): ResponsesInputItem[] {
         // Text split over several blocks goes back once, joined, where the first one was.
         if (textSent || segment.text === '') continue
         textSent = true
-        input.push({type: 'message', role: 'assistant', ...(itemId ? {id: itemId} : {}), content: [{type: 'output_text', text: segment.text, annotations: []}]})
+        input.push({
+          type: 'message',
+          role: 'assistant',
+          ...(itemId ? {id: itemId} : {}),
+          content: [{type: 'output_text', text: segment.text, annotations: []}],
+        })
       } else if (block.kind === 'tool_call') {
         const paired = segment.calls.find((c) => c.block === block)
         if (!paired) continue
-        input.push({type: 'function_call', ...(itemId ? {id: itemId} : {}), call_id: paired.call.id, name: paired.call.name, arguments: JSON.stringify(paired.call.args)})
+        input.push({
+          type: 'function_call',
+          ...(itemId ? {id: itemId} : {}),
+          call_id: paired.call.id,
+          name: paired.call.name,
+          arguments: JSON.stringify(paired.call.args),
+        })
       }
     }
     for (const {call, result} of segment.calls) input.push({type: 'function_call_output', call_id: call.id, output: toolResultText(result)})

@@ -41,19 +41,41 @@ const outputIndex = z.number().int().nonnegative()
 
 /** Schemas by event `type`; an event whose type is listed must match, others are skipped. */
 export const RESPONSES_EVENT_SCHEMAS = {
-  'response.output_item.added': z.object({type: z.literal('response.output_item.added'), output_index: outputIndex, item: OutputItemSchema}).loose(),
-  'response.output_item.done': z.object({type: z.literal('response.output_item.done'), output_index: outputIndex, item: OutputItemSchema}).loose(),
-  'response.output_text.delta': z.object({type: z.literal('response.output_text.delta'), output_index: outputIndex, delta: z.string()}).loose(),
+  'response.output_item.added': z
+    .object({type: z.literal('response.output_item.added'), output_index: outputIndex, item: OutputItemSchema})
+    .loose(),
+  'response.output_item.done': z
+    .object({type: z.literal('response.output_item.done'), output_index: outputIndex, item: OutputItemSchema})
+    .loose(),
+  'response.output_text.delta': z
+    .object({type: z.literal('response.output_text.delta'), output_index: outputIndex, delta: z.string()})
+    .loose(),
   'response.refusal.delta': z.object({type: z.literal('response.refusal.delta'), output_index: outputIndex, delta: z.string()}).loose(),
   'response.reasoning_summary_text.delta': z
-    .object({type: z.literal('response.reasoning_summary_text.delta'), output_index: outputIndex, summary_index: z.number().int().nonnegative(), delta: z.string()})
+    .object({
+      type: z.literal('response.reasoning_summary_text.delta'),
+      output_index: outputIndex,
+      summary_index: z.number().int().nonnegative(),
+      delta: z.string(),
+    })
     .loose(),
-  'response.reasoning_text.delta': z.object({type: z.literal('response.reasoning_text.delta'), output_index: outputIndex, delta: z.string()}).loose(),
-  'response.function_call_arguments.delta': z.object({type: z.literal('response.function_call_arguments.delta'), output_index: outputIndex, delta: z.string()}).loose(),
+  'response.reasoning_text.delta': z
+    .object({type: z.literal('response.reasoning_text.delta'), output_index: outputIndex, delta: z.string()})
+    .loose(),
+  'response.function_call_arguments.delta': z
+    .object({type: z.literal('response.function_call_arguments.delta'), output_index: outputIndex, delta: z.string()})
+    .loose(),
   'response.completed': z.object({type: z.literal('response.completed'), response: ResponseSchema}).loose(),
   'response.incomplete': z.object({type: z.literal('response.incomplete'), response: ResponseSchema}).loose(),
   'response.failed': z.object({type: z.literal('response.failed'), response: ResponseSchema}).loose(),
-  error: z.object({type: z.literal('error'), message: z.string().nullish(), code: z.string().nullish(), error: z.object({message: z.string(), code: z.string().nullish()}).loose().nullish()}).loose(),
+  error: z
+    .object({
+      type: z.literal('error'),
+      message: z.string().nullish(),
+      code: z.string().nullish(),
+      error: z.object({message: z.string(), code: z.string().nullish()}).loose().nullish(),
+    })
+    .loose(),
 } as const
 
 export type ResponsesEventType = keyof typeof RESPONSES_EVENT_SCHEMAS

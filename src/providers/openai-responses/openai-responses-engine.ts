@@ -2,7 +2,13 @@ import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
 import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
 import {streamAssistantMessage} from '../http/stream-assistant-message.js'
-import {isKnownResponsesEvent, RESPONSES_EVENT_SCHEMAS, ResponsesEventTypeSchema, type ResponsesEvent, type ResponsesRequest} from './openai-responses-api.js'
+import {
+  isKnownResponsesEvent,
+  RESPONSES_EVENT_SCHEMAS,
+  ResponsesEventTypeSchema,
+  type ResponsesEvent,
+  type ResponsesRequest,
+} from './openai-responses-api.js'
 import {convertToResponsesInput} from './convert-to-responses-input.js'
 import {prepareResponsesTools} from './openai-responses-prepare-tools.js'
 import {OpenAiResponsesStreamState} from './openai-responses-stream-state.js'
@@ -47,5 +53,4 @@ export class OpenAiResponsesEngine implements Engine {
       return {accept, end: () => state.end()}
     })
   }
-
 }

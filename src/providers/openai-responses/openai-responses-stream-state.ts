@@ -1,6 +1,12 @@
 import {ProviderError, type FinishInfo, type StreamingMessage} from '../../core/index.js'
 import {parseToolArguments} from '../http/parse-stream-chunk.js'
-import {FunctionCallItemSchema, MessageItemSchema, ReasoningItemSchema, type OutputItem, type ResponsesEvent} from './openai-responses-api.js'
+import {
+  FunctionCallItemSchema,
+  MessageItemSchema,
+  ReasoningItemSchema,
+  type OutputItem,
+  type ResponsesEvent,
+} from './openai-responses-api.js'
 import {RESPONSES_METADATA_KEY, type ResponsesItemMetadata} from './responses-metadata.js'
 
 /**
@@ -14,7 +20,10 @@ export class OpenAiResponsesStreamState {
   private textMetadataSet = false
   private finish: FinishInfo | undefined
 
-  constructor(private readonly message: StreamingMessage, private readonly label: string) {}
+  constructor(
+    private readonly message: StreamingMessage,
+    private readonly label: string,
+  ) {}
 
   accept(event: ResponsesEvent): void {
     switch (event.type) {
@@ -87,7 +96,9 @@ export class OpenAiResponsesStreamState {
     }
     if (item.type === 'reasoning' || item.type === 'function_call') {
       const issue = (item.type === 'reasoning' ? reasoning.error : call.error)?.issues[0]
-      throw new ProviderError(`${this.label}: bad ${item.type} item: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'rejected'}`, {code: 'bad_chunk'})
+      throw new ProviderError(`${this.label}: bad ${item.type} item: ${issue ? `${issue.path.join('.')}: ${issue.message}` : 'rejected'}`, {
+        code: 'bad_chunk',
+      })
     }
     const text = MessageItemSchema.safeParse(item)
     if (text.success && !this.textMetadataSet) {

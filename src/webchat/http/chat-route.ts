@@ -48,7 +48,13 @@ export async function chatRoute({req, res, params, app}: RouteContext): Promise<
   sendJson(res, 200, await answer, headers)
 }
 
-async function startRun(app: RouteContext['app'], convId: string, profile: string, overrides: Overrides, prompt: string): Promise<ChatResponse> {
+async function startRun(
+  app: RouteContext['app'],
+  convId: string,
+  profile: string,
+  overrides: Overrides,
+  prompt: string,
+): Promise<ChatResponse> {
   // Multi-instance: claim the conversation first (409 while another instance runs it).
   const claim = await app.runOwnership?.claim(convId)
   let started
@@ -63,9 +69,13 @@ async function startRun(app: RouteContext['app'], convId: string, profile: strin
   }
   const {conversation, rebuilt, handle} = started
   // The claim is held until the run's events reached the bus and its snapshot is saved.
-  const saved = handle.wait().then((outcome) =>
-    app.snapshots.save(convId, outcome.turn).catch((error: unknown) => app.logger.error({err: error, conv_id: convId}, 'could not save the conversation snapshot')),
-  )
+  const saved = handle
+    .wait()
+    .then((outcome) =>
+      app.snapshots
+        .save(convId, outcome.turn)
+        .catch((error: unknown) => app.logger.error({err: error, conv_id: convId}, 'could not save the conversation snapshot')),
+    )
   claim?.started(handle, Promise.all([handle.wait().then(() => conversation.sink.flush()), saved]))
   app.trackRun(conversation, handle)
   return {

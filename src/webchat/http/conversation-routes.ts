@@ -27,7 +27,14 @@ export async function getConversationRoute(ctx: RouteContext): Promise<void> {
   const id = ctx.params.id!
   const local = ctx.app.manager.get(id)
   const remote = local?.running() ? undefined : await remoteRun(ctx, id)
-  if (!local && remote) return sendJson(ctx.res, 200, {conv_id: id, running: true, inference_id: remote.inferenceId, run_instance: remote.instance, here: false})
+  if (!local && remote)
+    return sendJson(ctx.res, 200, {
+      conv_id: id,
+      running: true,
+      inference_id: remote.inferenceId,
+      run_instance: remote.instance,
+      here: false,
+    })
   const detail = conversationOf(ctx).detail()
   sendJson(ctx.res, 200, remote ? {...detail, running: true, inference_id: remote.inferenceId, run_instance: remote.instance} : detail)
 }
@@ -48,7 +55,7 @@ async function remoteRun(ctx: RouteContext, id: string) {
   try {
     return await ctx.app.runOwnership?.runningElsewhere(id)
   } catch (error) {
-    ctx.app.logger.warn({err: error, conv_id: id}, 'could not read the run lock; answering with this instance\'s view')
+    ctx.app.logger.warn({err: error, conv_id: id}, "could not read the run lock; answering with this instance's view")
     return undefined
   }
 }

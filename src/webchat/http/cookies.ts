@@ -19,7 +19,11 @@ export function readCookies(req: IncomingMessage): Map<string, string> {
   return out
 }
 
-export function cookieHeader(name: string, value: string, options: {httpOnly?: boolean; sameSite?: 'Strict' | 'Lax'; maxAgeS?: number} = {}): string {
+export function cookieHeader(
+  name: string,
+  value: string,
+  options: {httpOnly?: boolean; sameSite?: 'Strict' | 'Lax'; maxAgeS?: number} = {},
+): string {
   const parts = [`${name}=${encodeURIComponent(value)}`, 'Path=/', `SameSite=${options.sameSite ?? 'Lax'}`]
   if (options.httpOnly) parts.push('HttpOnly')
   if (options.maxAgeS !== undefined) parts.push(`Max-Age=${options.maxAgeS}`)

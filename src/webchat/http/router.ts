@@ -60,7 +60,12 @@ export class Router {
       return true
     }
     if (allowed.length === 0) return false
-    sendJson(res, 405, {error: `method ${req.method} not allowed on ${url.pathname}; use ${allowed.join(', ')}`}, {allow: allowed.join(', ')})
+    sendJson(
+      res,
+      405,
+      {error: `method ${req.method} not allowed on ${url.pathname}; use ${allowed.join(', ')}`},
+      {allow: allowed.join(', ')},
+    )
     return true
   }
 }

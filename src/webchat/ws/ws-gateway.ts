@@ -38,7 +38,10 @@ export class WsGateway {
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
 
-  constructor(private readonly app: ServerContext, options: WsGatewayOptions = {}) {
+  constructor(
+    private readonly app: ServerContext,
+    options: WsGatewayOptions = {},
+  ) {
     this.wss = new WebSocketServer({
       noServer: true,
       maxPayload: options.maxPayload ?? DEFAULT_WS_MAX_PAYLOAD,
@@ -57,7 +60,8 @@ export class WsGateway {
       this.app.logger.warn({origin: req.headers.origin}, 'refused WebSocket upgrade from a foreign Origin')
       return refuse(socket, 403, `origin ${req.headers.origin} is not allowed`)
     }
-    if (this.app.token !== undefined && !tokenMatches(this.app.token, presentedTokens(req, url))) return refuse(socket, 401, 'missing or wrong token')
+    if (this.app.token !== undefined && !tokenMatches(this.app.token, presentedTokens(req, url)))
+      return refuse(socket, 401, 'missing or wrong token')
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.join(ws, req, url))
   }
 
@@ -78,14 +82,26 @@ export class WsGateway {
     if (!convId) return fail(ws, 'missing_conv_id', 'conv_id is required: /ws?conv_id=…')
     if (!CONV_ID_PATTERN.test(convId)) return fail(ws, 'bad_conv_id', 'conv_id must be 1-128 characters of [A-Za-z0-9_.:-]')
     const afterRaw = url.searchParams.get('after_seq')
-    if (afterRaw !== null && !/^\d{1,15}$/.test(afterRaw)) return fail(ws, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
+    if (afterRaw !== null && !/^\d{1,15}$/.test(afterRaw))
+      return fail(ws, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
     const afterStreamId = url.searchParams.get('after_stream_id')
     if (afterStreamId !== null) {
       if (afterRaw !== null) return fail(ws, 'bad_resume', 'give after_seq or after_stream_id, not both')
-      if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId)) return fail(ws, 'bad_after_stream_id', `after_stream_id must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`)
-      if (!this.app.streamHistory) return fail(ws, 'stream_id_needs_redis', 'after_stream_id needs the redis bus (serve --bus redis): with the in-memory bus frames have no stream_id; resume with after_seq=N')
+      if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId))
+        return fail(
+          ws,
+          'bad_after_stream_id',
+          `after_stream_id must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`,
+        )
+      if (!this.app.streamHistory)
+        return fail(
+          ws,
+          'stream_id_needs_redis',
+          'after_stream_id needs the redis bus (serve --bus redis): with the in-memory bus frames have no stream_id; resume with after_seq=N',
+        )
     }
-    const profile = url.searchParams.get('profile') || readCookies(req).get(PROFILE_COOKIE) || this.app.manager.builder.config.default_profile
+    const profile =
+      url.searchParams.get('profile') || readCookies(req).get(PROFILE_COOKIE) || this.app.manager.builder.config.default_profile
 
     let conversation
     try {
@@ -103,10 +119,20 @@ export class WsGateway {
 
     // From here to pool.add nothing awaits: no frame can be published in between.
     const {coordinator, pool} = conversation
-    send(ws, {type: 'ws.hello', conv_id: convId, profile: conversation.profile, server_time: new Date().toISOString(), last_seq: coordinator.lastSeq})
+    send(ws, {
+      type: 'ws.hello',
+      conv_id: convId,
+      profile: conversation.profile,
+      server_time: new Date().toISOString(),
+      last_seq: coordinator.lastSeq,
+    })
     if (afterRaw !== null) {
       const afterSeq = Number(afterRaw)
-      const slice = coordinator.log?.since(afterSeq) ?? {frames: [], truncated: afterSeq < coordinator.lastSeq, missing: Math.max(0, coordinator.lastSeq - afterSeq)}
+      const slice = coordinator.log?.since(afterSeq) ?? {
+        frames: [],
+        truncated: afterSeq < coordinator.lastSeq,
+        missing: Math.max(0, coordinator.lastSeq - afterSeq),
+      }
       const first = slice.frames[0]?.seq ?? coordinator.lastSeq + 1
       const last = slice.frames.at(-1)?.seq ?? coordinator.lastSeq
       send(ws, {
@@ -137,7 +163,13 @@ export class WsGateway {
     // From here to pool.add nothing awaits: no frame can be published in between.
     const {coordinator, pool} = conversation
     const frames = replay.take()
-    send(ws, {type: 'ws.hello', conv_id: conversation.id, profile: conversation.profile, server_time: new Date().toISOString(), last_seq: coordinator.lastSeq})
+    send(ws, {
+      type: 'ws.hello',
+      conv_id: conversation.id,
+      profile: conversation.profile,
+      server_time: new Date().toISOString(),
+      last_seq: coordinator.lastSeq,
+    })
     send(ws, {
       type: 'ws.replay',
       after_seq: replay.afterSeq,
@@ -162,7 +194,11 @@ export class WsGateway {
     }
     const type = (message as {type?: unknown} | null)?.type
     if (type === 'ws.ping') return send(ws, {type: 'ws.pong', server_time: new Date().toISOString()})
-    send(ws, {type: 'ws.error', code: 'unknown_message', message: `unknown message type ${JSON.stringify(type ?? null)}; send chats with POST /chat`})
+    send(ws, {
+      type: 'ws.error',
+      code: 'unknown_message',
+      message: `unknown message type ${JSON.stringify(type ?? null)}; send chats with POST /chat`,
+    })
   }
 
   private sweep(): void {
@@ -194,5 +230,7 @@ function rawText(data: WebSocket.RawData): string {
 function refuse(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({error: message})
   const reason = {401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found'}[status] ?? 'Bad Request'
-  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`)
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+  )
 }

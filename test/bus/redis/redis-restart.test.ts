@@ -37,7 +37,11 @@ describe('RedisBus across a Redis restart', () => {
     await Promise.all(during)
     for (let i = 0; i < 10; i++) await writer.publish(topic, `after-${i}`)
 
-    const expected = [...Array.from({length: 20}, (_, i) => `before-${i}`), ...Array.from({length: 10}, (_, i) => `during-${i}`), ...Array.from({length: 10}, (_, i) => `after-${i}`)]
+    const expected = [
+      ...Array.from({length: 20}, (_, i) => `before-${i}`),
+      ...Array.from({length: 10}, (_, i) => `during-${i}`),
+      ...Array.from({length: 10}, (_, i) => `after-${i}`),
+    ]
     await eventually(() => expect(seen.map((m) => m.payload)).toEqual(expected), 15_000)
     expect(seen.map((m) => m.seq)).toEqual(expected.map((_, i) => i + 1))
     expect(new Set(seen.map((m) => m.streamId)).size).toBe(expected.length)

@@ -29,7 +29,19 @@ export async function startRedis(options: RedisProcessOptions = {}): Promise<Red
   if (probe.error || probe.status !== 0) throw new Error(REDIS_MISSING)
   const port = await freePort()
   const dir = mkdtempSync(join(tmpdir(), 'jiminy-redis-'))
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--protected-mode', 'no', ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'])]
+  const args = [
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--save',
+    '',
+    '--dir',
+    dir,
+    '--protected-mode',
+    'no',
+    ...(options.appendOnly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+  ]
   let child: ChildProcess | undefined
   const launch = async () => {
     child = spawn('redis-server', args, {stdio: ['ignore', 'pipe', 'pipe']})

@@ -111,7 +111,12 @@ describe('RedisRunOwnership', () => {
     const cancelled: string[] = []
     a.serve({
       cancel: (convId) => (convId === id ? (cancelled.push(convId), {inferenceId: 'inf_a'}) : undefined),
-      step: (convId, pauseId) => (convId !== id ? undefined : pauseId === 'p1' ? {ok: true} : {ok: false, reason: 'stale', message: `stale pause ${pauseId}`, currentPauseId: 'p1'}),
+      step: (convId, pauseId) =>
+        convId !== id
+          ? undefined
+          : pauseId === 'p1'
+            ? {ok: true}
+            : {ok: false, reason: 'stale', message: `stale pause ${pauseId}`, currentPauseId: 'p1'},
     })
     b.serve({cancel: () => undefined, step: () => undefined})
 

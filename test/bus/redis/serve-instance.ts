@@ -17,8 +17,12 @@ export interface ServeInstance {
 }
 
 export async function spawnServe(args: string[]): Promise<ServeInstance> {
-  if (!existsSync(join(REPO_ROOT, 'dist/commands/serve.js'))) throw new Error('dist/ is missing: run `npm run build` (npm test does it first)')
-  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe']})
+  if (!existsSync(join(REPO_ROOT, 'dist/commands/serve.js')))
+    throw new Error('dist/ is missing: run `npm run build` (npm test does it first)')
+  const child = spawn(process.execPath, [BIN, 'serve', '--port', '0', '--log-level', 'warn', ...args], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
   let stderr = ''
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
   const url = await new Promise<string>((resolve, reject) => {
@@ -119,7 +123,10 @@ export class FrameClient {
   async waitFor(pred: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
     if (pred()) return
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.frames.map((f) => `${f.seq}:${f.type}`).join(',')}`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; got ${this.frames.map((f) => `${f.seq}:${f.type}`).join(',')}`)),
+        timeoutMs,
+      )
       const check = () => {
         if (pred()) {
           clearTimeout(timer)

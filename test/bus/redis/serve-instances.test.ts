@@ -71,7 +71,9 @@ describe('two serve instances sharing Redis', () => {
     const inference = started.body.inference_id as string
     await runDone(id, onA, onB)
     expectCompleteLog(onB.frames)
-    expect(onB.frames.map((f) => f.type)).toEqual(expect.arrayContaining(['llm.start', 'llm.delta', 'tool.start', 'tool.result', 'tool.done', 'llm.final']))
+    expect(onB.frames.map((f) => f.type)).toEqual(
+      expect.arrayContaining(['llm.start', 'llm.delta', 'tool.start', 'tool.result', 'tool.done', 'llm.final']),
+    )
     expect(onB.frames.filter((f) => f.inference_id === inference).length).toBeGreaterThan(5)
     // Both instances number every frame alike and tag it with the same entry id.
     expect(onB.frames).toEqual(onA.frames)
@@ -147,9 +149,13 @@ describe('two serve instances sharing Redis', () => {
     await onA.waitFor(() => onA.frames.some((f) => f.type === 'step.resumed' && f.pause_id === pauseId), 'step.resumed')
     // Answer any later pause from B too, until the run ends.
     await onA.waitFor(() => {
-      const open = onA.frames.filter((f) => f.type === 'step.paused').find((p) => !onA.frames.some((r) => r.type === 'step.resumed' && r.pause_id === p.pause_id))
+      const open = onA.frames
+        .filter((f) => f.type === 'step.paused')
+        .find((p) => !onA.frames.some((r) => r.type === 'step.resumed' && r.pause_id === p.pause_id))
       if (open) void postJson(`${b.url}api/conversations/${id}/step`, {pause_id: open.pause_id, action: 'continue'})
-      return onA.frames.some((f) => f.type === 'llm.final' && f.inference_id === inference && !onA.frames.some((p) => p.type === 'step.paused' && p.seq > f.seq))
+      return onA.frames.some(
+        (f) => f.type === 'llm.final' && f.inference_id === inference && !onA.frames.some((p) => p.type === 'step.paused' && p.seq > f.seq),
+      )
     }, 'the stepped run to end')
     await runDone(id, onA)
     expectCompleteLog(onA.frames)
@@ -188,6 +194,8 @@ describe('two serve instances sharing Redis', () => {
     const result = await serveFailure(['--bus', 'redis', '--redis-url', `redis://:secret@127.0.0.1:${port}`])
     expect(result.code).toBe(2)
     expect(result.stdout).toBe('')
-    expect(result.stderr.trim()).toBe(`jiminy: cannot reach Redis at redis://:***@127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); start redis-server or pass --redis-url redis://host:port`)
+    expect(result.stderr.trim()).toBe(
+      `jiminy: cannot reach Redis at redis://:***@127.0.0.1:${port} (connect ECONNREFUSED 127.0.0.1:${port}); start redis-server or pass --redis-url redis://host:port`,
+    )
   })
 })

@@ -22,12 +22,21 @@ export class InstanceSet {
   private readonly dir = mkdtempSync(join(tmpdir(), 'jiminy-shared-'))
   private readonly configPath = join(this.dir, 'jiminy.yaml')
 
-  constructor(private readonly redis: RedisProcess, profiles = PROFILES) {
+  constructor(
+    private readonly redis: RedisProcess,
+    profiles = PROFILES,
+  ) {
     writeFileSync(this.configPath, profiles)
   }
 
   async start(flags: Partial<BusFlags> = {}, options: Partial<ServerOptions> = {}): Promise<RunningServer> {
-    const server = await startServer({port: 0, logLevel: 'silent', configPath: this.configPath, busFlags: {type: 'redis', redisUrl: this.redis.url, ...flags}, ...options})
+    const server = await startServer({
+      port: 0,
+      logLevel: 'silent',
+      configPath: this.configPath,
+      busFlags: {type: 'redis', redisUrl: this.redis.url, ...flags},
+      ...options,
+    })
     this.servers.push(server)
     return server
   }
@@ -38,8 +47,17 @@ export class InstanceSet {
   }
 }
 
-export async function chat(server: RunningServer, convId: string, prompt: string, profile = 'default'): Promise<{status: number; body: Record<string, unknown>}> {
-  const res = await fetch(`${server.url}chat/${profile}`, {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({prompt, conv_id: convId})})
+export async function chat(
+  server: RunningServer,
+  convId: string,
+  prompt: string,
+  profile = 'default',
+): Promise<{status: number; body: Record<string, unknown>}> {
+  const res = await fetch(`${server.url}chat/${profile}`, {
+    method: 'POST',
+    headers: {'content-type': 'application/json'},
+    body: JSON.stringify({prompt, conv_id: convId}),
+  })
   return {status: res.status, body: (await res.json()) as Record<string, unknown>}
 }
 

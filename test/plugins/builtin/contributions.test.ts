@@ -47,7 +47,9 @@ describe('redact middleware', () => {
 
   it('rejects a bad pattern, naming the field', async () => {
     const bad = await tmp.write('bad.yaml', `profiles:\n  x:\n    middlewares: [{name: redact, config: {patterns: ["("]}}]\n`)
-    await expect(runOnce({prompt: 'hi', profile: 'x', configPath: bad, dataDir: false})).rejects.toThrow(/bad\.yaml: profiles\.x\.middlewares\.0\.config\.patterns\.0: must be a valid regular expression/)
+    await expect(runOnce({prompt: 'hi', profile: 'x', configPath: bad, dataDir: false})).rejects.toThrow(
+      /bad\.yaml: profiles\.x\.middlewares\.0\.config\.patterns\.0: must be a valid regular expression/,
+    )
   })
 })
 
@@ -89,7 +91,12 @@ describe('memory subscriber', () => {
 
   it('is a ring: oldest first after wrapping', () => {
     const ring = new MemoryEventBuffer(2)
-    const ev = (n: number): Event => ({type: 'info', message: String(n), data: {}, meta: {id: `e${n}`, session_id: 's', inference_id: newId('inf'), turn_id: 't'}})
+    const ev = (n: number): Event => ({
+      type: 'info',
+      message: String(n),
+      data: {},
+      meta: {id: `e${n}`, session_id: 's', inference_id: newId('inf'), turn_id: 't'},
+    })
     for (const n of [1, 2, 3, 4, 5]) ring.publish(ev(n))
     expect(ring.events().map((e) => e.meta.id)).toEqual(['e4', 'e5'])
   })

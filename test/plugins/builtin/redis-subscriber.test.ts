@@ -2,7 +2,12 @@ import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Event} from '../../../src/core/index.js'
 import {builtinCatalog} from '../../../src/plugins/index.js'
-import {closeRedisSubscribers, RedisEventMirror, redisSubscriberContribution, RedisSubscriberConfigSchema} from '../../../src/plugins/builtin/redis-subscriber.js'
+import {
+  closeRedisSubscribers,
+  RedisEventMirror,
+  redisSubscriberContribution,
+  RedisSubscriberConfigSchema,
+} from '../../../src/plugins/builtin/redis-subscriber.js'
 import {startRedis, type RedisProcess} from '../../bus/redis/redis-server.js'
 
 let redis: RedisProcess
@@ -53,7 +58,11 @@ describe('redis subscriber (built-in plugin)', () => {
   })
 
   it('counts failures instead of disturbing the run when Redis is unreachable', async () => {
-    const sink = redisSubscriberContribution.create(RedisSubscriberConfigSchema.parse({url: 'redis://127.0.0.1:1'}), {profile: 'default', tools: [], convId: 'x'}) as RedisEventMirror
+    const sink = redisSubscriberContribution.create(RedisSubscriberConfigSchema.parse({url: 'redis://127.0.0.1:1'}), {
+      profile: 'default',
+      tools: [],
+      convId: 'x',
+    }) as RedisEventMirror
     expect(() => sink.publish(info(1))).not.toThrow()
     await sink.flush()
     expect(sink.failures).toBe(1)

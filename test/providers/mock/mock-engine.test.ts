@@ -47,7 +47,10 @@ describe('mock engine scenarios', () => {
     const clock = await run('what time is it? /tool')
     expect(clock.events.find((e) => e.type === 'tool-call')).toMatchObject({tool_call: {name: 'clock'}})
     const both = await run('7*6 and the time /tools')
-    expect(both.events.filter((e) => e.type === 'tool-call').map((e) => e.type === 'tool-call' && e.tool_call.name)).toEqual(['calc', 'clock'])
+    expect(both.events.filter((e) => e.type === 'tool-call').map((e) => e.type === 'tool-call' && e.tool_call.name)).toEqual([
+      'calc',
+      'clock',
+    ])
   })
 
   it('think: thinking deltas come before the answer', async () => {

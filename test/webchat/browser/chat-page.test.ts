@@ -37,7 +37,16 @@ beforeAll(async () => {
   server = await startServer({port: 0, config: parseConfigText(CONFIG, 'chat-page.test.ts'), logLevel: 'silent'})
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   })
 })
 
@@ -168,9 +177,13 @@ describe('chat page', () => {
     await send(page, 'a slow one /slow')
     await lastRun(page).getByTestId('assistant-text').filter({hasText: 'slow answer'}).waitFor()
     await page.evaluate(() => (window as unknown as {jiminy: {state: {socket: {ws: WebSocket}}}}).jiminy.state.socket.ws.close())
-    await expect.poll(() => page.evaluate(() => (window as unknown as {jiminy: {socketStats(): {connects: number}}}).jiminy.socketStats().connects)).toBe(2)
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as {jiminy: {socketStats(): {connects: number}}}).jiminy.socketStats().connects))
+      .toBe(2)
     const before = (await lastRun(page).getByTestId('assistant-text').textContent()) ?? ''
-    await expect.poll(async () => ((await lastRun(page).getByTestId('assistant-text').textContent()) ?? '').length).toBeGreaterThan(before.length)
+    await expect
+      .poll(async () => ((await lastRun(page).getByTestId('assistant-text').textContent()) ?? '').length)
+      .toBeGreaterThan(before.length)
     await page.getByTestId('cancel-button').click()
     await lastRun(page).getByTestId('run-cancelled').waitFor()
     const stats = await page.evaluate(() => (window as unknown as {jiminy: {socketStats(): {gaps: number}}}).jiminy.socketStats())
@@ -194,7 +207,10 @@ describe('chat page', () => {
     const second = await other.newPage()
     await second.goto(url)
     await second.getByTestId('run-cancelled').waitFor()
-    expect(await second.getByTestId('user-message').allInnerTexts()).toEqual([expect.stringContaining('what is 2+3? /tool'), expect.stringContaining('a slow one /slow')])
+    expect(await second.getByTestId('user-message').allInnerTexts()).toEqual([
+      expect.stringContaining('what is 2+3? /tool'),
+      expect.stringContaining('a slow one /slow'),
+    ])
     await other.close()
     await context.close()
   })

@@ -100,7 +100,9 @@ describe('POST /chat streaming', () => {
     const detail = await getJson(server, '/api/conversations/step-1')
     expect(detail.body.pending_pause).toMatchObject({pause_id: pause.pause_id, phase: 'after_inference'})
     expect((await postJson(server, '/api/conversations/step-1/step', {pause_id: 'pause_old', action: 'continue'})).status).toBe(409)
-    expect((await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'maybe'})).body).toMatchObject({field: 'action'})
+    expect((await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'maybe'})).body).toMatchObject({
+      field: 'action',
+    })
     const ok = await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'continue'})
     expect(ok.status).toBe(200)
     await client.waitForType('step.paused', 2)
@@ -122,7 +124,11 @@ describe('POST /chat streaming', () => {
     const same = await postJson(server, '/chat', {prompt: 'two', conv_id: 'rebuild-1', overrides: {}})
     expect(same.body).toMatchObject({rebuilt: false, signature: a.body.signature})
     await waitIdle(server, 'rebuild-1')
-    const b = await postJson(server, '/chat', {prompt: 'three', conv_id: 'rebuild-1', overrides: {system_prompt: 'Be brief.', tools: ['calc']}})
+    const b = await postJson(server, '/chat', {
+      prompt: 'three',
+      conv_id: 'rebuild-1',
+      overrides: {system_prompt: 'Be brief.', tools: ['calc']},
+    })
     expect(b.body.rebuilt).toBe(true)
     expect(b.body.signature).not.toBe(a.body.signature)
     await client.waitForType('conversation.rebuilt')

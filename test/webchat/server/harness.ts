@@ -52,7 +52,11 @@ export class TestClient {
     ws.on('error', () => this.notify())
   }
 
-  static async connect(server: RunningServer, query: Record<string, string>, options: WebSocket.ClientOptions & {protocols?: string[]} = {}): Promise<TestClient> {
+  static async connect(
+    server: RunningServer,
+    query: Record<string, string>,
+    options: WebSocket.ClientOptions & {protocols?: string[]} = {},
+  ): Promise<TestClient> {
     const url = `${server.url.replace('http', 'ws')}ws?${new URLSearchParams(query)}`
     const ws = new WebSocket(url, options.protocols ?? [], options)
     const client = new TestClient(ws)
@@ -72,7 +76,10 @@ export class TestClient {
   async waitFor(pred: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
     if (pred()) return
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; got ${this.sem.map((e) => e.type).join(',')}`)), timeoutMs)
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; got ${this.sem.map((e) => e.type).join(',')}`)),
+        timeoutMs,
+      )
       const check = () => {
         if (pred()) {
           clearTimeout(timer)
@@ -101,7 +108,12 @@ export class TestClient {
   }
 }
 
-export async function postJson(server: RunningServer, path: string, body: unknown, headers: Record<string, string> = {}): Promise<{status: number; body: Record<string, unknown>; headers: Headers}> {
+export async function postJson(
+  server: RunningServer,
+  path: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{status: number; body: Record<string, unknown>; headers: Headers}> {
   const res = await fetch(new URL(path, server.url), {
     method: 'POST',
     headers: {'content-type': 'application/json', ...headers},
@@ -110,7 +122,11 @@ export async function postJson(server: RunningServer, path: string, body: unknow
   return {status: res.status, body: (await res.json()) as Record<string, unknown>, headers: res.headers}
 }
 
-export async function getJson(server: RunningServer, path: string, headers: Record<string, string> = {}): Promise<{status: number; body: any}> {
+export async function getJson(
+  server: RunningServer,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<{status: number; body: any}> {
   const res = await fetch(new URL(path, server.url), {headers})
   return {status: res.status, body: await res.json()}
 }

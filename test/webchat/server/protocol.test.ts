@@ -110,7 +110,10 @@ describe('static page', () => {
   it('lists profiles and sets the chat_profile cookie', async () => {
     const profiles = await getJson(server, '/api/chat/profiles')
     expect(profiles.body.map((p: {slug: string}) => p.slug)).toEqual(['default', 'paced', 'step', 'trickle'])
-    expect(profiles.body.find((p: {slug: string}) => p.slug === 'default')).toMatchObject({default: true, default_prompt: expect.any(String)})
+    expect(profiles.body.find((p: {slug: string}) => p.slug === 'default')).toMatchObject({
+      default: true,
+      default_prompt: expect.any(String),
+    })
     const set = await postJson(server, '/api/chat/profile', {slug: 'step'})
     expect(set.headers.get('set-cookie')).toContain('chat_profile=step')
     expect((await getJson(server, '/api/chat/profile', {cookie: 'chat_profile=step'})).body).toEqual({slug: 'step'})

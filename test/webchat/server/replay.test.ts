@@ -39,7 +39,12 @@ class FlakyClient {
   private ws: WebSocket | undefined
   private stopped = false
 
-  constructor(private readonly server: RunningServer, private readonly convId: string, private readonly dropAt: Set<number>, private readonly rand: () => number) {}
+  constructor(
+    private readonly server: RunningServer,
+    private readonly convId: string,
+    private readonly dropAt: Set<number>,
+    private readonly rand: () => number,
+  ) {}
 
   async connect(): Promise<void> {
     const url = `${this.server.url.replace('http', 'ws')}ws?conv_id=${this.convId}&after_seq=${this.last}`
@@ -99,7 +104,12 @@ describe('after_seq replay', () => {
     await reference.waitFor(() => reference.lastSeq === total, 'reference to catch up')
     await new Promise<void>((resolve, reject) => {
       const until = Date.now() + 10_000
-      const poll = () => (flaky.last === total || flaky.error ? resolve() : Date.now() > until ? reject(new Error(`flaky client stuck at ${flaky.last}/${total}, seed ${seed}`)) : setTimeout(poll, 10))
+      const poll = () =>
+        flaky.last === total || flaky.error
+          ? resolve()
+          : Date.now() > until
+            ? reject(new Error(`flaky client stuck at ${flaky.last}/${total}, seed ${seed}`))
+            : setTimeout(poll, 10)
       poll()
     })
     expect(flaky.error, `seed ${seed}`).toBeUndefined()

@@ -12,7 +12,10 @@ afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL')
 })
 
-function serve(args: string[], cwd: string): {child: ChildProcess; firstLine: Promise<string>; exit: Promise<number | null>; stderr: () => string} {
+function serve(
+  args: string[],
+  cwd: string,
+): {child: ChildProcess; firstLine: Promise<string>; exit: Promise<number | null>; stderr: () => string} {
   const child = spawn(process.execPath, [BIN, 'serve', ...args], {cwd, env: {...process.env, CI: '1'}, stdio: ['ignore', 'pipe', 'pipe']})
   children.push(child)
   let err = ''
@@ -46,7 +49,11 @@ describe('jiminy serve (dist)', () => {
       ws.on('message', (d) => frames.push(d.toString()))
       const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)))
       await new Promise((r) => ws.once('open', r))
-      await fetch(new URL('/chat/paced', url), {method: 'POST', body: JSON.stringify({prompt: 'talk slowly', conv_id: 'sig'}), headers: {'content-type': 'application/json'}})
+      await fetch(new URL('/chat/paced', url), {
+        method: 'POST',
+        body: JSON.stringify({prompt: 'talk slowly', conv_id: 'sig'}),
+        headers: {'content-type': 'application/json'},
+      })
       while (!frames.some((f) => f.includes('"llm.delta"'))) await new Promise((r) => setTimeout(r, 10))
       child.kill(signal)
       expect(await closed).toBe(1001)

@@ -19,7 +19,8 @@ export function allowlistExecutor(allow: readonly string[], inner: ToolExecutor 
   const shown = [...allowed].sort().join(', ') || '(none)'
   return {
     async execute(call, ctx) {
-      if (!allowed.has(call.name)) return {id: call.id, result: null, error: `tool ${JSON.stringify(call.name)} is not allowed for this profile (allowed: ${shown})`}
+      if (!allowed.has(call.name))
+        return {id: call.id, result: null, error: `tool ${JSON.stringify(call.name)} is not allowed for this profile (allowed: ${shown})`}
       return inner.execute(call, ctx)
     },
   }

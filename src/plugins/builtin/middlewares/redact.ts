@@ -30,7 +30,8 @@ export type RedactConfig = z.infer<typeof RedactConfigSchema>
  */
 export function redactMiddleware(config: RedactConfig): Middleware {
   const patterns = config.patterns.map((source) => new RegExp(source, 'g'))
-  const scrub = (text: string) => patterns.reduce((t, re) => t.replace(re, config.replacement), redactString(text).replaceAll(REDACTED, config.replacement))
+  const scrub = (text: string) =>
+    patterns.reduce((t, re) => t.replace(re, config.replacement), redactString(text).replaceAll(REDACTED, config.replacement))
   return (next) => (turn, ctx) => next(scrubUserText(turn, scrub), ctx)
 }
 
