@@ -1,0 +1,36 @@
+// The `jiminy-harness/plugin` entry: definePlugin and every type a plugin author touches.
+export * from './api.js'
+export type {
+  Block,
+  BlockKind,
+  Event,
+  EventBody,
+  EventMeta,
+  EventSink,
+  EventType,
+  InferenceFn,
+  JsonSchema,
+  MetaExtra,
+  Middleware,
+  RunContext,
+  StepAction,
+  StepPhase,
+  ToolCall,
+  ToolDefinition,
+  ToolExecutionContext,
+  ToolExecutor,
+  ToolRunContext,
+  ToolUse,
+  Turn,
+} from '../core/index.js'
+export {
+  appendBlocks,
+  assistantTextBlock,
+  blockText,
+  lastUserText,
+  newBlock,
+  publish,
+  toolCallOf,
+  toolUseOf,
+  userBlock,
+} from '../core/index.js'
