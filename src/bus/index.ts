@@ -1,3 +1,4 @@
 export * from './types.js'
 export {MemoryBus} from './memory.js'
-export {compareStreamIds} from './stream-id.js'
+export {compareStreamIds, STREAM_ID} from './stream-id.js'
+export * from './run-ownership.js'

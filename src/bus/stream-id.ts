@@ -1,12 +1,13 @@
-const REDIS_ID = /^(\d+)-(\d+)$/
+/** A transport entry id as Redis writes it (`ms-n`); the one pattern every layer checks ids with. */
+export const STREAM_ID = /^(\d{1,20})-(\d{1,20})$/
 
 /**
  * Orders transport entry ids. Redis ids (`ms-n`) compare numerically (string order is wrong across
  * digit counts); any other ids, as in hand-written fixtures, compare as strings.
  */
 export function compareStreamIds(a: string, b: string): number {
-  const ma = REDIS_ID.exec(a)
-  const mb = REDIS_ID.exec(b)
+  const ma = STREAM_ID.exec(a)
+  const mb = STREAM_ID.exec(b)
   if (ma && mb) {
     const ms = BigInt(ma[1]!) - BigInt(mb[1]!)
     if (ms !== 0n) return ms < 0n ? -1 : 1

@@ -50,4 +50,8 @@ export interface Bus extends Publisher, Subscriber {
   close(): Promise<void>
 }
 
-export const chatTopic = (convId: string): string => `chat:${convId}`
+const CHAT_TOPIC_PREFIX = 'chat:'
+export const chatTopic = (convId: string): string => `${CHAT_TOPIC_PREFIX}${convId}`
+/** `chat:{conv_id}` → conv_id; undefined for any other topic. */
+export const convIdOfTopic = (topic: string): string | undefined =>
+  topic.startsWith(CHAT_TOPIC_PREFIX) ? topic.slice(CHAT_TOPIC_PREFIX.length) : undefined

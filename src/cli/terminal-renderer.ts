@@ -1,4 +1,4 @@
-import {INFO_THINKING_ENDED, INFO_USER_PROMPT, type Event} from '../core/index.js'
+import type {Event} from '../core/index.js'
 
 export interface TerminalStyle {
   dim(text: string): string
@@ -62,8 +62,6 @@ export class TerminalRenderer {
       case 'error':
         return this.line(s.red(`[error] ${event.message}`))
       case 'info':
-        // The prompt was typed by the user and thinking's end shows as the answer starting.
-        if (event.message === INFO_USER_PROMPT || event.message === INFO_THINKING_ENDED) return ''
         return this.line(s.dim(`[info] ${event.message}`))
       case 'log':
         return this.line(s.dim(`[${event.level}] ${event.message}`))
@@ -72,6 +70,11 @@ export class TerminalRenderer {
       case 'start':
       case 'tool-call-execute':
       case 'step-resumed':
+      // The prompt was typed by the user, thinking's end shows as the answer starting, and a
+      // one-shot run is never rebuilt.
+      case 'user-prompt':
+      case 'thinking-ended':
+      case 'conversation-rebuilt':
         return ''
     }
   }

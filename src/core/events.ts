@@ -47,6 +47,12 @@ export const EventSchema = z.discriminatedUnion('type', [
     deadline: z.string(),
   }),
   ev('step-resumed', {pause_id: z.string().min(1), action: z.enum(STEP_ACTIONS), timed_out: z.boolean()}),
+  /** The prompt a run answers, as the engine sees it (after redaction); `block_id` is its user block. */
+  ev('user-prompt', {text: z.string(), block_id: z.string().min(1)}),
+  /** A thinking stream ended; `text` is the whole thinking. */
+  ev('thinking-ended', {text: z.string()}),
+  /** The conversation's engine was rebuilt between runs; `record` is the RebuildRecord (webchat). */
+  ev('conversation-rebuilt', {record: z.record(z.string(), z.unknown())}),
 ])
 
 export type Event = z.infer<typeof EventSchema>
@@ -59,8 +65,8 @@ export type EventBody = DistributiveOmit<Event, 'meta'>
 /** Envelope fields a publisher may set; the rest come from the run context. */
 export type MetaExtra = Partial<Pick<EventMeta, 'message_id' | 'model' | 'usage' | 'stop_reason' | 'duration_ms'>>
 
-/** `info` message a StreamingMessage publishes when a thinking stream ends (data.text = the whole thinking). */
-export const INFO_THINKING_ENDED = 'thinking-ended'
-
-/** `info` message a Session publishes when a run starts from a prompt (data.text, data.block_id), so every client sees the prompt. */
-export const INFO_USER_PROMPT = 'user-prompt'
+/**
+ * v1 carried these as `info` events with a magic `message`; the decoder still reads that form
+ * (old fixtures) and turns it into the typed event (see `upgradeV1Info` in event-codec.ts).
+ */
+export const V1_INFO_MESSAGES = ['user-prompt', 'thinking-ended', 'conversation-rebuilt'] as const

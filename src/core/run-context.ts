@@ -34,11 +34,22 @@ export function currentRunContext(): RunContext | undefined {
 export function publish(body: EventBody, extra: MetaExtra = {}): Event {
   const ctx = storage.getStore()
   if (!ctx) throw new Error(`publish(${body.type}) called outside a run context`)
+  return publishTo(ctx.sinks, ctx, body, extra)
+}
+
+/** The ids an event is stamped with: a run's, or those its publisher chose for an event outside any run. */
+export type EventOrigin = Pick<RunContext, 'sessionId' | 'inferenceId' | 'turnId'>
+
+/**
+ * The same path for events that belong to no running run (a rebuild notice, a run stopped because
+ * the bus failed): the same envelope, the same once-per-sink delivery. Never `sink.publish` by hand.
+ */
+export function publishTo(sinks: readonly EventSink[], origin: EventOrigin, body: EventBody, extra: MetaExtra = {}): Event {
   const meta: Event['meta'] = {
     id: newId('evt'),
-    session_id: ctx.sessionId,
-    inference_id: ctx.inferenceId,
-    turn_id: ctx.turnId,
+    session_id: origin.sessionId,
+    inference_id: origin.inferenceId,
+    turn_id: origin.turnId,
     message_id: extra.message_id,
     model: extra.model,
     usage: extra.usage,
@@ -49,7 +60,7 @@ export function publish(body: EventBody, extra: MetaExtra = {}): Event {
   // The body is built fresh by each caller, so the envelope is attached in place rather than copied.
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion -- the union is rebuilt from its parts
   const event = Object.assign(body, {meta}) as Event
-  for (const sink of ctx.sinks) {
+  for (const sink of sinks) {
     try {
       sink.publish(event)
     } catch {

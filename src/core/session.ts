@@ -61,9 +61,12 @@ export class Session {
     return this.active
   }
 
-  /** A copy of the latest snapshot with the prompt appended, under a new turn id. */
-  seedWithPrompt(prompt: string): Turn {
-    const seed = appendBlocks(this.snapshot(), userBlock(prompt))
+  /**
+   * `base` (default: this Session's latest snapshot) with the prompt appended, under a new turn id.
+   * A base from elsewhere is the snapshot several instances share, or one loaded from the store.
+   */
+  seedWithPrompt(prompt: string, base: Turn = this.latest): Turn {
+    const seed = appendBlocks(cloneTurn(base), userBlock(prompt))
     return {...seed, id: newId('turn')}
   }
 

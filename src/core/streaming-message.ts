@@ -1,5 +1,4 @@
 import {newId} from './ids.js'
-import {INFO_THINKING_ENDED} from './events.js'
 import {publish} from './run-context.js'
 import {assistantTextBlock, reasoningBlock, toolCallBlock, type Block, type ToolCall} from './turn.js'
 
@@ -76,7 +75,7 @@ export class StreamingMessage {
   private endThinking(): void {
     if (!this.thinkingOpen) return
     this.thinkingOpen = false
-    publish({type: 'info', message: INFO_THINKING_ENDED, data: {text: this.thinkingSoFar}}, {message_id: this.messageId, model: this.model})
+    publish({type: 'thinking-ended', text: this.thinkingSoFar}, {message_id: this.messageId, model: this.model})
   }
 
   /** Provider data that must travel back with the reasoning (signatures, encrypted content, item ids). */

@@ -101,6 +101,16 @@ export function buildFrame(body: SemFrameBody, cursor: FrameCursor): BuiltFrame 
 }
 
 /**
+ * A conversation frame sent outside its log, without a cursor: only for news that cannot wait for
+ * the log's next seq (a run stopped because its events could not reach the bus). Clients show it
+ * without moving their cursor.
+ */
+export function buildUnloggedFrame(body: SemFrameBody): string {
+  const frame = {sem: true, event: body}
+  return JSON.stringify(frame)
+}
+
+/**
  * Control frames of the WebSocket protocol itself (not part of a conversation's stream, no seq):
  * `ws.hello`, `ws.pong`, `ws.error`, `ws.replay` (what an `after_seq` join replays).
  */

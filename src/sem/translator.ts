@@ -1,9 +1,5 @@
-import {INFO_THINKING_ENDED, INFO_USER_PROMPT, type Event} from '../core/index.js'
+import type {Event} from '../core/index.js'
 import type {SemFrameBody} from './frames.js'
-
-export {INFO_THINKING_ENDED, INFO_USER_PROMPT}
-/** Published by the ConversationManager on the bus so every reader numbers the rebuild frame alike. */
-export const INFO_CONVERSATION_REBUILT = 'conversation-rebuilt'
 
 export const thinkingId = (messageId: string): string => `${messageId}:thinking`
 
@@ -74,19 +70,13 @@ export function translateEvent(event: Event): SemFrameBody[] {
       ]
     case 'log':
       return [{type: 'log', id: m.id, ...run, level: event.level, message: event.message, fields: event.fields}]
+    case 'thinking-ended':
+      return [{type: 'llm.thinking.final', id: thinkingId(messageId), ...run, text: event.text}]
+    case 'user-prompt':
+      return [{type: 'user.message', id: event.block_id, ...run, text: event.text}]
+    case 'conversation-rebuilt':
+      return [{type: 'conversation.rebuilt', id: m.id, conv_id: m.session_id, record: event.record}]
     case 'info':
-      if (event.message === INFO_THINKING_ENDED) {
-        const text = typeof event.data.text === 'string' ? event.data.text : ''
-        return [{type: 'llm.thinking.final', id: thinkingId(messageId), ...run, text}]
-      }
-      if (event.message === INFO_USER_PROMPT) {
-        const text = typeof event.data.text === 'string' ? event.data.text : ''
-        const id = typeof event.data.block_id === 'string' ? event.data.block_id : m.id
-        return [{type: 'user.message', id, ...run, text}]
-      }
-      if (event.message === INFO_CONVERSATION_REBUILT) {
-        return [{type: 'conversation.rebuilt', id: m.id, conv_id: m.session_id, record: event.data}]
-      }
       return [{type: 'log', id: m.id, ...run, level: 'info', message: event.message, fields: event.data}]
     case 'agent-mode':
       return [{type: 'agent.mode', id: m.id, ...run, mode: event.mode, message: event.message, data: event.data}]

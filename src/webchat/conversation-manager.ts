@@ -1,13 +1,22 @@
-import type {Publisher} from '../bus/index.js'
-import {RunInProgressError, Session} from '../core/index.js'
+import {singleInstanceOwnership, type Publisher, type RemoteRun, type RunOwnership} from '../bus/index.js'
+import {
+  RunInProgressError,
+  Session,
+  type ExecutionHandle,
+  type RunOutcome,
+  type StepAction,
+  type StepDecisionResult,
+  type Turn,
+} from '../core/index.js'
 import {BusSink, type BusSinkOptions} from './bus-sink.js'
 import {ConnectionPool, type DropReason} from './connection-pool.js'
-import {Conversation, type ConversationEngine} from './conversation.js'
+import {Conversation, type ConversationDetail, type ConversationEngine} from './conversation.js'
 import {signatureOf, type EngineBuilder, type Overrides} from '../engine/index.js'
-import {FrameLog} from '../sem/frame-log.js'
+import {FrameLog, StreamCoordinator, type CoordinatorProblem} from '../sem/index.js'
+import {localRunsOf} from './multi-instance.js'
 import {PublishFailureGuard} from './publish-failure.js'
 import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
-import {StreamCoordinator, type CoordinatorProblem} from '../sem/stream-coordinator.js'
+import {localSnapshotStore, type SnapshotStore} from './snapshot-store.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
 
 export interface ConversationManagerOptions {
@@ -22,6 +31,31 @@ export interface ConversationManagerOptions {
   readonly events?: ConversationManagerEvents
   /** Per-conversation BusSink options (a Redis bus makes the sink the single writer: `firstSeq`). */
   readonly sinkOptions?: (convId: string) => Omit<BusSinkOptions, 'onError'>
+  /** Who runs which conversation across instances (Redis mode); default: this instance alone. */
+  readonly ownership?: RunOwnership
+  /** Where snapshots live between runs (Redis mode: shared); default: each Session's own. */
+  readonly snapshots?: SnapshotStore
+}
+
+/** A run `startRun` started. */
+export interface StartedRun {
+  readonly conversation: Conversation
+  readonly handle: ExecutionHandle
+  /** Set when the request's config changed the conversation's signature. */
+  readonly rebuilt?: RebuildRecord
+}
+
+/** What `detail` knows of a conversation: this instance's view, or only that another instance runs it. */
+export type ConversationView =
+  | {readonly here: true; readonly detail: ConversationDetail; readonly remote?: RemoteRun}
+  | {readonly here: false; readonly remote: RemoteRun}
+
+/** No live conversation with this id here (never started, or evicted after being idle). */
+export class UnknownConversationError extends Error {
+  constructor(readonly convId: string) {
+    super(`no conversation ${JSON.stringify(convId)} (never started, or evicted after being idle)`)
+    this.name = 'UnknownConversationError'
+  }
 }
 
 /** What the manager tells the server (logs, recorders, watchers). All optional. */
@@ -32,6 +66,10 @@ export interface ConversationManagerEvents {
   dropped?(convId: string, reason: DropReason): void
   problem?(convId: string, problem: CoordinatorProblem): void
   busError?(convId: string, error: unknown): void
+  runStarted?(conversation: Conversation, handle: ExecutionHandle): void
+  runEnded?(conversation: Conversation, outcome: RunOutcome): void
+  /** A snapshot could not be saved, or the run lock could not be read; the request goes on. */
+  storeError?(convId: string, error: unknown, what: string): void
 }
 
 /**
@@ -44,7 +82,102 @@ export class ConversationManager {
   private readonly conversations = new Map<string, Conversation>()
   private readonly publishFailures = new PublishFailureGuard()
 
-  constructor(private readonly options: ConversationManagerOptions) {}
+  private readonly ownership: RunOwnership
+  private readonly snapshots: SnapshotStore
+
+  constructor(private readonly options: ConversationManagerOptions) {
+    this.ownership = options.ownership ?? singleInstanceOwnership
+    this.snapshots = options.snapshots ?? localSnapshotStore
+    this.ownership.serve(localRunsOf(this))
+  }
+
+  /** True when other instances share this bus (a client may carry a cursor this reader has not reached yet). */
+  get multiInstance(): boolean {
+    return this.ownership.shared
+  }
+
+  /**
+   * Starts a run: claim the conversation (409 while any instance runs it) → get or create (or
+   * rebuild) its engine → load the snapshot to continue from → start → when it ends, save the
+   * snapshot, flush its events, release the claim. Throws UnknownProfileError, ConfigError or
+   * RunInProgressError.
+   */
+  async startRun(convId: string, profile: string, overrides: Overrides, prompt: string): Promise<StartedRun> {
+    const claim = await this.ownership.claim(convId)
+    let started: StartedRun
+    try {
+      const {conversation, rebuilt} = await this.getOrCreate(convId, profile, overrides)
+      const base = await this.snapshots.load(convId, conversation.snapshot())
+      started = {conversation, handle: conversation.start(prompt, base), ...(rebuilt ? {rebuilt} : {})}
+    } catch (error) {
+      await claim.release()
+      throw error
+    }
+    const {conversation, handle} = started
+    const ended = handle.wait()
+    const saved = ended.then((outcome) =>
+      this.snapshots
+        .save(convId, outcome.turn)
+        .catch((error: unknown) => this.options.events?.storeError?.(convId, error, 'snapshot save')),
+    )
+    // The claim is held until the run's events reached the bus and its snapshot is saved.
+    claim.started(handle, Promise.all([ended.then(() => conversation.flush()), saved]))
+    this.options.events?.runStarted?.(conversation, handle)
+    void ended.then((outcome) => {
+      this.options.events?.runEnded?.(conversation, outcome)
+      this.runEnded(conversation)
+    })
+    return started
+  }
+
+  /** Cancels convId's run here or on the instance running it; `inferenceId` null when nothing ran. */
+  async cancel(convId: string): Promise<{inferenceId: string | null}> {
+    if (!this.conversations.get(convId)?.running()) {
+      const remote = await this.ownership.cancelElsewhere(convId)
+      if (remote) return remote
+    }
+    return {inferenceId: this.require(convId).cancel()?.inferenceId ?? null}
+  }
+
+  /** Answers a step-mode pause of convId's run, here or on the instance running it. */
+  async step(convId: string, pauseId: string, action: StepAction): Promise<StepDecisionResult> {
+    if (!this.conversations.get(convId)?.running()) {
+      const remote = await this.ownership.stepElsewhere(convId, pauseId, action)
+      if (remote) return remote
+    }
+    return this.require(convId).decideStep(pauseId, action)
+  }
+
+  /** The turn convId's next run continues from (the shared one in Redis mode), or undefined when none exists. */
+  async snapshot(convId: string): Promise<{turn: Turn; store: SnapshotStore['kind']} | undefined> {
+    const turn = await this.snapshots.load(convId, this.conversations.get(convId)?.snapshot())
+    return turn ? {turn, store: this.snapshots.kind} : undefined
+  }
+
+  /** This instance's view of convId, with the run another instance holds, if any. Throws UnknownConversationError. */
+  async view(convId: string): Promise<ConversationView> {
+    const local = this.conversations.get(convId)
+    const remote = local?.running() ? undefined : await this.remoteRun(convId)
+    if (!local && remote) return {here: false, remote}
+    return {here: true, detail: this.require(convId).detail(), ...(remote ? {remote} : {})}
+  }
+
+  /** The live conversation, or UnknownConversationError. */
+  require(convId: string): Conversation {
+    const conversation = this.conversations.get(convId)
+    if (!conversation) throw new UnknownConversationError(convId)
+    return conversation
+  }
+
+  /** The run another instance holds; unknown (undefined) while the lock cannot be read. */
+  private async remoteRun(convId: string): Promise<RemoteRun | undefined> {
+    try {
+      return await this.ownership.runningElsewhere(convId)
+    } catch (error) {
+      this.options.events?.storeError?.(convId, error, 'run lock read')
+      return undefined
+    }
+  }
 
   get builder(): EngineBuilder {
     return this.options.builder
@@ -157,7 +290,7 @@ export class ConversationManager {
   }
 
   /** Called when a run ends: an empty pool starts counting towards eviction again. */
-  runEnded(conversation: Conversation): void {
+  private runEnded(conversation: Conversation): void {
     conversation.lastActivity = Date.now()
     conversation.pool.armIdleTimer()
   }

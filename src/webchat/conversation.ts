@@ -1,9 +1,17 @@
-import {appendBlocks, newId, Session, userBlock, type Event, type ExecutionHandle, type PendingPause, type Turn} from '../core/index.js'
+import {
+  newId,
+  publishTo,
+  Session,
+  type ExecutionHandle,
+  type PendingPause,
+  type StepAction,
+  type StepDecisionResult,
+  type Turn,
+} from '../core/index.js'
 import type {BusSink} from './bus-sink.js'
 import type {ConnectionPool} from './connection-pool.js'
 import type {BuiltEngine, EngineConfig, Signature} from '../engine/index.js'
 import type {RebuildRecord} from './rebuild-record.js'
-import {INFO_CONVERSATION_REBUILT} from '../sem/translator.js'
 import type {StreamCoordinator} from '../sem/stream-coordinator.js'
 
 /** What a conversation runs with now: its config, signature and built engine. */
@@ -58,25 +66,42 @@ export class Conversation {
     this.current = engine
     this.rebuilds.push(record)
     // Through the bus like every other frame, so every reader numbers it alike.
-    const event: Event = {
-      type: 'info',
-      message: INFO_CONVERSATION_REBUILT,
-      data: {...record},
-      meta: {id: newId('evt'), session_id: this.id, inference_id: newId('rebuild'), turn_id: newId('turn')},
-    }
-    this.sink.publish(event)
+    publishTo(
+      [this.sink],
+      {sessionId: this.id, inferenceId: newId('rebuild'), turnId: newId('turn')},
+      {type: 'conversation-rebuilt', record: {...record}},
+    )
   }
 
-  /** Starts a run on the prompt; throws RunInProgressError while one is going. */
-  start(prompt: string): ExecutionHandle {
+  /**
+   * Starts a run on the prompt, continuing from `base` (a snapshot shared by the instances or read
+   * from the store) or else this Session's own; throws RunInProgressError while one is going.
+   */
+  start(prompt: string, base?: Turn): ExecutionHandle {
     this.lastActivity = Date.now()
-    return this.session.start(this.session.seedWithPrompt(prompt))
+    return this.session.start(this.session.seedWithPrompt(prompt, base))
   }
 
-  /** Starts a run continuing from `base` (the snapshot shared by several instances) rather than this Session's own. */
-  startFrom(base: Turn, prompt: string): ExecutionHandle {
-    this.lastActivity = Date.now()
-    return this.session.start({...appendBlocks(base, userBlock(prompt)), id: newId('turn')})
+  /** Cancels the running inference; what was cancelled, or undefined when nothing runs. */
+  cancel(): {inferenceId: string} | undefined {
+    const run = this.running()
+    run?.cancel()
+    return run ? {inferenceId: run.inferenceId} : undefined
+  }
+
+  /** Answers the current step-mode pause. */
+  decideStep(pauseId: string, action: StepAction): StepDecisionResult {
+    return this.current.built.step.decide(pauseId, action)
+  }
+
+  /** The turn the next run continues from (a copy). */
+  snapshot(): Turn {
+    return this.session.snapshot()
+  }
+
+  /** Waits until every event published so far reached the bus. */
+  flush(): Promise<void> {
+    return this.sink.flush()
   }
 
   describe(): ConversationSummary {
@@ -105,7 +130,7 @@ export class Conversation {
       pending_pause: pause
         ? {pause_id: pause.pauseId, phase: pause.phase, tool_calls: [...pause.toolCalls], deadline: pause.deadline.toISOString()}
         : null,
-      turn: this.session.snapshot(),
+      turn: this.snapshot(),
     }
   }
 }

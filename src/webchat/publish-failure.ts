@@ -1,6 +1,6 @@
-import {newId, type Event} from '../core/index.js'
+import {publishTo, type Event} from '../core/index.js'
 import type {Conversation} from './conversation.js'
-import {translateEvent} from '../sem/translator.js'
+import {buildUnloggedFrame, translateEvent} from '../sem/index.js'
 
 /** `run.error` code of a run ended because its events could not reach the bus. */
 export const BUS_UNAVAILABLE = 'bus_unavailable'
@@ -25,14 +25,13 @@ export class PublishFailureGuard {
     const run = conversation.running()
     if (run?.inferenceId === inferenceId) run.cancel()
     const reason = error instanceof Error ? error.message : String(error)
-    const event: Event = {
-      type: 'error',
-      message: `the run was stopped: its events could not be published (${reason})`,
-      code: BUS_UNAVAILABLE,
-      meta: {id: newId('evt'), session_id: failed.meta.session_id, inference_id: inferenceId, turn_id: failed.meta.turn_id},
-    }
-    for (const body of translateEvent(event)) conversation.pool.broadcast(JSON.stringify({sem: true, event: body}))
-    conversation.sink.publish(event)
+    // Handed to the BusSink too, so the other instances get it (with a seq) if Redis returns in time.
+    const event = publishTo(
+      [conversation.sink],
+      {sessionId: failed.meta.session_id, inferenceId, turnId: failed.meta.turn_id},
+      {type: 'error', message: `the run was stopped: its events could not be published (${reason})`, code: BUS_UNAVAILABLE},
+    )
+    for (const body of translateEvent(event)) conversation.pool.broadcast(buildUnloggedFrame(body))
   }
 
   private remember(inferenceId: string): void {

@@ -1,11 +1,7 @@
-import type {ExecutionHandle} from '../core/index.js'
 import type {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {ConversationManager} from './conversation-manager.js'
-import type {Conversation} from './conversation.js'
 import type {IdempotencyCache} from './idempotency-cache.js'
 import type {Logger} from './logger.js'
-import type {RunOwnership} from './multi-instance.js'
-import type {SnapshotStore} from './snapshot-store.js'
 import type {StreamHistory} from './stream-replay.js'
 
 /** The body `POST /chat` answers with (and replays for a repeated `idempotency_key`). */
@@ -29,16 +25,10 @@ export interface ServerContext {
   readonly idempotency: IdempotencyCache<Promise<ChatResponse>>
   readonly token: string | undefined
   readonly webRoot: string
-  /** Several instances sharing a Redis bus: who runs which conversation, and forwarding of cancel/step. */
-  readonly runOwnership?: RunOwnership
-  /** Where conversation snapshots live between runs (Redis mode: shared by the instances). */
-  readonly snapshots: SnapshotStore
   /** Reading the log back by stream id (`/ws?after_stream_id=`); Redis mode only. */
   readonly streamHistory?: StreamHistory
   /** The port actually listened on (known after listen). */
   port(): number
   /** What `POST /api/conversations/{id}/fixture` saves from (and `serve --record` writes to). */
   readonly recording?: ConversationRecording
-  /** Follows a started run: logs its end and lets the conversation become idle again. */
-  trackRun(conversation: Conversation, handle: ExecutionHandle): void
 }

@@ -1,6 +1,6 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
-import type {Bus} from '../bus/index.js'
+import type {Bus, RunOwnership} from '../bus/index.js'
 import {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
@@ -18,9 +18,8 @@ import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
 import {createLogger, type Logger, type LogLevel} from './logger.js'
-import {localRunsOf, type RunOwnership} from './multi-instance.js'
 import type {ServerContext} from './server-context.js'
-import {localSnapshotStore, type SnapshotStore} from './snapshot-store.js'
+import type {SnapshotStore} from './snapshot-store.js'
 import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
 import {CLOSE_GOING_AWAY, WsGateway} from './ws/ws-gateway.js'
 
@@ -119,6 +118,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     : await openBusTransport(selectBus(options.busFlags, builder.config.bus, options.env), logger)
   const bus = transport.bus
   const runOwnership = options.runOwnership ?? ('runOwnership' in transport ? transport.runOwnership : undefined)
+  const snapshots = options.snapshots ?? ('snapshots' in transport ? transport.snapshots : undefined)
   let port = 0
   const recording = new ConversationRecording({
     ...(options.record?.dir !== undefined ? {recordDir: options.record.dir} : {}),
@@ -138,6 +138,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     frameLogCapacity: limits.frameLogCapacity,
     frameLogMaxBytes: limits.frameLogMaxBytes,
     events: withLogging(logger, withRecording(recording, options.events)),
+    ...(runOwnership ? {ownership: runOwnership} : {}),
+    ...(snapshots ? {snapshots} : {}),
   })
   const app: ServerContext = {
     manager,
@@ -147,22 +149,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     token: options.token,
     webRoot: options.webRoot ?? defaultWebRoot(),
     recording,
-    ...(runOwnership ? {runOwnership} : {}),
-    snapshots: options.snapshots ?? ('snapshots' in transport ? transport.snapshots : undefined) ?? localSnapshotStore,
     ...('streamHistory' in transport && transport.streamHistory ? {streamHistory: transport.streamHistory} : {}),
     port: () => port,
-    trackRun: (conversation, handle) => {
-      logger.info({conv_id: conversation.id, inference_id: handle.inferenceId, profile: conversation.profile}, 'run started')
-      void handle.wait().then((outcome) => {
-        logger.info(
-          {conv_id: conversation.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error},
-          'run ended',
-        )
-        manager.runEnded(conversation)
-      })
-    },
   }
-  runOwnership?.serve(localRunsOf(manager))
   const router = buildRoutes()
   const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
 
@@ -280,6 +269,18 @@ function withLogging(logger: Logger, hooks: ConversationManagerEvents = {}): Con
     busError: (id, error) => {
       logger.error({conv_id: id, err: error}, 'bus publish failed')
       hooks.busError?.(id, error)
+    },
+    runStarted: (c, handle) => {
+      logger.info({conv_id: c.id, inference_id: handle.inferenceId, profile: c.profile}, 'run started')
+      hooks.runStarted?.(c, handle)
+    },
+    runEnded: (c, outcome) => {
+      logger.info({conv_id: c.id, inference_id: outcome.inferenceId, status: outcome.status, error: outcome.error}, 'run ended')
+      hooks.runEnded?.(c, outcome)
+    },
+    storeError: (id, error, what) => {
+      logger.error({conv_id: id, err: error}, `${what} failed; the request goes on`)
+      hooks.storeError?.(id, error, what)
     },
   }
 }

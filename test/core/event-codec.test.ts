@@ -20,6 +20,9 @@ const samples: Event[] = [
   {type: 'agent-mode', meta, mode: 'research', message: 'switching', data: {}},
   {type: 'step-paused', meta, pause_id: 'pause_1', phase: 'after_inference', tool_calls: [call], deadline: '2026-01-01T00:00:00.000Z'},
   {type: 'step-resumed', meta, pause_id: 'pause_1', action: 'deny', timed_out: false},
+  {type: 'user-prompt', meta, text: 'what is 2+3?', block_id: 'blk_1'},
+  {type: 'thinking-ended', meta, text: 'hm'},
+  {type: 'conversation-rebuilt', meta, record: {reason: 'request: system_prompt changed'}},
 ]
 
 describe('event codec', () => {

@@ -1,6 +1,5 @@
 import {describe, expect, it} from 'vitest'
 import {
-  INFO_USER_PROMPT,
   SYSTEM_PROMPT_MARK,
   announcePromptMiddleware,
   appendBlocks,
@@ -91,6 +90,6 @@ describe('announce-prompt middleware', () => {
       return fn(appendBlocks(first, toolCallBlock({id: 'c1', name: 'calc', args: {}}), toolUseBlock({id: 'c1', result: 1})), ctx)
     })
     expect(events).toHaveLength(1)
-    expect(events[0]).toMatchObject({type: 'info', message: INFO_USER_PROMPT, data: {text: 'key [redacted]'}})
+    expect(events[0]).toMatchObject({type: 'user-prompt', text: 'key [redacted]'})
   })
 })

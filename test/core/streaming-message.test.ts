@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {INFO_THINKING_ENDED, StreamingMessage} from '../../src/core/index.js'
+import {StreamingMessage} from '../../src/core/index.js'
 import {inRun} from './helpers.js'
 
 describe('StreamingMessage', () => {
@@ -17,13 +17,13 @@ describe('StreamingMessage', () => {
       'start',
       'partial-thinking',
       'partial-thinking',
-      'info',
+      'thinking-ended',
       'partial',
       'partial',
       'tool-call',
       'final',
     ])
-    expect(events[3]).toMatchObject({message: INFO_THINKING_ENDED, data: {text: 'hmm ok'}})
+    expect(events[3]).toMatchObject({type: 'thinking-ended', text: 'hmm ok'})
     expect(events[5]).toMatchObject({delta: 'lo', completion: 'Hello'})
     const messageIds = new Set(events.filter((e) => e.type !== 'tool-call').map((e) => e.meta.message_id))
     expect(messageIds.size).toBe(1)
@@ -39,6 +39,6 @@ describe('StreamingMessage', () => {
       m.finish()
       expect(() => m.finish()).toThrow(/already finished/)
     })
-    expect(events.map((e) => e.type)).toEqual(['start', 'partial-thinking', 'info', 'final'])
+    expect(events.map((e) => e.type)).toEqual(['start', 'partial-thinking', 'thinking-ended', 'final'])
   })
 })

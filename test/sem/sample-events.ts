@@ -41,6 +41,12 @@ export function sampleEvent(type: EventType): Event {
       return {type, pause_id: 'pause_1', phase: 'after_inference', tool_calls: [call], deadline: new Date(0).toISOString(), meta: meta()}
     case 'step-resumed':
       return {type, pause_id: 'pause_1', action: 'continue', timed_out: false, meta: meta()}
+    case 'user-prompt':
+      return {type, text: 'hi there', block_id: 'blk_1', meta: meta()}
+    case 'thinking-ended':
+      return {type, text: 'hm', meta: meta({message_id: 'msg_1'})}
+    case 'conversation-rebuilt':
+      return {type, record: {reason: 'x'}, meta: meta()}
   }
 }
 

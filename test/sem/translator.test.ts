@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {EVENT_TYPES, EventSchema} from '../../src/core/index.js'
 import {buildFrame, SEM_FRAME_TYPES} from '../../src/sem/frames.js'
-import {frameCount, INFO_CONVERSATION_REBUILT, INFO_THINKING_ENDED, INFO_USER_PROMPT, translateEvent} from '../../src/sem/translator.js'
+import {decodeEvent} from '../../src/core/index.js'
+import {frameCount, translateEvent} from '../../src/sem/translator.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
 describe('translateEvent', () => {
@@ -63,19 +64,31 @@ describe('translateEvent', () => {
     expect(translateEvent(failed)[0]).toMatchObject({type: 'tool.result', result: null, error: 'nope'})
   })
 
-  it('maps the special info messages to thinking.final, conversation.rebuilt and user.message', () => {
-    const ended = {
-      ...sampleEvent('info'),
-      message: INFO_THINKING_ENDED,
-      data: {text: 'hm'},
-      meta: {...sampleEvent('info').meta, message_id: 'msg_1'},
-    }
-    expect(translateEvent(ended)[0]).toMatchObject({type: 'llm.thinking.final', id: 'msg_1:thinking', text: 'hm'})
-    const rebuilt = {...sampleEvent('info'), message: INFO_CONVERSATION_REBUILT, data: {reason: 'x'}}
-    expect(translateEvent(rebuilt)[0]).toMatchObject({type: 'conversation.rebuilt', record: {reason: 'x'}})
-    const prompt = {...sampleEvent('info'), message: INFO_USER_PROMPT, data: {text: 'hi there', block_id: 'blk_1'}}
+  it('maps thinking-ended, conversation-rebuilt and user-prompt to thinking.final, conversation.rebuilt and user.message', () => {
+    expect(translateEvent(sampleEvent('thinking-ended'))[0]).toMatchObject({type: 'llm.thinking.final', id: 'msg_1:thinking', text: 'hm'})
+    expect(translateEvent(sampleEvent('conversation-rebuilt'))[0]).toMatchObject({type: 'conversation.rebuilt', record: {reason: 'x'}})
+    const prompt = sampleEvent('user-prompt')
     expect(translateEvent(prompt)).toEqual([expect.objectContaining({type: 'user.message', id: 'blk_1', text: 'hi there'})])
     expect(frameCount(prompt)).toBe(1)
+  })
+
+  it('reads the v1 info forms of those events (old fixtures) as the typed events', () => {
+    const base = {meta: {id: 'evt_1', session_id: 'c', inference_id: 'i', turn_id: 't', message_id: 'msg_1'}}
+    const v1 = [
+      {type: 'info', message: 'thinking-ended', data: {text: 'hm'}, ...base},
+      {type: 'info', message: 'user-prompt', data: {text: 'hi', block_id: 'blk_9'}, ...base},
+      {type: 'info', message: 'conversation-rebuilt', data: {reason: 'x'}, ...base},
+      {type: 'info', message: 'something else', data: {}, ...base},
+    ].map((e) => decodeEvent(JSON.stringify(e)))
+    expect(v1.map((d) => (d.ok ? d.event.type : d.error.message))).toEqual([
+      'thinking-ended',
+      'user-prompt',
+      'conversation-rebuilt',
+      'info',
+    ])
+    const frames = v1.flatMap((d) => (d.ok ? translateEvent(d.event) : []))
+    expect(frames.map((f) => f.type)).toEqual(['llm.thinking.final', 'user.message', 'conversation.rebuilt', 'log'])
+    expect(frames[1]).toMatchObject({id: 'blk_9', text: 'hi'})
   })
 })
 

@@ -9,7 +9,7 @@ export {
   type AcquireResult,
 } from './run-lock.js'
 export {ControlChannel, CONTROL_PREFIX, type ControlCommand, type ControlResult, type ControlHandler} from './control-channel.js'
-export {RedisRunOwnership, type RedisRunOwnershipOptions, type LocalRuns, type RunClaim} from './run-ownership.js'
+export {RedisRunOwnership, type RedisRunOwnershipOptions} from './run-ownership.js'
 export {connectRedis} from './redis-connection.js'
 export {describeRedisUrl, RedisUnavailableError, DEFAULT_REDIS_URL} from './redis-url.js'
 export {compareStreamIds, parseEntry, type StreamEntry} from './stream-entry.js'

@@ -1,25 +1,10 @@
 import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import {RunInProgressError, type StepAction, type StepDecisionResult} from '../../core/index.js'
+import type {LocalRuns, RemoteRun, RunClaim, RunOwnership} from '../run-ownership.js'
 import {ControlChannel, type ControlResult} from './control-channel.js'
 import {reconnectDelayMs} from './redis-connection.js'
 import {RunLock, type RunLease, type RunLockOptions} from './run-lock.js'
-
-/** What the server tells the ownership about the runs of this instance. */
-export interface LocalRuns {
-  /** Cancels convId's run if it runs here. */
-  cancel(convId: string): {inferenceId: string} | undefined
-  /** Answers a pause of convId's run if it runs here. */
-  step(convId: string, pauseId: string, action: StepAction): StepDecisionResult | undefined
-}
-
-/** A conversation claimed for one run on this instance. */
-export interface RunClaim {
-  /** The run started: keep the lock (renewed) until `settled`, then release. Lock lost → run.cancel(). */
-  started(run: {readonly inferenceId: string; cancel(): void}, settled: Promise<unknown>): void
-  /** Gives the claim back (the run did not start, or ended). */
-  release(): Promise<void>
-}
 
 export interface RedisRunOwnershipOptions extends RunLockOptions {
   /** This instance's id in lock values and reply channels (default: random). */
@@ -34,7 +19,8 @@ export interface RedisRunOwnershipOptions extends RunLockOptions {
  * whole life, and cancel/step requests received by any other instance are forwarded to the holder
  * over the control channel. The same instance may hold many conversations, one run each.
  */
-export class RedisRunOwnership {
+export class RedisRunOwnership implements RunOwnership {
+  readonly shared = true
   private readonly releasing = new Set<Promise<void>>()
 
   private constructor(
@@ -97,7 +83,7 @@ export class RedisRunOwnership {
   }
 
   /** Who runs convId when another instance holds its run lock; undefined when nobody else does. */
-  async runningElsewhere(convId: string): Promise<{inferenceId: string | null; instance: string} | undefined> {
+  async runningElsewhere(convId: string): Promise<RemoteRun | undefined> {
     const holder = await this.lock.holder(convId)
     if (!holder || holder.owner === this.instanceId) return undefined
     return {inferenceId: holder.inference_id, instance: holder.owner}

@@ -1,8 +1,6 @@
 import {z} from 'zod'
 import type {BusMessage} from '../types.js'
-export {compareStreamIds} from '../stream-id.js'
-
-export const STREAM_ID = /^\d{1,20}-\d{1,20}$/
+export {compareStreamIds, STREAM_ID} from '../stream-id.js'
 
 /** Field names of a jiminy stream entry. */
 export const FIELD = {payload: 'payload', seq: 'seq', next: 'next', publishId: 'pid'} as const

@@ -1,4 +1,3 @@
-import {INFO_USER_PROMPT} from '../events.js'
 import type {Middleware} from '../middleware.js'
 import {redactString} from '../redact.js'
 import {publish} from '../run-context.js'
@@ -14,7 +13,7 @@ export function announcePromptMiddleware(): Middleware {
   return (next) => (turn, ctx) => {
     const last = turn.blocks.at(-1)
     if (last?.kind === 'user') {
-      publish({type: 'info', message: INFO_USER_PROMPT, data: {text: redactString(blockText(last)), block_id: last.id}})
+      publish({type: 'user-prompt', text: redactString(blockText(last)), block_id: last.id})
     }
     return next(turn, ctx)
   }

@@ -65,11 +65,4 @@ export class ToolRegistry {
   list(): ToolDefinition[] {
     return [...this.tools.values()]
   }
-
-  /** A registry holding only the named tools; unknown names are an error naming them. */
-  subset(names: readonly string[]): ToolRegistry {
-    const missing = names.filter((n) => !this.tools.has(n))
-    if (missing.length > 0) throw new Error(`unknown tool(s): ${missing.join(', ')}`)
-    return new ToolRegistry(names.map((n) => this.tools.get(n)!))
-  }
 }

@@ -11,8 +11,7 @@ import type {RouteContext} from './router.js'
  */
 export async function saveFixtureRoute({params, url, res, app}: RouteContext): Promise<void> {
   const convId = params.id!
-  if (!app.manager.get(convId))
-    throw new HttpError(404, `no conversation ${JSON.stringify(convId)} (never started, or evicted after being idle)`)
+  app.manager.require(convId)
   const recording = app.recording
   if (!recording) throw new HttpError(404, 'fixture saving is not enabled on this server')
   try {

@@ -25,7 +25,9 @@ export function defaultWebRoot(): string {
   let dir = dirname(fileURLToPath(import.meta.url))
   for (;;) {
     const manifest = join(dir, 'package.json')
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as {name?: string}).name === 'jiminy') return join(dir, 'web')
+    // Recognised by its bin, not its npm name (which is not `jiminy`: that name belongs to another package).
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as {bin?: Record<string, string>}).bin?.jiminy !== undefined)
+      return join(dir, 'web')
     const parent = dirname(dir)
     if (parent === dir) throw new Error('cannot find the jiminy package root (package.json) above ' + fileURLToPath(import.meta.url))
     dir = parent

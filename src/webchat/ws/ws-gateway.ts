@@ -9,7 +9,7 @@ import {controlFrameJson, type ControlFrame} from '../../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
 import type {Conversation} from '../conversation.js'
-import {STREAM_ID} from '../../bus/redis/stream-entry.js'
+import {STREAM_ID} from '../../bus/index.js'
 import {replayAfterStreamId} from '../stream-replay.js'
 
 export const WS_PATH = '/ws'
@@ -114,7 +114,7 @@ export class WsGateway {
     }
     if (afterStreamId !== null) return this.joinAfterStreamId(ws, conversation, afterStreamId)
     // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
-    if (afterRaw !== null && this.app.runOwnership) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
+    if (afterRaw !== null && this.app.manager.multiInstance) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
     if (ws.readyState !== WebSocket.OPEN) return
 
     // From here to pool.add nothing awaits: no frame can be published in between.
