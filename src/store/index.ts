@@ -1,0 +1,8 @@
+export type {ConversationStore} from './conversation-store.js'
+export * from './types.js'
+export {StoreOpenError, STORE_OPEN_REASONS, type StoreOpenReason} from './store-open-error.js'
+export {MemoryConversationStore} from './memory-store.js'
+export {SqliteConversationStore, type SqliteStoreOptions} from './sqlite/sqlite-store.js'
+export {GROUP_COMMIT_DEFAULTS, type GroupCommitOptions} from './sqlite/frame-writer.js'
+export {MIGRATIONS, SCHEMA_VERSION, migrate, type Migration} from './sqlite/migrations.js'
+export {openConversationStore, type OpenConversationStoreOptions} from './open-store.js'

@@ -1,0 +1,186 @@
+import type Database from 'better-sqlite3'
+import type {StoredFrame, StoreWarningHandler} from '../types.js'
+import type {Statements} from './statements.js'
+
+/** Group-commit tuning; the defaults are in one place so docs/store.md can quote them. */
+export interface GroupCommitOptions {
+  /** How long the first frame of a batch waits for company before the batch commits. */
+  readonly flushDelayMs?: number
+  /** A batch this large commits on the next turn of the event loop instead of waiting. */
+  readonly batchFrames?: number
+  /** After a failed commit (disk full), how long to wait before retrying. */
+  readonly retryDelayMs?: number
+  /** Frames held for retry while storage fails; beyond this the oldest are dropped. */
+  readonly maxPendingFrames?: number
+}
+
+export const GROUP_COMMIT_DEFAULTS = {
+  flushDelayMs: 10,
+  batchFrames: 256,
+  retryDelayMs: 1000,
+  maxPendingFrames: 50_000,
+} as const satisfies Required<GroupCommitOptions>
+
+interface Pending {
+  readonly convId: string
+  readonly frame: StoredFrame
+}
+
+/**
+ * Buffers appended frames and writes them in one transaction per batch, off the caller's stack
+ * (a timer or setImmediate), trimming each conversation to `maxFrames` inside the same transaction.
+ * A failing commit never throws to the appender: the batch is kept (bounded) and retried, and the
+ * failure is reported once until a commit succeeds again.
+ */
+export class FrameWriter {
+  private pending: Pending[] = []
+  private timer: NodeJS.Timeout | undefined
+  private immediate: NodeJS.Immediate | undefined
+  private failing = false
+  private droppedReported = false
+  private readonly options: Required<GroupCommitOptions>
+  readonly counters = {frames_written: 0, bytes_written: 0, batches: 0, frames_trimmed: 0, frames_dropped: 0, write_errors: 0}
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly statements: Statements,
+    private readonly file: string,
+    private readonly maxFrames: number,
+    private readonly onWarning: StoreWarningHandler,
+    options: GroupCommitOptions = {},
+  ) {
+    this.options = {...GROUP_COMMIT_DEFAULTS, ...options}
+  }
+
+  get pendingCount(): number {
+    return this.pending.length
+  }
+
+  /** Pending frames of one conversation after `afterSeq` (visible to reads while a retry waits). */
+  pendingFor(convId: string, afterSeq: number): StoredFrame[] {
+    return this.pending.filter((p) => p.convId === convId && p.frame.seq > afterSeq).map((p) => p.frame)
+  }
+
+  append(convId: string, frames: readonly StoredFrame[]): void {
+    for (const frame of frames) this.pending.push({convId, frame})
+    if (this.failing) return // the retry timer owns the next attempt
+    if (this.pending.length >= this.options.batchFrames) {
+      this.immediate ??= setImmediate(() => {
+        this.immediate = undefined
+        this.flush()
+      })
+    } else {
+      this.timer ??= setTimeout(() => {
+        this.timer = undefined
+        this.flush()
+      }, this.options.flushDelayMs)
+    }
+  }
+
+  /** Drops queued frames of a deleted conversation. */
+  forget(convId: string): void {
+    this.pending = this.pending.filter((p) => p.convId !== convId)
+  }
+
+  /** Commits everything pending now, in one transaction. Returns false when the commit failed. */
+  flush(): boolean {
+    this.cancelTimers()
+    if (this.pending.length === 0) return true
+    const batch = this.pending
+    this.pending = []
+    try {
+      this.writeBatch(batch)
+    } catch (error) {
+      this.failed(batch, error)
+      return false
+    }
+    if (this.failing) {
+      this.failing = false
+      this.droppedReported = false
+      this.onWarning({code: 'store_write_recovered', file: this.file, message: `conversation store ${this.file}: writing frames again`})
+    }
+    return true
+  }
+
+  cancelTimers(): void {
+    if (this.timer) clearTimeout(this.timer)
+    if (this.immediate) clearImmediate(this.immediate)
+    this.timer = undefined
+    this.immediate = undefined
+  }
+
+  private writeBatch(batch: readonly Pending[]): void {
+    const s = this.statements
+    const byConv = new Map<string, StoredFrame[]>()
+    for (const {convId, frame} of batch) {
+      const list = byConv.get(convId)
+      if (list) list.push(frame)
+      else byConv.set(convId, [frame])
+    }
+    const now = Date.now()
+    let written = 0
+    let bytes = 0
+    let trimmed = 0
+    this.db.transaction(() => {
+      for (const [convId, frames] of byConv) {
+        s.ensure.run(convId, now, now)
+        let inserted = 0
+        let last = 0
+        for (const f of frames) {
+          // OR IGNORE: a seq already stored (a retried batch) is skipped, not an error.
+          const changes = s.insertFrame.run(convId, f.seq, f.stream_id ?? null, f.type, f.json).changes
+          if (changes > 0) bytes += f.json.length
+          inserted += changes
+          last = Math.max(last, f.seq)
+        }
+        const row = s.countFrames.get(inserted, last, now, convId) as {frame_count: number} | undefined
+        if (row && row.frame_count > this.maxFrames) {
+          const removed = s.trimFrames.run({conv: convId, keep: this.maxFrames}).changes
+          s.uncountFrames.run(removed, convId)
+          trimmed += removed
+        }
+        written += inserted
+      }
+    })()
+    // Counted after the commit: the counters say what is durable, not what was attempted.
+    this.counters.frames_written += written
+    this.counters.bytes_written += bytes
+    this.counters.frames_trimmed += trimmed
+    this.counters.batches++
+  }
+
+  private failed(batch: Pending[], error: unknown): void {
+    this.counters.write_errors++
+    this.pending = batch.concat(this.pending)
+    const excess = this.pending.length - this.options.maxPendingFrames
+    if (excess > 0) {
+      // Keep the newest frames: they are the ones a reconnecting client asks for first.
+      this.pending = this.pending.slice(excess)
+      this.counters.frames_dropped += excess
+      if (!this.droppedReported) {
+        this.droppedReported = true
+        this.onWarning({
+          code: 'store_frames_dropped',
+          file: this.file,
+          message: `conversation store ${this.file}: more than ${this.options.maxPendingFrames} frames waiting, dropping the oldest`,
+        })
+      }
+    }
+    if (!this.failing) {
+      this.failing = true
+      const reason = error instanceof Error ? error.message : String(error)
+      this.onWarning({
+        code: 'store_write_failed',
+        file: this.file,
+        message: `conversation store ${this.file}: cannot write frames (${reason}); streaming goes on, frames are held in memory and retried`,
+      })
+    }
+    this.cancelTimers()
+    this.timer = setTimeout(() => {
+      this.timer = undefined
+      this.flush()
+    }, this.options.retryDelayMs)
+    // A retry must not keep a finished process alive; close() flushes what is left.
+    this.timer.unref()
+  }
+}

@@ -1,0 +1,56 @@
+import type Database from 'better-sqlite3'
+
+/** Every statement the store runs (SQL text kept in one place), prepared once at open. */
+const SQL = {
+  list: `SELECT id, title, profile, updated_at, frame_count, last_seq FROM conversations
+             ORDER BY updated_at DESC, id`,
+  get: `SELECT id, title, profile, signature, config_json, created_at, updated_at, frame_count, last_seq
+            FROM conversations WHERE id = ?`,
+  ensure: `INSERT OR IGNORE INTO conversations (id, created_at, updated_at) VALUES (?, ?, ?)`,
+  upsert: `INSERT INTO conversations (id, title, profile, signature, config_json, created_at, updated_at)
+               VALUES (@id, @title, @profile, @signature, @config_json, @now, @now)
+               ON CONFLICT (id) DO UPDATE SET
+                 profile = excluded.profile, signature = excluded.signature, config_json = excluded.config_json,
+                 title = CASE WHEN title = '' THEN excluded.title ELSE title END,
+                 updated_at = MAX(updated_at, excluded.updated_at)`,
+  rename: `UPDATE conversations SET title = ?, updated_at = MAX(updated_at, ?) WHERE id = ?`,
+  touch: `UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?`,
+  deleteConversation: `DELETE FROM conversations WHERE id = ?`,
+  deleteFrames: `DELETE FROM frames WHERE conv_id = ?`,
+  deleteSnapshot: `DELETE FROM snapshots WHERE conv_id = ?`,
+  deleteRebuilds: `DELETE FROM rebuilds WHERE conv_id = ?`,
+  deleteRuns: `DELETE FROM runs WHERE conv_id = ?`,
+  insertFrame: `INSERT OR IGNORE INTO frames (conv_id, seq, stream_id, type, json) VALUES (?, ?, ?, ?, ?)`,
+  countFrames: `UPDATE conversations SET frame_count = frame_count + ?, last_seq = MAX(last_seq, ?),
+                    updated_at = MAX(updated_at, ?) WHERE id = ? RETURNING frame_count`,
+  // Deletes everything older than the newest `keep` frames (OFFSET keep = the first frame to go).
+  trimFrames: `DELETE FROM frames WHERE conv_id = @conv AND seq <=
+                   (SELECT seq FROM frames WHERE conv_id = @conv ORDER BY seq DESC LIMIT 1 OFFSET @keep)`,
+  uncountFrames: `UPDATE conversations SET frame_count = frame_count - ? WHERE id = ?`,
+  framesAfter: `SELECT seq, stream_id, type, json FROM frames WHERE conv_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  lastSeq: `SELECT last_seq AS value FROM conversations WHERE id = ?`,
+  deltasNewestFirst: `SELECT json AS value FROM frames WHERE conv_id = ? AND type = 'llm.delta' ORDER BY seq DESC`,
+  saveSnapshot: `INSERT INTO snapshots (conv_id, turn_json, saved_at) VALUES (?, ?, ?)
+                     ON CONFLICT (conv_id) DO UPDATE SET turn_json = excluded.turn_json, saved_at = excluded.saved_at`,
+  loadSnapshot: `SELECT turn_json AS value FROM snapshots WHERE conv_id = ?`,
+  recordRebuild: `INSERT INTO rebuilds (conv_id, record_json) VALUES (?, ?)`,
+  rebuilds: `SELECT record_json AS value FROM rebuilds WHERE conv_id = ? ORDER BY id`,
+  runStarted: `INSERT INTO runs (conv_id, inference_id, status, started_at) VALUES (?, ?, 'running', ?)
+                   ON CONFLICT (conv_id, inference_id) DO UPDATE SET status = 'running', started_at = excluded.started_at,
+                     ended_at = NULL, error = NULL, partial_text = NULL`,
+  runEnded: `UPDATE runs SET status = @status, ended_at = @ended_at, error = @error,
+                   partial_text = COALESCE(@partial_text, partial_text)
+                 WHERE conv_id = @conv AND inference_id = @inference_id`,
+  runs: `SELECT conv_id, inference_id, status, started_at, ended_at, error, partial_text FROM runs
+             WHERE conv_id = ? ORDER BY started_at, rowid`,
+  runningRuns: `SELECT conv_id, inference_id, status, started_at, ended_at, error, partial_text FROM runs
+                    WHERE status = 'running'`,
+} as const
+
+export type Statements = {readonly [K in keyof typeof SQL]: Database.Statement}
+
+export function prepareStatements(db: Database.Database): Statements {
+  const prepared: Partial<Record<keyof typeof SQL, Database.Statement>> = {}
+  for (const name of Object.keys(SQL) as (keyof typeof SQL)[]) prepared[name] = db.prepare(SQL[name])
+  return prepared as Statements
+}
