@@ -12,9 +12,9 @@ import {z} from 'zod'
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const SCHEMA_BASE = 'https://unpkg.com/jiminy-harness/schema/'
 
-/** The schema files and their text, generated from dist/. */
-export async function schemaFiles() {
-  const lib = await import(pathToFileURL(join(root, 'dist/index.js')).href)
+/** The schema files and their text, generated from `lib` (default: the built dist/index.js). */
+export async function schemaFiles(lib) {
+  lib ??= await import(pathToFileURL(join(root, 'dist/index.js')).href)
   return [
     {
       path: 'schema/jiminy.schema.json',

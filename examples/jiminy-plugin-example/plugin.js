@@ -2,7 +2,7 @@
 // function receiving the host's API (definePlugin, defineMiddleware, defineToolExecutor,
 // defineSubscriber, defineTool and zod as `z`), so the plugin always uses jiminy's own zod.
 
-export default ({definePlugin, defineMiddleware, defineToolExecutor, defineTool, z}) =>
+export default ({definePlugin, defineMiddleware, defineToolExecutor, defineSubscriber, defineTool, z}) =>
   definePlugin({
     name: 'jiminy-plugin-example',
     version: '1.0.0',
@@ -42,6 +42,32 @@ export default ({definePlugin, defineMiddleware, defineToolExecutor, defineTool,
               calls += 1
               const result = await tool.run(checked.args, {signal: ctx.signal, callId: call.id})
               return {id: call.id, result: {[label]: calls, result}}
+            },
+          }
+        },
+      }),
+    ],
+    subscribers: [
+      defineSubscriber({
+        name: 'run-summary',
+        description: 'write one line to stderr per assistant message: events seen, tools run, answer length',
+        config: z.object({label: z.string().min(1).max(32).default('run-summary')}).strict(),
+        create: ({label}, {profile, convId}) => {
+          const seen = new Map() // inference_id -> {events, tools}
+          return {
+            publish(event) {
+              const id = event.meta.inference_id
+              const run = seen.get(id) ?? {events: 0, tools: []}
+              seen.set(id, run)
+              run.events += 1
+              if (event.type === 'tool-call-execution-result') run.tools.push(event.tool_result.error ? 'failed' : 'ok')
+              if (event.type === 'tool-call') run.tools.push(event.tool_call.name)
+              if (event.type === 'final') {
+                const tools = run.tools.length > 0 ? run.tools.join(' ') : 'none'
+                process.stderr.write(
+                  `[${label}] ${profile} ${convId}: ${run.events} events, tools: ${tools}, answer: ${event.text.length} chars\n`,
+                )
+              }
             },
           }
         },

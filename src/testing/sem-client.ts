@@ -120,6 +120,12 @@ export class SemClient {
     return this.events(type)[count - 1]!
   }
 
+  /** Resolves when a frame with this seq (or a later one) arrived: with `TestServer.waitIdle`, the end of a run. */
+  async waitForSeq(seq: number, options: {readonly timeoutMs?: number} = {}): Promise<void> {
+    if (this.lastSeq >= seq) return
+    await this.waitFor(() => this.lastSeq >= seq, options)
+  }
+
   /** Closes the socket (if open) and opens a new one with `after_seq` = the last seq seen. */
   async reconnect(): Promise<this> {
     await this.close()

@@ -39,6 +39,17 @@ export interface TestServer {
   readonly server: RunningServer
   /** `POST /chat` (or `/chat/{profile}`): starts a run; resolves with the JSON answer (`conv_id`, `inference_id`…). */
   chat(prompt: string, options?: {readonly convId?: string; readonly profile?: string}): Promise<Record<string, unknown>>
+  /**
+   * Resolves when conversation convId has no run in progress and every event of its runs reached the
+   * bus, with the seq of its last frame: wait for that seq on a socket (`sem.waitForSeq`) to know
+   * the client has seen the whole run.
+   */
+  waitIdle(convId: string, options?: {readonly timeoutMs?: number}): Promise<{readonly lastSeq: number}>
+  /** `chat` then `waitIdle`: one whole run. */
+  runToEnd(
+    prompt: string,
+    options: {readonly convId: string; readonly profile?: string},
+  ): Promise<{readonly inferenceId: string; readonly lastSeq: number}>
   /** Stops the server and its bus. Idempotent. */
   close(): Promise<void>
 }
@@ -63,24 +74,57 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     throw error
   }
   let closed: Promise<void> | undefined
+  const waitIdle = async (convId: string, waitOptions: {readonly timeoutMs?: number} = {}) => {
+    const timeoutMs = waitOptions.timeoutMs ?? 10_000
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`conversation ${convId} still running after ${timeoutMs} ms`)), timeoutMs)
+    })
+    try {
+      return await Promise.race([idle(server, convId), timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+  const chat: TestServer['chat'] = async (prompt, chatOptions = {}) => {
+    const path = chatOptions.profile ? `chat/${encodeURIComponent(chatOptions.profile)}` : 'chat'
+    const res = await fetch(new URL(path, server.url), {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        ...(options.token !== undefined ? {authorization: `Bearer ${options.token}`} : {}),
+      },
+      body: JSON.stringify({prompt, ...(chatOptions.convId !== undefined ? {conv_id: chatOptions.convId} : {})}),
+    })
+    const body = (await res.json()) as Record<string, unknown>
+    if (!res.ok) throw new Error(`POST /${path} answered ${res.status}: ${JSON.stringify(body)}`)
+    return body
+  }
   return {
     url: server.url,
     server,
-    async chat(prompt, chatOptions = {}) {
-      const path = chatOptions.profile ? `chat/${encodeURIComponent(chatOptions.profile)}` : 'chat'
-      const res = await fetch(new URL(path, server.url), {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          ...(options.token !== undefined ? {authorization: `Bearer ${options.token}`} : {}),
-        },
-        body: JSON.stringify({prompt, ...(chatOptions.convId !== undefined ? {conv_id: chatOptions.convId} : {})}),
-      })
-      const body = (await res.json()) as Record<string, unknown>
-      if (!res.ok) throw new Error(`POST /${path} answered ${res.status}: ${JSON.stringify(body)}`)
-      return body
+    chat,
+    waitIdle,
+    async runToEnd(prompt, runOptions) {
+      const answer = await chat(prompt, runOptions)
+      const {lastSeq} = await waitIdle(runOptions.convId)
+      return {inferenceId: String(answer.inference_id), lastSeq}
     },
     close: () => (closed ??= server.close().then(() => bus.close())),
+  }
+}
+
+async function idle(server: RunningServer, convId: string): Promise<{lastSeq: number}> {
+  for (;;) {
+    const conversation = server.manager.get(convId)
+    if (!conversation) return {lastSeq: 0}
+    const run = conversation.running()
+    if (!run) {
+      await conversation.sink.flush()
+      if (!conversation.running()) return {lastSeq: conversation.coordinator.lastSeq}
+      continue
+    }
+    await run.wait()
   }
 }
 
