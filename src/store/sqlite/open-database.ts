@@ -66,8 +66,11 @@ function reasonOf(file: string, code: string): StoreOpenReason {
   if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') return 'not_sqlite'
   if (code.startsWith('SQLITE_READONLY')) return 'read_only'
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'locked'
-  // A new file in a directory we cannot write shows up as CANTOPEN, not READONLY.
-  if (code.startsWith('SQLITE_CANTOPEN') && !existsSync(file) && !writable(dirname(file))) return 'read_only'
+  // Permissions show up under other codes: a new file in a directory we cannot write is CANTOPEN,
+  // and the exclusive lock on a file opened read-only fails as IOERR_LOCK. Ask the file system.
+  if (code.startsWith('SQLITE_CANTOPEN') || code.startsWith('SQLITE_IOERR')) {
+    if (existsSync(file) ? !writable(file) : !writable(dirname(file))) return 'read_only'
+  }
   return 'io'
 }
 
