@@ -82,7 +82,7 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
       if (state === (await lastState)) return
       lastState = Promise.resolve(state)
       try {
-        const next = await loadEngineBuilder({...load, ...(configPath ? {configPath} : {})})
+        const next = await loadEngineBuilder({...load, resources: initial.resources, ...(configPath ? {configPath} : {})})
         if (closed) return
         follow(next.watchedFiles)
         onReload(next, change)

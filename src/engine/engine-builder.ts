@@ -1,4 +1,5 @@
 import {
+  definedFields,
   StepController,
   announcePromptMiddleware,
   composeMiddlewares,
@@ -14,7 +15,7 @@ import {
   type ToolRegistry,
 } from '../core/index.js'
 import {createEngine, type ProviderConfig} from '../providers/index.js'
-import type {ContributionContext, PluginCatalog, Provided} from '../plugins/index.js'
+import {ResourceScope, type ContributionContext, type PluginCatalog, type Provided} from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
 import type {EngineConfig} from './engine-config.js'
 import {EngineOverridesSchema, type EngineOverrides} from './overrides.js'
@@ -43,13 +44,25 @@ export interface EngineBuilderOptions {
   readonly engineFactory?: EngineFactory
   /** Step pause deadline. */
   readonly stepTimeoutMs?: number
+  /** What plugins share across this host's conversations; default a new scope, closed by `close()`. */
+  readonly resources?: ResourceScope
 }
 
 type Schema = {safeParse(v: unknown): {success: true; data: unknown} | {success: false; error: import('zod').ZodError}}
 
 /** Turns a profile plus overrides into an EngineConfig, and an EngineConfig into a runnable engine. */
 export class EngineBuilder {
-  constructor(private readonly options: EngineBuilderOptions) {}
+  /** Shared with the builders a config reload makes (pass it on), so live sinks keep their connections. */
+  readonly resources: ResourceScope
+
+  constructor(private readonly options: EngineBuilderOptions) {
+    this.resources = options.resources ?? new ResourceScope()
+  }
+
+  /** Disposes what the plugins opened (connections). Call once the host stops. */
+  close(): Promise<void> {
+    return this.resources.close()
+  }
 
   get config(): ConfigFile {
     return this.options.config
@@ -97,7 +110,7 @@ export class EngineBuilder {
       return {name: ref.name, config: validated(found.item.config, ref, `${field}.config`)}
     }
 
-    const provider: ProviderConfig = {...profile.provider, ...(o.provider ?? {})}
+    const provider: ProviderConfig = {...profile.provider, ...definedFields(o.provider ?? {})}
     const urlProblem = provider.base_url ? urlSecretProblem(provider.base_url) : undefined
     if (urlProblem) throw new ConfigError(urlProblem, at(!!o.provider?.base_url, 'provider.base_url'))
     const middlewaresField = at(!!o.middlewares, 'middlewares')
@@ -117,7 +130,7 @@ export class EngineBuilder {
       tools: [...tools],
       tool_executor: contribution('tool executor', profile.tool_executor, `profiles.${profileSlug}.tool_executor`),
       subscribers: profile.subscribers.map((ref, i) => contribution('subscriber', ref, `profiles.${profileSlug}.subscribers.${i}`)),
-      loop: {...profile.loop, ...(o.loop ?? {})},
+      loop: {...profile.loop, ...definedFields(o.loop ?? {})},
       step_mode: o.step_mode ?? profile.step_mode,
       plugins: {},
     }
@@ -127,7 +140,12 @@ export class EngineBuilder {
 
   buildFromConfig(convId: string, config: EngineConfig): BuiltEngine {
     const {catalog} = this.options
-    const ctx: ContributionContext = {profile: config.profile, tools: config.tools}
+    const ctx: ContributionContext = {
+      profile: config.profile,
+      tools: config.tools,
+      env: this.options.env ?? process.env,
+      resources: this.resources,
+    }
     const tools = catalog.toolRegistry(config.tools)
     const factory = this.options.engineFactory ?? createEngine
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})

@@ -1,5 +1,5 @@
 import {dirname} from 'node:path'
-import {defaultDataDir, loadPlugins} from '../plugins/index.js'
+import {defaultDataDir, loadPlugins, type ResourceScope} from '../plugins/index.js'
 import {ConfigError} from './config-error.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import {loadConfig} from './profiles.js'
@@ -14,6 +14,8 @@ export interface LoadEngineBuilderOptions {
   readonly dataDir?: string | false
   readonly engineFactory?: EngineFactory
   readonly stepTimeoutMs?: number
+  /** Plugin resources to share (a reload passes the previous builder's). */
+  readonly resources?: ResourceScope
 }
 
 /**
@@ -41,6 +43,7 @@ export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}):
     ...(options.env ? {env: options.env} : {}),
     ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
     ...(options.stepTimeoutMs ? {stepTimeoutMs: options.stepTimeoutMs} : {}),
+    ...(options.resources ? {resources: options.resources} : {}),
   })
   checkProfiles(builder, path)
   return builder

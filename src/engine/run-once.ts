@@ -1,5 +1,14 @@
-import {CollectingSink, Session, callbackSink, newId, type Event, type RunOutcome} from '../core/index.js'
-import type {PluginCatalog} from '../plugins/index.js'
+import {
+  CollectingSink,
+  Session,
+  callbackSink,
+  newId,
+  type Event,
+  type PendingPause,
+  type RunOutcome,
+  type StepAction,
+} from '../core/index.js'
+import type {PluginCatalog, ResourceScope} from '../plugins/index.js'
 import {startCassetteRecorder, startCassetteReplay} from '../providers/index.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import type {EngineConfig} from './engine-config.js'
@@ -23,8 +32,15 @@ export interface RunOnceOptions {
   readonly onEvent?: (event: Event) => void
   /** Aborting it cancels the run (Ctrl-C). */
   readonly signal?: AbortSignal
+  /**
+   * Step mode: answers each pause (a terminal prompt, `--step ACTION`). When it throws, the run is
+   * cancelled and runOnce rejects with that error. Without it a pause waits for its deadline.
+   */
+  readonly onStepPause?: (pause: PendingPause, signal: AbortSignal) => Promise<StepAction> | StepAction
   /** Record provider HTTP exchanges to a cassette dir, or serve them back from one (no network). */
   readonly providerCassette?: {readonly mode: 'record' | 'replay'; readonly dir: string}
+  /** Plugin resources to use and leave open (tests read a memory subscriber's buffer); default: a scope closed when the run ends. */
+  readonly resources?: ResourceScope
 }
 
 export interface RunOnceResult {
@@ -51,22 +67,53 @@ async function runWithBuilder(options: RunOnceOptions): Promise<RunOnceResult> {
   const convId = newId('conv')
   const built = builder.buildFromConfig(convId, engineConfig)
   const collected = new CollectingSink()
-  const sinks = [collected, ...built.sinks, ...(options.onEvent ? [callbackSink(options.onEvent)] : [])]
+  const stopPrompts = new AbortController()
+  let pauseFailure: {error: unknown} | undefined
+  const answerPauses = options.onStepPause
+  const stepSink = answerPauses
+    ? callbackSink((event) => {
+        if (event.type !== 'step-paused') return
+        const pending = built.step.pending()
+        if (!pending || pending.pauseId !== event.pause_id) return
+        void Promise.resolve()
+          .then(() => answerPauses(pending, stopPrompts.signal))
+          .then(
+            (action) => built.step.decide(pending.pauseId, action),
+            (error: unknown) => {
+              if (stopPrompts.signal.aborted) return
+              pauseFailure ??= {error}
+              // Called after a pause, so long after `handle` below is set.
+              handle.cancel()
+            },
+          )
+      })
+    : undefined
+  const sinks = [collected, ...built.sinks, ...(options.onEvent ? [callbackSink(options.onEvent)] : []), ...(stepSink ? [stepSink] : [])]
   const session = new Session(convId, {run: built.run, sinks})
   const handle = session.start(session.seedWithPrompt(options.prompt))
-  const cancel = () => handle.cancel()
+  const cancel = () => {
+    stopPrompts.abort()
+    handle.cancel()
+  }
   if (options.signal?.aborted) cancel()
   options.signal?.addEventListener('abort', cancel, {once: true})
   try {
     const outcome = await handle.wait()
+    stopPrompts.abort()
+    if (pauseFailure) throw pauseFailure.error
     return {outcome, events: collected.events, config: engineConfig}
   } finally {
     options.signal?.removeEventListener('abort', cancel)
+    if (!options.resources) await builder.close()
   }
 }
 
 async function builderFor(options: RunOnceOptions): Promise<EngineBuilder> {
-  const common = {...(options.env ? {env: options.env} : {}), ...(options.engineFactory ? {engineFactory: options.engineFactory} : {})}
+  const common = {
+    ...(options.env ? {env: options.env} : {}),
+    ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
+    ...(options.resources ? {resources: options.resources} : {}),
+  }
   if (!options.catalog) {
     return loadEngineBuilder({
       ...common,

@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import type {ResourceScope} from './resource-scope.js'
 import {defineTool, type EventSink, type Middleware, type ToolDefinition, type ToolExecutor} from '../core/index.js'
 
 /** Everything a contribution factory may know about where it is used. */
@@ -6,6 +7,10 @@ export interface ContributionContext {
   readonly profile: string
   /** Tool names the profile allows. */
   readonly tools: readonly string[]
+  /** The host's environment (read this, never `process.env`: hosts and tests inject their own). */
+  readonly env: Readonly<Record<string, string | undefined>>
+  /** Resources shared by the conversations of this host, disposed when it closes (no module-level state). */
+  readonly resources: ResourceScope
 }
 
 interface Contribution<C> {

@@ -11,3 +11,4 @@ export {redactMiddleware, type RedactConfig} from './builtin/middlewares/redact.
 export {allowlistExecutor} from './builtin/executors/allowlist.js'
 export {dryRunExecutor} from './builtin/executors/dry-run.js'
 export {MemoryEventBuffer, memoryEventBuffer} from './builtin/subscribers/memory.js'
+export {ResourceScope} from './resource-scope.js'

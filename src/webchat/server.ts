@@ -17,7 +17,7 @@ import {isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-gua
 import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
-import {createLogger, type Logger, type LogLevel} from './logger.js'
+import {createLogger, LOG_LEVELS, type Logger, type LogLevel} from './logger.js'
 import type {ServerContext} from './server-context.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
@@ -108,8 +108,7 @@ export interface RunningServer {
 /** Starts the dev chat server: HTTP routes, the WebSocket gateway and the web page. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
-  // Quiet under vitest unless asked: other suites start servers too.
-  const logger = options.logger ?? createLogger(options.logLevel ?? (process.env.VITEST ? 'silent' : 'info'))
+  const logger = options.logger ?? createLogger(options.logLevel ?? logLevelFrom(options.env ?? process.env))
   const builder = options.builder ?? (await newBuilder(options))
   const ownsBus = options.bus === undefined
   // Redis down at start: openBusTransport throws one RedisUnavailableError naming the URL.
@@ -208,6 +207,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
       await gateway.close()
       await recording.close()
+      await manager.builder.close()
       server.closeAllConnections()
       if (ownsBus) await transport.close()
     })())
@@ -283,4 +283,10 @@ function withLogging(logger: Logger, hooks: ConversationManagerEvents = {}): Con
       hooks.storeError?.(id, error, what)
     },
   }
+}
+
+/** `JIMINY_LOG_LEVEL` (the test suite sets it to silent), else info. */
+function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
+  const level = env.JIMINY_LOG_LEVEL
+  return (LOG_LEVELS as readonly (string | undefined)[]).includes(level) ? (level as LogLevel) : 'info'
 }

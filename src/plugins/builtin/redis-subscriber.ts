@@ -2,6 +2,7 @@ import type {Redis} from 'ioredis'
 import {z} from 'zod'
 import {encodeEvent, redactString, type Event, type EventSink} from '../../core/index.js'
 import {defineSubscriber} from '../api.js'
+import type {ResourceScope} from '../resource-scope.js'
 
 /** The same default as the bus (plugins sit beside the bus, not above it, so the value is repeated). */
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379'
@@ -21,34 +22,23 @@ export const RedisSubscriberConfigSchema = z
   .strict()
 export type RedisSubscriberConfig = z.infer<typeof RedisSubscriberConfigSchema>
 
-/** One connection per URL, shared by every conversation that mirrors there (ioredis loaded on first use). */
-const clients = new Map<string, Promise<Redis>>()
-
-function clientFor(url: string): Promise<Redis> {
-  let client = clients.get(url)
-  if (!client) {
-    client = import('ioredis').then(({Redis}) => {
-      const c = new Redis(url, {maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 10), 2000)})
-      // Failures are counted by the sinks; a listener keeps ioredis from printing every reconnect.
-      c.on('error', () => undefined)
-      // A mirror must not keep a CLI process alive on its own.
-      c.on('connect', () => (c.stream as {unref?: () => void} | undefined)?.unref?.())
-      return c
-    })
-    clients.set(url, client)
-  }
-  return client
-}
-
-/** Closes every shared connection (tests, shutdown). */
-export async function closeRedisSubscribers(): Promise<void> {
-  const all = [...clients.values()]
-  clients.clear()
-  await Promise.all(
-    all.map(async (p) => {
-      const c = await p
+/** One connection per URL and host, shared by every conversation that mirrors there (ioredis loaded on first use). */
+function clientFor(resources: ResourceScope, url: string): Promise<Redis> {
+  return resources.get(
+    `builtin:redis-subscriber:${url}`,
+    () =>
+      import('ioredis').then(({Redis}) => {
+        const c = new Redis(url, {maxRetriesPerRequest: 2, retryStrategy: (n) => Math.min(50 * 2 ** Math.min(n, 10), 2000)})
+        // Failures are counted by the sinks; a listener keeps ioredis from printing every reconnect.
+        c.on('error', () => undefined)
+        // A mirror must not keep a CLI process alive on its own.
+        c.on('connect', () => (c.stream as {unref?: () => void} | undefined)?.unref?.())
+        return c
+      }),
+    async (client) => {
+      const c = await client
       await c.quit().catch(() => c.disconnect())
-    }),
+    },
   )
 }
 
@@ -89,7 +79,7 @@ export const redisSubscriberContribution = defineSubscriber({
   description: 'mirror every event of the conversation to a Redis stream (jiminy:events:{conv_id})',
   config: RedisSubscriberConfigSchema,
   create: (config, ctx) => {
-    const url = config.url ?? process.env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL
-    return new RedisEventMirror(clientFor(url), config.stream.replaceAll('{conv_id}', ctx.convId), config.maxlen)
+    const url = config.url ?? ctx.env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL
+    return new RedisEventMirror(clientFor(ctx.resources, url), config.stream.replaceAll('{conv_id}', ctx.convId), config.maxlen)
   },
 })

@@ -99,7 +99,7 @@ describe('RedisBus', () => {
     const ids: string[] = []
     for (let i = 0; i < 10; i++) ids.push((await bus.publish(topic, `r${i}`)).streamId!)
     const seen: BusMessage[] = []
-    const sub = await bus.subscribe(topic, (m) => seen.push(m), {afterStreamId: ids[5]})
+    const sub = await bus.subscribe(topic, (m) => seen.push(m), {afterStreamId: ids[5]!})
     expect(seen.map((m) => m.payload)).toEqual(['r6', 'r7', 'r8', 'r9'])
     await bus.publish(topic, 'live')
     await eventually(() => expect(seen.map((m) => m.payload)).toEqual(['r6', 'r7', 'r8', 'r9', 'live']))

@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {newId, type Event, type Turn} from '../../../src/core/index.js'
-import {MemoryEventBuffer, memoryEventBuffer} from '../../../src/plugins/index.js'
+import {MemoryEventBuffer, memoryEventBuffer, ResourceScope} from '../../../src/plugins/index.js'
 import {runOnce} from '../../../src/engine/index.js'
 import {pluginDir} from '../plugin-files.js'
 
@@ -81,9 +81,12 @@ describe('dry-run tool executor', () => {
 
 describe('memory subscriber', () => {
   it('keeps the last `capacity` events of the conversation', async () => {
-    const {events} = await run('remembered', 'hello')
+    const resources = new ResourceScope()
+    const {events} = await runOnce({prompt: 'hello', profile: 'remembered', configPath, dataDir: false, resources})
     const convId = events[0]!.meta.session_id
-    const buffer = memoryEventBuffer(convId)!
+    const buffer = memoryEventBuffer(resources, convId)!
+    // Another host's scope never sees it: no module-level state.
+    expect(memoryEventBuffer(new ResourceScope(), convId)).toBeUndefined()
     expect(buffer).toBeInstanceOf(MemoryEventBuffer)
     expect(buffer.events().map((e) => e.meta.id)).toEqual(events.slice(-3).map((e) => e.meta.id))
     expect(buffer.droppedCount).toBe(events.length - 3)

@@ -1,22 +1,19 @@
 import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {Event} from '../../../src/core/index.js'
-import {builtinCatalog} from '../../../src/plugins/index.js'
-import {
-  closeRedisSubscribers,
-  RedisEventMirror,
-  redisSubscriberContribution,
-  RedisSubscriberConfigSchema,
-} from '../../../src/plugins/builtin/redis-subscriber.js'
+import {builtinCatalog, ResourceScope} from '../../../src/plugins/index.js'
+import {RedisEventMirror, redisSubscriberContribution, RedisSubscriberConfigSchema} from '../../../src/plugins/builtin/redis-subscriber.js'
 import {startRedis, type RedisProcess} from '../../bus/redis/redis-server.js'
 
 let redis: RedisProcess
+const resources = new ResourceScope()
+const ctx = (convId: string) => ({profile: 'default', tools: [], convId, env: {}, resources})
 
 beforeAll(async () => {
   redis = await startRedis()
 })
 afterAll(async () => {
-  await closeRedisSubscribers()
+  await resources.close()
   await redis?.dispose()
 })
 
@@ -34,7 +31,7 @@ describe('redis subscriber (built-in plugin)', () => {
 
   it('mirrors every event, in order and with secrets redacted, to jiminy:events:{conv_id}', async () => {
     const config = RedisSubscriberConfigSchema.parse({url: redis.url, maxlen: 100})
-    const sink = redisSubscriberContribution.create(config, {profile: 'default', tools: [], convId: 'conv-r'}) as RedisEventMirror
+    const sink = redisSubscriberContribution.create(config, ctx('conv-r')) as RedisEventMirror
     expect(sink.stream).toBe('jiminy:events:conv-r')
     for (let i = 0; i < 20; i++) sink.publish(info(i, i === 3 ? 'key sk-abcdefghijklmnopqrstuvwxyz123456' : `event ${i}`))
     await sink.flush()
@@ -58,11 +55,10 @@ describe('redis subscriber (built-in plugin)', () => {
   })
 
   it('counts failures instead of disturbing the run when Redis is unreachable', async () => {
-    const sink = redisSubscriberContribution.create(RedisSubscriberConfigSchema.parse({url: 'redis://127.0.0.1:1'}), {
-      profile: 'default',
-      tools: [],
-      convId: 'x',
-    }) as RedisEventMirror
+    const sink = redisSubscriberContribution.create(
+      RedisSubscriberConfigSchema.parse({url: 'redis://127.0.0.1:1'}),
+      ctx('x'),
+    ) as RedisEventMirror
     expect(() => sink.publish(info(1))).not.toThrow()
     await sink.flush()
     expect(sink.failures).toBe(1)

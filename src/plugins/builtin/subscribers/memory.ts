@@ -1,6 +1,7 @@
 import {z} from 'zod'
 import type {Event, EventSink} from '../../../core/index.js'
 import {defineSubscriber} from '../../api.js'
+import type {ResourceScope} from '../../resource-scope.js'
 
 export const MemorySubscriberConfigSchema = z.object({capacity: z.number().int().min(1).max(100_000).default(1000)}).strict()
 
@@ -35,11 +36,14 @@ export class MemoryEventBuffer implements EventSink {
 
 /** Buffers by conversation id, oldest conversation evicted past this many. */
 const MAX_CONVERSATIONS = 256
-const buffers = new Map<string, MemoryEventBuffer>()
+const BUFFERS_KEY = 'builtin:memory-subscriber:buffers'
 
-/** The memory buffer of a conversation built with the `memory` subscriber (the latest build wins). */
-export function memoryEventBuffer(convId: string): MemoryEventBuffer | undefined {
-  return buffers.get(convId)
+const buffersIn = (resources: ResourceScope): Map<string, MemoryEventBuffer> =>
+  resources.get(BUFFERS_KEY, () => new Map<string, MemoryEventBuffer>())
+
+/** The memory buffer of a conversation built with the `memory` subscriber in this host (the latest build wins). */
+export function memoryEventBuffer(resources: ResourceScope, convId: string): MemoryEventBuffer | undefined {
+  return resources.peek<Map<string, MemoryEventBuffer>>(BUFFERS_KEY)?.get(convId)
 }
 
 export const memorySubscriberContribution = defineSubscriber({
@@ -47,6 +51,7 @@ export const memorySubscriberContribution = defineSubscriber({
   description: 'keep the last `capacity` events of each conversation in memory',
   config: MemorySubscriberConfigSchema,
   create: (config, ctx) => {
+    const buffers = buffersIn(ctx.resources)
     const buffer = new MemoryEventBuffer(config.capacity)
     buffers.delete(ctx.convId)
     buffers.set(ctx.convId, buffer)
