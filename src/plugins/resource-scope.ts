@@ -23,8 +23,8 @@ export class ResourceScope {
   }
 
   /** The resource under `key` if it was created. */
-  peek<T>(key: string): T | undefined {
-    return this.entries.get(key)?.value as T | undefined
+  peek(key: string): unknown {
+    return this.entries.get(key)?.value
   }
 
   /** Disposes every resource (errors are swallowed: closing must finish). Idempotent. */

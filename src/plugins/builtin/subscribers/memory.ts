@@ -43,7 +43,7 @@ const buffersIn = (resources: ResourceScope): Map<string, MemoryEventBuffer> =>
 
 /** The memory buffer of a conversation built with the `memory` subscriber in this host (the latest build wins). */
 export function memoryEventBuffer(resources: ResourceScope, convId: string): MemoryEventBuffer | undefined {
-  return resources.peek<Map<string, MemoryEventBuffer>>(BUFFERS_KEY)?.get(convId)
+  return (resources.peek(BUFFERS_KEY) as Map<string, MemoryEventBuffer> | undefined)?.get(convId)
 }
 
 export const memorySubscriberContribution = defineSubscriber({
