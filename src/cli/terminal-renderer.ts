@@ -75,6 +75,7 @@ export class TerminalRenderer {
       case 'user-prompt':
       case 'thinking-ended':
       case 'conversation-rebuilt':
+      case 'run-finished':
         return ''
     }
   }

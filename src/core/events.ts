@@ -20,6 +20,8 @@ export type EventMeta = z.infer<typeof EventMetaSchema>
 
 export const STEP_PHASES = ['after_inference', 'after_tools'] as const
 export type StepPhase = (typeof STEP_PHASES)[number]
+export const RUN_STATUSES = ['completed', 'cancelled', 'failed'] as const
+export type RunFinishedStatus = (typeof RUN_STATUSES)[number]
 export const STEP_ACTIONS = ['continue', 'skip', 'deny'] as const
 export type StepAction = (typeof STEP_ACTIONS)[number]
 
@@ -35,8 +37,17 @@ export const EventSchema = z.discriminatedUnion('type', [
   ev('tool-call-execute', {tool_call: ToolCallSchema}),
   ev('tool-result', {tool_result: ToolUseSchema}),
   ev('tool-call-execution-result', {tool_result: ToolUseSchema}),
+  /**
+   * The run was cancelled. `text` is what the message in flight had streamed; `meta.message_id`
+   * (with `model`, `duration_ms`) is set only when a message was still open, which then gets its
+   * closing `llm.final` from this event.
+   */
   ev('interrupt', {text: z.string()}),
-  ev('error', {message: z.string(), code: z.string().optional()}),
+  /**
+   * The run failed. When a message was still open, `meta.message_id` names it and `text` holds
+   * its partial text (absent otherwise, and in geppetto's and jiminy v1's error events).
+   */
+  ev('error', {message: z.string(), code: z.string().optional(), text: z.string().optional()}),
   ev('log', {level: z.enum(['trace', 'debug', 'info', 'warn', 'error']), message: z.string(), fields: z.record(z.string(), z.unknown())}),
   ev('info', {message: z.string(), data: z.record(z.string(), z.unknown())}),
   ev('agent-mode', {mode: z.string(), message: z.string(), data: z.record(z.string(), z.unknown())}),
@@ -53,6 +64,16 @@ export const EventSchema = z.discriminatedUnion('type', [
   ev('thinking-ended', {text: z.string()}),
   /** The conversation's engine was rebuilt between runs; `record` is the RebuildRecord (webchat). */
   ev('conversation-rebuilt', {record: z.record(z.string(), z.unknown())}),
+  /**
+   * The last event of every run, however it ended (published by the Session). `usage` sums the
+   * run's inferences; `stop_reason` is the last inference's; `duration_ms` is the whole run.
+   */
+  ev('run-finished', {
+    status: z.enum(RUN_STATUSES),
+    stop_reason: z.string().optional(),
+    usage: z.record(z.string(), z.unknown()).optional(),
+    duration_ms: z.number().nonnegative(),
+  }),
 ])
 
 export type Event = z.infer<typeof EventSchema>

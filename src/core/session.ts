@@ -1,12 +1,12 @@
 import type {InferenceFn} from './engine.js'
 import {isAbortError, RunInProgressError} from './errors.js'
-import type {Event} from './events.js'
+import type {Event, MetaExtra, RunFinishedStatus} from './events.js'
 import {newId} from './ids.js'
 import {publish, withRunContext, type EventSink, type RunContext} from './run-context.js'
 import {RunInterruptedError} from './tool-loop.js'
 import {appendBlocks, assistantTextBlock, cloneTurn, newTurn, userBlock, type Turn} from './turn.js'
 
-export type RunStatus = 'completed' | 'cancelled' | 'failed'
+export type RunStatus = RunFinishedStatus
 
 export interface RunOutcome {
   readonly inferenceId: string
@@ -97,6 +97,19 @@ export class Session {
   }
 
   private async execute(run: InferenceFn, seed: Turn, ctx: RunContext, partial: PartialTextTracker): Promise<RunOutcome> {
+    const outcome = await this.outcomeOf(run, seed, ctx, partial)
+    // The run's last event, however it ended: clients learn the run is over without asking.
+    publish({
+      type: 'run-finished',
+      status: outcome.status,
+      ...(outcome.status === 'completed' && partial.stopReason !== undefined ? {stop_reason: partial.stopReason} : {}),
+      ...(partial.usage !== undefined ? {usage: partial.usage} : {}),
+      duration_ms: Date.now() - partial.runStartedAt,
+    })
+    return outcome
+  }
+
+  private async outcomeOf(run: InferenceFn, seed: Turn, ctx: RunContext, partial: PartialTextTracker): Promise<RunOutcome> {
     try {
       const turn = await run(seed, ctx)
       this.latest = turn
@@ -104,34 +117,55 @@ export class Session {
     } catch (error) {
       const cause = error instanceof RunInterruptedError ? error.cause : error
       let turn = error instanceof RunInterruptedError ? error.turn : seed
+      const open = partial.openMessage()
       if (ctx.signal.aborted || isAbortError(cause)) {
         const text = partial.text
         if (text) turn = appendBlocks(turn, assistantTextBlock(text, {interrupted: true}))
         this.latest = turn
-        publish({type: 'interrupt', text}, partial.messageId ? {message_id: partial.messageId} : {})
+        // With the open message named, the interrupt also closes it (llm.final with the partial text).
+        publish({type: 'interrupt', text}, open ?? {})
         return {inferenceId: ctx.inferenceId, status: 'cancelled', turn}
       }
       const message = cause instanceof Error ? cause.message : String(cause)
       const code = (cause as {code?: unknown} | undefined)?.code
       this.latest = turn
-      publish(
-        {type: 'error', message, ...(typeof code === 'string' ? {code} : {})},
-        partial.messageId ? {message_id: partial.messageId} : {},
-      )
+      publish({type: 'error', message, ...(typeof code === 'string' ? {code} : {}), ...(open ? {text: partial.text} : {})}, open ?? {})
       return {inferenceId: ctx.inferenceId, status: 'failed', turn, error: message}
     }
   }
 }
 
-/** Remembers the text streamed so far for the message in flight, so cancel can keep it. */
+/**
+ * Follows the run's messages: the text streamed so far by the message in flight (so cancel can keep
+ * it and close the message), and the usage and stop reason of the finished ones (for run-finished).
+ */
 class PartialTextTracker implements EventSink {
+  readonly runStartedAt = Date.now()
   text = ''
-  messageId: string | undefined
+  /** The message started and not finished yet. */
+  private messageId: string | undefined
+  private model: string | undefined
+  private messageStartedAt = 0
+  stopReason: string | undefined
+  usage: Record<string, unknown> | undefined
+
+  /** The open message's envelope fields, for the event that ends the run while it streams. */
+  openMessage(): MetaExtra | undefined {
+    if (this.messageId === undefined) return undefined
+    return {
+      message_id: this.messageId,
+      ...(this.model !== undefined ? {model: this.model} : {}),
+      duration_ms: Date.now() - this.messageStartedAt,
+    }
+  }
+
   publish(event: Event): void {
     switch (event.type) {
       case 'start':
         this.text = ''
         this.messageId = event.meta.message_id
+        this.model = event.meta.model
+        this.messageStartedAt = Date.now()
         break
       case 'partial':
         this.text = event.completion
@@ -139,9 +173,22 @@ class PartialTextTracker implements EventSink {
         break
       case 'final':
         this.text = ''
+        this.messageId = undefined
+        if (event.meta.stop_reason !== undefined) this.stopReason = event.meta.stop_reason
+        if (event.meta.usage !== undefined) this.usage = addUsage(this.usage, event.meta.usage)
         break
       default:
         break
     }
   }
+}
+
+/** Sums the numeric fields of two usage records (tokens of several inferences); others: the latest. */
+function addUsage(total: Record<string, unknown> | undefined, next: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {...total}
+  for (const [key, value] of Object.entries(next)) {
+    const before = out[key]
+    out[key] = typeof value === 'number' && typeof before === 'number' ? before + value : value
+  }
+  return out
 }

@@ -1,4 +1,4 @@
-import type {StepAction, StepPhase, ToolCall} from '../core/index.js'
+import type {RunStatus, StepAction, StepPhase, ToolCall} from '../core/index.js'
 
 /**
  * SEM frames: what the server sends a browser for each conversation. `{"sem": true, "event": {...}}`
@@ -15,25 +15,50 @@ interface Base<T extends string> {
   readonly inference_id?: string
 }
 
+/**
+ * What pinocchio sends as `metadata` on llm frames (geppetto's LLMInferenceData): the model on
+ * every frame of a message; usage, duration and stop reason once the message is final.
+ */
+export interface LlmMetadata {
+  readonly model?: string
+  /** `{input_tokens, output_tokens}` (+ the provider's `raw` object). */
+  readonly usage?: Readonly<Record<string, unknown>>
+  readonly duration_ms?: number
+  readonly stop_reason?: string
+}
+
 export type SemFrameBody =
   | (Base<'user.message'> & {readonly text: string})
-  | (Base<'llm.start'> & {readonly model?: string})
-  | (Base<'llm.delta'> & {readonly delta: string; readonly cumulative: string})
-  | (Base<'llm.final'> & {
-      readonly text: string
-      readonly stop_reason?: string
-      readonly usage?: Record<string, unknown>
-      readonly duration_ms?: number
-    })
-  | Base<'llm.thinking.start'>
-  | (Base<'llm.thinking.delta'> & {readonly delta: string; readonly cumulative: string})
+  | (Base<'llm.start'> & {readonly role: 'assistant'; readonly model?: string; readonly metadata: LlmMetadata})
+  | (Base<'llm.delta'> & {readonly delta: string; readonly cumulative: string; readonly metadata: LlmMetadata})
+  | (Base<'llm.final'> &
+      LlmMetadata & {
+        readonly text: string
+        /** `stop_reason` is `cancelled` / `error` for a message its run's cancel or failure closed. */
+        readonly metadata: LlmMetadata
+      })
+  | (Base<'llm.thinking.start'> & {readonly role: 'thinking'; readonly metadata: LlmMetadata})
+  | (Base<'llm.thinking.delta'> & {readonly delta: string; readonly cumulative: string; readonly metadata: LlmMetadata})
   | (Base<'llm.thinking.final'> & {readonly text: string})
   | (Base<'tool.start'> & {readonly name: string; readonly input: Record<string, unknown>})
   | (Base<'tool.delta'> & {readonly patch: Record<string, unknown>})
   | (Base<'tool.result'> & {readonly result: unknown; readonly error?: string})
   | Base<'tool.done'>
   | (Base<'log'> & {readonly level: string; readonly message: string; readonly fields: Record<string, unknown>})
-  | (Base<'agent.mode'> & {readonly mode: string; readonly message: string; readonly data: Record<string, unknown>})
+  | (Base<'run.info'> & {readonly message: string; readonly data: Record<string, unknown>})
+  | (Base<'agent.mode'> & {
+      readonly title: string
+      readonly data: {readonly title: string; readonly from: string; readonly to: string; readonly analysis?: string} & Record<
+        string,
+        unknown
+      >
+      /** Also top level: pinocchio's client reads them there (its server sends them in `data`). */
+      readonly from: string
+      readonly to: string
+      readonly analysis?: string
+      /** The mode switched to (= `to`). */
+      readonly mode: string
+    })
   | (Base<'step.paused'> & {
       readonly pause_id: string
       readonly phase: StepPhase
@@ -44,6 +69,13 @@ export type SemFrameBody =
   | (Base<'conversation.rebuilt'> & {readonly record: Record<string, unknown>})
   | (Base<'run.error'> & {readonly message: string; readonly code?: string; readonly message_id?: string})
   | (Base<'run.cancelled'> & {readonly text: string; readonly message_id?: string})
+  | (Base<'run.finished'> & {
+      readonly inference_id: string
+      readonly status: RunStatus
+      readonly stop_reason?: string
+      readonly usage?: Readonly<Record<string, unknown>>
+      readonly duration_ms: number
+    })
 
 export type SemFrameType = SemFrameBody['type']
 
@@ -60,12 +92,14 @@ export const SEM_FRAME_TYPES: readonly SemFrameType[] = [
   'tool.result',
   'tool.done',
   'log',
+  'run.info',
   'agent.mode',
   'step.paused',
   'step.resumed',
   'conversation.rebuilt',
   'run.error',
   'run.cancelled',
+  'run.finished',
 ]
 
 /** Where a frame sits in its conversation's stream. */
@@ -112,11 +146,13 @@ export function buildUnloggedFrame(body: SemFrameBody): string {
 
 /**
  * Control frames of the WebSocket protocol itself (not part of a conversation's stream, no seq):
- * `ws.hello`, `ws.pong`, `ws.error`, `ws.replay` (what an `after_seq` join replays).
+ * `ws.hello`, `ws.pong`, `ws.error`, `ws.replay` (what an `after_seq` join replays). Sent as SEM
+ * envelopes like every frame, as pinocchio does: `{"sem": true, "event": {type, id, conv_id,
+ * server_time, ...}}` with `id` = `{type}:{conv_id}:{server_time}` and `server_time` in Unix ms.
  */
-export type ControlFrame =
-  | {readonly type: 'ws.hello'; readonly conv_id: string; readonly profile: string; readonly server_time: string; readonly last_seq: number}
-  | {readonly type: 'ws.pong'; readonly server_time: string}
+export type ControlFrameBody =
+  | {readonly type: 'ws.hello'; readonly profile: string; readonly last_seq: number}
+  | {readonly type: 'ws.pong'}
   | {readonly type: 'ws.error'; readonly code: string; readonly message: string}
   | {
       readonly type: 'ws.replay'
@@ -135,6 +171,26 @@ export type ControlFrame =
       readonly reset?: true
     }
 
-export function controlFrameJson(frame: ControlFrame): string {
+export type ControlFrameType = ControlFrameBody['type']
+
+/** A control frame's event: its body plus the fields every control frame carries. */
+export type ControlEvent = ControlFrameBody & {
+  /** `{type}:{conv_id}:{server_time}` (pinocchio's `ws.hello:{conv_id}:{ms}`). */
+  readonly id: string
+  /** The conversation of the socket ('' when the join named none). */
+  readonly conv_id: string
+  /** Unix milliseconds. */
+  readonly server_time: number
+}
+
+export interface ControlFrame {
+  readonly sem: true
+  readonly event: ControlEvent
+}
+
+/** THE control frame builder: the envelope, pinocchio's id and the server time, serialized once. */
+export function buildControlFrame(body: ControlFrameBody, convId: string, now: number = Date.now()): string {
+  const event = {...body, id: `${body.type}:${convId}:${now}`, conv_id: convId, server_time: now} as ControlEvent
+  const frame: ControlFrame = {sem: true, event}
   return JSON.stringify(frame)
 }

@@ -1,7 +1,11 @@
-import type {Event} from '../core/index.js'
-import type {SemFrameBody} from './frames.js'
+import type {Event, EventMeta} from '../core/index.js'
+import type {LlmMetadata, SemFrameBody} from './frames.js'
 
 export const thinkingId = (messageId: string): string => `${messageId}:thinking`
+
+/** `llm.final`'s stop reason for a message closed by its run's cancel or failure. */
+export const STOP_CANCELLED = 'cancelled'
+export const STOP_ERROR = 'error'
 
 /**
  * The SEM translator: one core event → its frame bodies, in order. Pure and deterministic: the
@@ -14,31 +18,31 @@ export function translateEvent(event: Event): SemFrameBody[] {
   const messageId = m.message_id ?? m.id
   switch (event.type) {
     case 'start':
-      return [{type: 'llm.start', id: messageId, ...run, ...(m.model !== undefined ? {model: m.model} : {})}]
-    case 'partial':
-      return [{type: 'llm.delta', id: messageId, ...run, delta: event.delta, cumulative: event.completion}]
-    case 'final':
       return [
         {
-          type: 'llm.final',
+          type: 'llm.start',
           id: messageId,
           ...run,
-          text: event.text,
-          ...(m.stop_reason !== undefined ? {stop_reason: m.stop_reason} : {}),
-          ...(m.usage !== undefined ? {usage: m.usage} : {}),
-          ...(m.duration_ms !== undefined ? {duration_ms: m.duration_ms} : {}),
+          role: 'assistant',
+          ...(m.model !== undefined ? {model: m.model} : {}),
+          metadata: metadataOf(m),
         },
       ]
+    case 'partial':
+      return [{type: 'llm.delta', id: messageId, ...run, delta: event.delta, cumulative: event.completion, metadata: metadataOf(m)}]
+    case 'final':
+      return [finalFrame(m, event.text)]
     case 'partial-thinking': {
       const id = thinkingId(messageId)
-      const delta: SemFrameBody = {type: 'llm.thinking.delta', id, ...run, delta: event.delta, cumulative: event.completion}
+      const metadata = metadataOf(m)
+      const delta: SemFrameBody = {type: 'llm.thinking.delta', id, ...run, delta: event.delta, cumulative: event.completion, metadata}
       // The first chunk of a thinking stream is the one whose cumulative text is its own delta.
-      return event.completion === event.delta ? [{type: 'llm.thinking.start', id, ...run}, delta] : [delta]
+      return event.completion === event.delta ? [{type: 'llm.thinking.start', id, ...run, role: 'thinking', metadata}, delta] : [delta]
     }
     case 'tool-call':
       return [{type: 'tool.start', id: event.tool_call.id, ...run, name: event.tool_call.name, input: event.tool_call.args}]
     case 'tool-call-execute':
-      return [{type: 'tool.delta', id: event.tool_call.id, ...run, patch: {status: 'executing'}}]
+      return [{type: 'tool.delta', id: event.tool_call.id, ...run, patch: {status: 'executing', exec: true, input: event.tool_call.args}}]
     case 'tool-result':
     case 'tool-call-execution-result': {
       const r = event.tool_result
@@ -47,39 +51,68 @@ export function translateEvent(event: Event): SemFrameBody[] {
         {type: 'tool.done', id: r.id, ...run},
       ]
     }
-    case 'interrupt':
+    case 'interrupt': {
+      const cancelled: SemFrameBody = {
+        type: 'run.cancelled',
+        id: m.inference_id,
+        ...run,
+        text: event.text,
+        ...(m.message_id !== undefined ? {message_id: m.message_id} : {}),
+      }
+      // An interrupt that names a message closes it first, with its partial text (as pinocchio does).
+      return m.message_id !== undefined ? [finalFrame({...m, stop_reason: STOP_CANCELLED}, event.text), cancelled] : [cancelled]
+    }
+    case 'error': {
+      const failed: SemFrameBody = {
+        type: 'run.error',
+        id: m.inference_id,
+        ...run,
+        message: event.message,
+        ...(event.code !== undefined ? {code: event.code} : {}),
+        ...(m.message_id !== undefined ? {message_id: m.message_id} : {}),
+      }
+      return closesMessage(event) ? [finalFrame({...m, stop_reason: STOP_ERROR}, event.text ?? ''), failed] : [failed]
+    }
+    case 'run-finished':
       return [
         {
-          type: 'run.cancelled',
+          type: 'run.finished',
           id: m.inference_id,
           ...run,
-          text: event.text,
-          ...(m.message_id !== undefined ? {message_id: m.message_id} : {}),
-        },
-      ]
-    case 'error':
-      return [
-        {
-          type: 'run.error',
-          id: m.inference_id,
-          ...run,
-          message: event.message,
-          ...(event.code !== undefined ? {code: event.code} : {}),
-          ...(m.message_id !== undefined ? {message_id: m.message_id} : {}),
+          status: event.status,
+          ...(event.stop_reason !== undefined ? {stop_reason: event.stop_reason} : {}),
+          ...(event.usage !== undefined ? {usage: event.usage} : {}),
+          duration_ms: event.duration_ms,
         },
       ]
     case 'log':
       return [{type: 'log', id: m.id, ...run, level: event.level, message: event.message, fields: event.fields}]
+    case 'info':
+      // Not a log line (DESIGN: log frames only from log events): a note about the run.
+      return [{type: 'run.info', id: m.id, ...run, message: event.message, data: event.data}]
     case 'thinking-ended':
       return [{type: 'llm.thinking.final', id: thinkingId(messageId), ...run, text: event.text}]
     case 'user-prompt':
       return [{type: 'user.message', id: event.block_id, ...run, text: event.text}]
     case 'conversation-rebuilt':
       return [{type: 'conversation.rebuilt', id: m.id, conv_id: m.session_id, record: event.record}]
-    case 'info':
-      return [{type: 'log', id: m.id, ...run, level: 'info', message: event.message, fields: event.data}]
-    case 'agent-mode':
-      return [{type: 'agent.mode', id: m.id, ...run, mode: event.mode, message: event.message, data: event.data}]
+    case 'agent-mode': {
+      const from = stringField(event.data, 'from') ?? ''
+      const to = stringField(event.data, 'to') ?? event.mode
+      const analysis = stringField(event.data, 'analysis')
+      const fields = {from, to, ...(analysis !== undefined ? {analysis} : {})}
+      return [
+        {
+          type: 'agent.mode',
+          id: m.id,
+          ...run,
+          title: event.message,
+          data: {title: event.message, ...event.data, ...fields},
+          ...fields,
+          mode: event.mode,
+        },
+      ]
+    }
     case 'step-paused':
       return [
         {
@@ -109,9 +142,46 @@ export function frameCount(event: Event): number {
       return 2
     case 'partial-thinking':
       return event.completion === event.delta ? 2 : 1
+    case 'interrupt':
+      return event.meta.message_id !== undefined ? 2 : 1
+    case 'error':
+      return closesMessage(event) ? 2 : 1
     default:
       return 1
   }
+}
+
+/** An error event closes the message it names only when it carries that message's partial text. */
+function closesMessage(event: Extract<Event, {type: 'error'}>): boolean {
+  return event.meta.message_id !== undefined && event.text !== undefined
+}
+
+/** `llm.final`: pinocchio's `metadata`, and the same fields top level (jiminy v1 clients read them there). */
+function finalFrame(m: EventMeta, text: string): SemFrameBody {
+  const metadata = metadataOf(m)
+  return {
+    type: 'llm.final',
+    id: m.message_id ?? m.id,
+    conv_id: m.session_id,
+    inference_id: m.inference_id,
+    text,
+    ...metadata,
+    metadata,
+  }
+}
+
+function metadataOf(m: EventMeta): LlmMetadata {
+  return {
+    ...(m.model !== undefined ? {model: m.model} : {}),
+    ...(m.usage !== undefined ? {usage: m.usage} : {}),
+    ...(m.duration_ms !== undefined ? {duration_ms: m.duration_ms} : {}),
+    ...(m.stop_reason !== undefined ? {stop_reason: m.stop_reason} : {}),
+  }
+}
+
+function stringField(data: Record<string, unknown>, key: string): string | undefined {
+  const value = data[key]
+  return typeof value === 'string' ? value : undefined
 }
 
 function assertNever(value: never): never {

@@ -62,6 +62,9 @@ describe('Session / ExecutionHandle', () => {
     const partialText = (interrupt as {text: string}).text
     expect(partialText.startsWith('one two')).toBe(true)
     expect(sink.events.some((e) => e.type === 'final')).toBe(false)
+    // The interrupt names the message still open, so the stream can close it; run-finished comes last.
+    expect(interrupt!.meta.message_id).toBe(sink.events.find((e) => e.type === 'start')!.meta.message_id)
+    expect(sink.events.at(-1)).toMatchObject({type: 'run-finished', status: 'cancelled', meta: {inference_id: handle.inferenceId}})
     const kept = session.snapshot().blocks.at(-1)!
     expect(kept).toMatchObject({kind: 'llm_text', payload: {text: partialText}, metadata: {interrupted: true}})
 
@@ -77,7 +80,10 @@ describe('Session / ExecutionHandle', () => {
     const session = new Session('conv-4', {run: failing, sinks: [sink]})
     const outcome = await session.start(session.seedWithPrompt('q')).wait()
     expect(outcome).toMatchObject({status: 'failed', error: 'upstream said no'})
-    expect(sink.events.at(-1)).toMatchObject({type: 'error', message: 'upstream said no', code: 'overloaded_error'})
+    expect(sink.events.at(-2)).toMatchObject({type: 'error', message: 'upstream said no', code: 'overloaded_error'})
+    // No message was open: the error names none and carries no partial text.
+    expect(sink.events.at(-2)!.meta.message_id).toBeUndefined()
+    expect(sink.events.at(-1)).toMatchObject({type: 'run-finished', status: 'failed'})
     expect(session.snapshot().blocks.map((b) => b.kind)).toEqual(['user'])
     session.setPipeline({run: streamingEngine(['ok'], 0), sinks: []})
     expect((await session.start(session.seedWithPrompt('q2')).wait()).status).toBe('completed')

@@ -47,6 +47,8 @@ export function sampleEvent(type: EventType): Event {
       return {type, text: 'hm', meta: meta({message_id: 'msg_1'})}
     case 'conversation-rebuilt':
       return {type, record: {reason: 'x'}, meta: meta()}
+    case 'run-finished':
+      return {type, status: 'completed', stop_reason: 'stop', usage: {input_tokens: 3, output_tokens: 5}, duration_ms: 12, meta: meta()}
   }
 }
 

@@ -27,7 +27,9 @@ describe('translateEvent', () => {
       id: 'msg_1',
       conv_id: 'conv_1',
       inference_id: 'inf_1',
+      role: 'assistant',
       model: 'mock-1',
+      metadata: {model: 'mock-1'},
     })
     expect(translateEvent(sampleEvent('partial'))[0]).toMatchObject({type: 'llm.delta', id: 'msg_1', delta: 'lo', cumulative: 'hello'})
     expect(translateEvent(sampleEvent('final'))[0]).toMatchObject({type: 'llm.final', id: 'msg_1', text: 'hello', stop_reason: 'stop'})
@@ -44,16 +46,82 @@ describe('translateEvent', () => {
     expect(translateEvent(sampleEvent('tool-call-execute'))[0]).toMatchObject({
       type: 'tool.delta',
       id: 'call_1',
-      patch: {status: 'executing'},
+      patch: {status: 'executing', exec: true, input: {expression: '1+1'}},
     })
     expect(translateEvent(sampleEvent('tool-call-execution-result')).map((f) => f.type)).toEqual(['tool.result', 'tool.done'])
     expect(translateEvent(sampleEvent('tool-result'))[0]).toMatchObject({type: 'tool.result', id: 'call_1', result: {value: 2}})
-    expect(translateEvent(sampleEvent('interrupt'))[0]).toMatchObject({type: 'run.cancelled', id: 'inf_1', text: 'hel'})
+    expect(translateEvent(sampleEvent('interrupt'))[1]).toMatchObject({type: 'run.cancelled', id: 'inf_1', text: 'hel'})
     expect(translateEvent(sampleEvent('error'))[0]).toMatchObject({type: 'run.error', message: 'boom', code: 'overloaded_error'})
-    expect(translateEvent(sampleEvent('info'))[0]).toMatchObject({type: 'log', level: 'info', message: 'note', fields: {b: 2}})
+    expect(translateEvent(sampleEvent('info'))).toEqual([
+      {type: 'run.info', id: expect.any(String), conv_id: 'conv_1', inference_id: 'inf_1', message: 'note', data: {b: 2}},
+    ])
+    expect(translateEvent(sampleEvent('log'))[0]).toMatchObject({type: 'log', level: 'warn', message: 'careful', fields: {a: 1}})
     expect(translateEvent(sampleEvent('step-paused'))[0]).toMatchObject({type: 'step.paused', id: 'pause_1', phase: 'after_inference'})
     expect(translateEvent(sampleEvent('step-resumed'))[0]).toMatchObject({type: 'step.resumed', id: 'pause_1', action: 'continue'})
-    expect(translateEvent(sampleEvent('agent-mode'))[0]).toMatchObject({type: 'agent.mode', mode: 'research'})
+    expect(translateEvent(sampleEvent('agent-mode'))[0]).toMatchObject({type: 'agent.mode', mode: 'research', title: 'switching'})
+  })
+
+  it("gives llm.final pinocchio's metadata and the same fields top level", () => {
+    const final = {
+      ...sampleEvent('final'),
+      meta: {...sampleEvent('final').meta, model: 'm', usage: {input_tokens: 2, output_tokens: 3}, duration_ms: 40},
+    }
+    const metadata = {model: 'm', usage: {input_tokens: 2, output_tokens: 3}, duration_ms: 40, stop_reason: 'stop'}
+    expect(translateEvent(final)).toEqual([
+      {type: 'llm.final', id: 'msg_1', conv_id: 'conv_1', inference_id: 'inf_1', text: 'hello', ...metadata, metadata},
+    ])
+    expect(translateEvent(sampleEvent('partial'))[0]).toMatchObject({metadata: {}})
+    expect(translateEvent(sampleEvent('partial-thinking'))[0]).toMatchObject({role: 'thinking', metadata: {}})
+  })
+
+  it('closes the open message of a cancelled or failed run with llm.final (partial text) before run.cancelled / run.error', () => {
+    const interrupt = sampleEvent('interrupt')
+    expect(translateEvent(interrupt).map((f) => f.type)).toEqual(['llm.final', 'run.cancelled'])
+    expect(translateEvent(interrupt)[0]).toMatchObject({
+      id: 'msg_1',
+      text: 'hel',
+      stop_reason: 'cancelled',
+      metadata: {stop_reason: 'cancelled'},
+    })
+    const noMessage = {...interrupt, meta: {...interrupt.meta, message_id: undefined}}
+    expect(translateEvent(noMessage).map((f) => f.type)).toEqual(['run.cancelled'])
+    expect(frameCount(noMessage)).toBe(1)
+
+    const error = sampleEvent('error')
+    expect(translateEvent(error).map((f) => f.type)).toEqual(['run.error'])
+    const failedMidMessage = {...error, text: 'Starting', meta: {...error.meta, message_id: 'msg_1', model: 'mock-1'}}
+    expect(translateEvent(failedMidMessage).map((f) => f.type)).toEqual(['llm.final', 'run.error'])
+    expect(translateEvent(failedMidMessage)[0]).toMatchObject({
+      id: 'msg_1',
+      text: 'Starting',
+      metadata: {model: 'mock-1', stop_reason: 'error'},
+    })
+    expect(frameCount(failedMidMessage)).toBe(2)
+    // geppetto's and v1's errors carry no partial text: they close nothing.
+    expect(translateEvent({...error, meta: {...error.meta, message_id: 'msg_1'}}).map((f) => f.type)).toEqual(['run.error'])
+  })
+
+  it("maps run-finished to run.finished and agent-mode to pinocchio's title + data {title, from, to, analysis}", () => {
+    expect(translateEvent(sampleEvent('run-finished'))).toEqual([
+      {
+        type: 'run.finished',
+        id: 'inf_1',
+        conv_id: 'conv_1',
+        inference_id: 'inf_1',
+        status: 'completed',
+        stop_reason: 'stop',
+        usage: {input_tokens: 3, output_tokens: 5},
+        duration_ms: 12,
+      },
+    ])
+    const mode = {...sampleEvent('agent-mode'), data: {from: 'chat', to: 'research', analysis: 'needs sources'}}
+    expect(translateEvent(mode)[0]).toMatchObject({
+      type: 'agent.mode',
+      title: 'switching',
+      data: {title: 'switching', from: 'chat', to: 'research', analysis: 'needs sources'},
+      from: 'chat',
+      to: 'research',
+    })
   })
 
   it('a later thinking chunk makes one frame; a tool error is carried', () => {
@@ -87,7 +155,7 @@ describe('translateEvent', () => {
       'info',
     ])
     const frames = v1.flatMap((d) => (d.ok ? translateEvent(d.event) : []))
-    expect(frames.map((f) => f.type)).toEqual(['llm.thinking.final', 'user.message', 'conversation.rebuilt', 'log'])
+    expect(frames.map((f) => f.type)).toEqual(['llm.thinking.final', 'user.message', 'conversation.rebuilt', 'run.info'])
     expect(frames[1]).toMatchObject({id: 'blk_9', text: 'hi'})
   })
 })

@@ -5,7 +5,7 @@ import {ConfigError, UnknownProfileError} from '../../engine/index.js'
 import {CONV_ID_PATTERN} from '../http/chat-route.js'
 import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
 import {isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
-import {controlFrameJson, type ControlFrame} from '../../sem/frames.js'
+import {buildControlFrame, type ControlFrameBody} from '../../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
 import type {Conversation} from '../conversation.js'
@@ -73,29 +73,33 @@ export class WsGateway {
   }
 
   private async join(ws: WebSocket, req: IncomingMessage, url: URL): Promise<void> {
+    const requested = url.searchParams.get('conv_id')
+    // Control frame ids name the conversation; an invalid one is never echoed.
+    const convId = requested !== null && CONV_ID_PATTERN.test(requested) ? requested : ''
     this.alive.add(ws)
     ws.on('pong', () => this.alive.add(ws))
-    ws.on('message', (data, isBinary) => this.onMessage(ws, data, isBinary))
+    ws.on('message', (data, isBinary) => this.onMessage(ws, convId, data, isBinary))
     ws.on('error', (error) => this.app.logger.debug({err: error}, 'websocket error'))
 
-    const convId = url.searchParams.get('conv_id')
-    if (!convId) return fail(ws, 'missing_conv_id', 'conv_id is required: /ws?conv_id=…')
-    if (!CONV_ID_PATTERN.test(convId)) return fail(ws, 'bad_conv_id', 'conv_id must be 1-128 characters of [A-Za-z0-9_.:-]')
+    if (!requested) return fail(ws, convId, 'missing_conv_id', 'conv_id is required: /ws?conv_id=…')
+    if (!convId) return fail(ws, convId, 'bad_conv_id', 'conv_id must be 1-128 characters of [A-Za-z0-9_.:-]')
     const afterRaw = url.searchParams.get('after_seq')
     if (afterRaw !== null && !/^\d{1,15}$/.test(afterRaw))
-      return fail(ws, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
+      return fail(ws, convId, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
     const afterStreamId = url.searchParams.get('after_stream_id')
     if (afterStreamId !== null) {
-      if (afterRaw !== null) return fail(ws, 'bad_resume', 'give after_seq or after_stream_id, not both')
+      if (afterRaw !== null) return fail(ws, convId, 'bad_resume', 'give after_seq or after_stream_id, not both')
       if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId))
         return fail(
           ws,
+          convId,
           'bad_after_stream_id',
           `after_stream_id must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`,
         )
       if (!this.app.streamHistory)
         return fail(
           ws,
+          convId,
           'stream_id_needs_redis',
           'after_stream_id needs the redis bus (serve --bus redis): with the in-memory bus frames have no stream_id; resume with after_seq=N',
         )
@@ -107,10 +111,10 @@ export class WsGateway {
     try {
       conversation = await this.app.manager.join(convId, profile)
     } catch (error) {
-      if (error instanceof UnknownProfileError) return fail(ws, 'unknown_profile', error.message)
-      if (error instanceof ConfigError) return fail(ws, 'bad_config', error.message)
+      if (error instanceof UnknownProfileError) return fail(ws, convId, 'unknown_profile', error.message)
+      if (error instanceof ConfigError) return fail(ws, convId, 'bad_config', error.message)
       this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
-      return fail(ws, 'internal', 'could not join the conversation; see the server log')
+      return fail(ws, convId, 'internal', 'could not join the conversation; see the server log')
     }
     if (afterStreamId !== null) return this.joinAfterStreamId(ws, conversation, afterStreamId)
     // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
@@ -119,13 +123,7 @@ export class WsGateway {
 
     // From here to pool.add nothing awaits: no frame can be published in between.
     const {coordinator, pool} = conversation
-    send(ws, {
-      type: 'ws.hello',
-      conv_id: convId,
-      profile: conversation.profile,
-      server_time: new Date().toISOString(),
-      last_seq: coordinator.lastSeq,
-    })
+    send(ws, convId, {type: 'ws.hello', profile: conversation.profile, last_seq: coordinator.lastSeq})
     if (afterRaw !== null) {
       const afterSeq = Number(afterRaw)
       const slice = coordinator.log?.since(afterSeq) ?? {
@@ -135,7 +133,7 @@ export class WsGateway {
       }
       const first = slice.frames[0]?.seq ?? coordinator.lastSeq + 1
       const last = slice.frames.at(-1)?.seq ?? coordinator.lastSeq
-      send(ws, {
+      send(ws, convId, {
         type: 'ws.replay',
         after_seq: afterSeq,
         from_seq: first,
@@ -157,20 +155,14 @@ export class WsGateway {
       replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS)
     } catch (error) {
       this.app.logger.error({err: error, conv_id: conversation.id}, 'replay by stream id failed')
-      return fail(ws, 'replay_failed', 'could not read the stream; reconnect to try again')
+      return fail(ws, conversation.id, 'replay_failed', 'could not read the stream; reconnect to try again')
     }
     if (ws.readyState !== WebSocket.OPEN) return void replay.take()
     // From here to pool.add nothing awaits: no frame can be published in between.
     const {coordinator, pool} = conversation
     const frames = replay.take()
-    send(ws, {
-      type: 'ws.hello',
-      conv_id: conversation.id,
-      profile: conversation.profile,
-      server_time: new Date().toISOString(),
-      last_seq: coordinator.lastSeq,
-    })
-    send(ws, {
+    send(ws, conversation.id, {type: 'ws.hello', profile: conversation.profile, last_seq: coordinator.lastSeq})
+    send(ws, conversation.id, {
       type: 'ws.replay',
       after_seq: replay.afterSeq,
       from_seq: frames[0]?.seq ?? replay.afterSeq + 1,
@@ -182,19 +174,24 @@ export class WsGateway {
     this.app.logger.debug({conv_id: conversation.id, after_stream_id: afterStreamId, sockets: pool.size}, 'websocket joined')
   }
 
-  private onMessage(ws: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
-    if (isBinary) return send(ws, {type: 'ws.error', code: 'bad_message', message: 'binary messages are not supported'})
+  /** Pings as pinocchio accepts them: `ping`, `{"type":"ws.ping"}`, or SEM-wrapped; any case. */
+  private onMessage(ws: WebSocket, convId: string, data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary) return send(ws, convId, {type: 'ws.error', code: 'bad_message', message: 'binary messages are not supported'})
     const text = rawText(data).trim()
-    if (text === 'ping') return send(ws, {type: 'ws.pong', server_time: new Date().toISOString()})
+    if (text.toLowerCase() === 'ping') return send(ws, convId, {type: 'ws.pong'})
     let message: unknown
     try {
       message = JSON.parse(text)
     } catch {
-      return send(ws, {type: 'ws.error', code: 'bad_message', message: 'expected "ping" or a JSON message like {"type":"ws.ping"}'})
+      return send(ws, convId, {
+        type: 'ws.error',
+        code: 'bad_message',
+        message: 'expected "ping" or a JSON message like {"type":"ws.ping"}',
+      })
     }
-    const type = (message as {type?: unknown} | null)?.type
-    if (type === 'ws.ping') return send(ws, {type: 'ws.pong', server_time: new Date().toISOString()})
-    send(ws, {
+    const type = messageType(message)
+    if (type?.toLowerCase() === 'ws.ping') return send(ws, convId, {type: 'ws.pong'})
+    send(ws, convId, {
       type: 'ws.error',
       code: 'unknown_message',
       message: `unknown message type ${JSON.stringify(type ?? null)}; send chats with POST /chat`,
@@ -213,13 +210,25 @@ export class WsGateway {
   }
 }
 
-function send(ws: WebSocket, frame: ControlFrame): void {
-  if (ws.readyState === WebSocket.OPEN) ws.send(controlFrameJson(frame))
+function send(ws: WebSocket, convId: string, body: ControlFrameBody): void {
+  if (ws.readyState === WebSocket.OPEN) ws.send(buildControlFrame(body, convId))
 }
 
-function fail(ws: WebSocket, code: string, message: string): void {
-  send(ws, {type: 'ws.error', code, message})
+function fail(ws: WebSocket, convId: string, code: string, message: string): void {
+  send(ws, convId, {type: 'ws.error', code, message})
   ws.close(CLOSE_POLICY, code)
+}
+
+/** `type` of a client message, bare (`{"type"}`) or SEM-wrapped (`{"sem": true, "event": {"type"}}`). */
+function messageType(message: unknown): string | undefined {
+  if (typeof message !== 'object' || message === null) return undefined
+  const {type, sem, event} = message as {type?: unknown; sem?: unknown; event?: unknown}
+  if (typeof type === 'string') return type
+  if (sem === true && typeof event === 'object' && event !== null) {
+    const inner = (event as {type?: unknown}).type
+    if (typeof inner === 'string') return inner
+  }
+  return undefined
 }
 
 function rawText(data: WebSocket.RawData): string {

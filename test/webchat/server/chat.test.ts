@@ -78,12 +78,18 @@ describe('POST /chat streaming', () => {
     const cancelled = byType(client.sem, 'run.cancelled')[0]!
     expect(cancelled).toMatchObject({id: run.body.inference_id, inference_id: run.body.inference_id})
     expect(String(cancelled.text).length).toBeGreaterThan(0)
-    expect(byType(client.sem, 'llm.final')).toHaveLength(0)
+    // The interrupted message is closed with its partial text first, and run.finished ends the run.
+    const closed = byType(client.sem, 'llm.final')
+    expect(closed).toHaveLength(1)
+    expect(closed[0]).toMatchObject({text: cancelled.text, stop_reason: 'cancelled'})
+    expect(closed[0]!.seq).toBeLessThan(cancelled.seq)
+    await client.waitForType('run.finished')
+    expect(client.sem.at(-1)).toMatchObject({type: 'run.finished', status: 'cancelled', inference_id: run.body.inference_id})
     await waitIdle(server, 'cancel-1')
     expect((await postJson(server, '/api/conversations/cancel-1/cancel', {})).body).toMatchObject({cancelled: false})
     const next = await postJson(server, '/chat/paced', {prompt: 'short /tool', conv_id: 'cancel-1'})
     expect(next.status).toBe(200)
-    await client.waitFor(() => byType(client.sem, 'llm.final').length === 2, 'the next run to finish')
+    await client.waitFor(() => byType(client.sem, 'llm.final').length === 3, 'the next run to finish')
     expect(client.sem.map((f) => f.seq)).toEqual(client.sem.map((_, i) => i + 1))
     const turn = (await getJson(server, '/api/conversations/cancel-1')).body.turn
     expect(turn.blocks.some((b: {metadata: {interrupted?: boolean}}) => b.metadata.interrupted)).toBe(true)

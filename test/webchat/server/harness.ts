@@ -28,7 +28,7 @@ export interface SemEventJson {
   [key: string]: unknown
 }
 
-/** A WebSocket client that keeps every frame it gets, split into SEM frames and control frames. */
+/** A WebSocket client that keeps every frame it gets, split into conversation frames and control frames (`ws.*`). */
 export class TestClient {
   readonly sem: SemEventJson[] = []
   readonly raw: string[] = []
@@ -41,8 +41,9 @@ export class TestClient {
       const text = data.toString()
       this.raw.push(text)
       const parsed = JSON.parse(text) as {sem?: boolean; event?: SemEventJson; type?: string}
-      if (parsed.sem) this.sem.push(parsed.event!)
-      else this.control.push(parsed as {type: string})
+      // Control frames (ws.*) are SEM envelopes too; they carry no seq.
+      if (parsed.sem && !parsed.event!.type.startsWith('ws.')) this.sem.push(parsed.event!)
+      else this.control.push(parsed.sem ? parsed.event! : (parsed as {type: string}))
       this.notify()
     })
     ws.on('close', (code) => {

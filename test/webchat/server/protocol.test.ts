@@ -25,7 +25,10 @@ describe('WebSocket protocol', () => {
     const client = await TestClient.connect(server, {conv_id: 'hello-1', profile: 'step'})
     await client.waitFor(() => client.control.length > 0, 'hello')
     expect(client.control[0]).toMatchObject({type: 'ws.hello', conv_id: 'hello-1', profile: 'step', last_seq: 0})
-    expect(Number.isNaN(Date.parse(String(client.control[0]!.server_time)))).toBe(false)
+    expect(JSON.parse(client.raw[0]!)).toMatchObject({sem: true, event: {type: 'ws.hello'}})
+    const {id, server_time: serverTime} = client.control[0] as {id: string; server_time: number}
+    expect(Number.isInteger(serverTime)).toBe(true)
+    expect(id).toBe(`ws.hello:hello-1:${serverTime}`)
     await client.close()
   })
 
@@ -34,12 +37,21 @@ describe('WebSocket protocol', () => {
     client.ws.send('ping')
     client.ws.send(JSON.stringify({type: 'ws.ping'}))
     await client.waitFor(() => client.control.filter((c) => c.type === 'ws.pong').length === 2, 'two pongs')
+    // As pinocchio: any case, and SEM-wrapped.
+    client.ws.send(' PING ')
+    client.ws.send(JSON.stringify({type: 'WS.Ping'}))
+    client.ws.send(JSON.stringify({sem: true, event: {type: 'ws.PING'}}))
+    await client.waitFor(() => client.control.filter((c) => c.type === 'ws.pong').length === 5, 'five pongs')
+    for (const pong of client.control.filter((c) => c.type === 'ws.pong')) {
+      expect(pong).toMatchObject({conv_id: 'ping-1', id: `ws.pong:ping-1:${String(pong.server_time)}`})
+      expect(typeof pong.server_time).toBe('number')
+    }
     client.ws.send('{nope')
     client.ws.send(JSON.stringify({type: 'chat'}))
     await client.waitFor(() => client.control.filter((c) => c.type === 'ws.error').length === 2, 'two errors')
     expect(client.control.filter((c) => c.type === 'ws.error').map((c) => c.code)).toEqual(['bad_message', 'unknown_message'])
     client.ws.send('ping')
-    await client.waitFor(() => client.control.filter((c) => c.type === 'ws.pong').length === 3, 'third pong')
+    await client.waitFor(() => client.control.filter((c) => c.type === 'ws.pong').length === 6, 'sixth pong')
     await client.close()
   })
 
