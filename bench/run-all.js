@@ -12,6 +12,7 @@ const BENCHES = [
   ['record-overhead.js', ['100000']],
   ['redis-throughput.js', ['10000']],
   ['watch-latency.js', ['5']],
+  ['store-hydrate.js', ['1000', '200', '100000']],
 ]
 
 let failed = 0

@@ -21,6 +21,9 @@ export const GROUP_COMMIT_DEFAULTS = {
   maxPendingFrames: 50_000,
 } as const satisfies Required<GroupCommitOptions>
 
+/** Rows per multi-row INSERT (the `insertFrames8` statement). */
+const INSERT_CHUNK = 8
+
 interface Pending {
   readonly convId: string
   readonly frame: StoredFrame
@@ -124,18 +127,34 @@ export class FrameWriter {
     this.db.transaction(() => {
       for (const [convId, frames] of byConv) {
         s.ensure.run(convId, now, now)
-        let inserted = 0
-        let last = 0
+        // Seqs must increase: anything at or below the stored last seq is a re-append, skipped here
+        // so the counters stay exact (OR IGNORE in the SQL is only the safety net).
+        let last = Number((s.lastSeq.get(convId) as {value: unknown}).value)
+        const fresh: StoredFrame[] = []
         for (const f of frames) {
-          // OR IGNORE: a seq already stored (a retried batch) is skipped, not an error.
-          const changes = s.insertFrame.run(convId, f.seq, f.stream_id ?? null, f.type, f.json).changes
-          if (changes > 0) bytes += f.json.length
-          inserted += changes
-          last = Math.max(last, f.seq)
+          if (f.seq <= last) continue
+          fresh.push(f)
+          last = f.seq
+          bytes += f.json.length
+        }
+        if (fresh.length === 0) continue
+        let inserted = 0
+        let i = 0
+        for (; i + INSERT_CHUNK <= fresh.length; i += INSERT_CHUNK) {
+          const params: (string | number | null)[] = []
+          for (let j = i; j < i + INSERT_CHUNK; j++) {
+            const f = fresh[j]!
+            params.push(convId, f.seq, f.stream_id ?? null, f.type, f.json)
+          }
+          inserted += s.insertFrames8.run(params).changes
+        }
+        for (; i < fresh.length; i++) {
+          const f = fresh[i]!
+          inserted += s.insertFrame.run(convId, f.seq, f.stream_id ?? null, f.type, f.json).changes
         }
         const row = s.countFrames.get(inserted, last, now, convId) as {frame_count: number} | undefined
         if (row && row.frame_count > this.maxFrames) {
-          const removed = s.trimFrames.run({conv: convId, keep: this.maxFrames}).changes
+          const removed = s.trimFrames.run({conv: convId, excess: row.frame_count - this.maxFrames}).changes
           s.uncountFrames.run(removed, convId)
           trimmed += removed
         }
