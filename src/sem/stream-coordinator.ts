@@ -1,5 +1,5 @@
 import {chatTopic, type BusMessage, type Subscriber, type Subscription} from '../bus/index.js'
-import {decodeEvent, describeDecodeError} from '../core/index.js'
+import {decodeEvent, describeDecodeError, type Event} from '../core/index.js'
 import {FrameLog} from './frame-log.js'
 import {buildFrame, type BuiltFrame, type SemFrameBody} from './frames.js'
 import {translateEvent} from './translator.js'
@@ -10,6 +10,8 @@ export interface StreamCoordinatorOptions {
   readonly onFrame?: (frame: BuiltFrame) => void
   /** The replay log; `false` keeps none (fixture replay). Default: a FrameLog of default capacity. */
   readonly frameLog?: FrameLog | false
+  /** The seq of the last frame this conversation already has (a log hydrated from the store): numbering continues after it. */
+  readonly afterSeq?: number
   /** Told about messages that could not be decoded, duplicates and gaps (the server logs them). */
   readonly onProblem?: (problem: CoordinatorProblem) => void
 }
@@ -34,8 +36,10 @@ export class StreamCoordinator {
   private subscription: Subscription | undefined
   private readonly listeners = new Set<(frame: BuiltFrame) => void>()
   private readonly messageListeners = new Set<(message: BusMessage) => void>()
+  private readonly eventListeners = new Set<(event: Event, seq: number) => void>()
 
   constructor(private readonly options: StreamCoordinatorOptions) {
+    this.last = options.afterSeq ?? 0
     this.convId = options.convId
     this.log = options.frameLog === false ? undefined : (options.frameLog ?? new FrameLog())
     if (options.onFrame) this.listeners.add(options.onFrame)
@@ -60,6 +64,16 @@ export class StreamCoordinator {
   onMessage(listener: (message: BusMessage) => void): () => void {
     this.messageListeners.add(listener)
     return () => this.messageListeners.delete(listener)
+  }
+
+  /**
+   * Adds a listener for every decoded event (undecodable and redelivered messages excluded), in seq
+   * order, called after the event's frames went out with the last seq they reached: the second
+   * transport (AI SDK UI Message Stream) reads the same stream as SEM. Returns a function that removes it.
+   */
+  onEvent(listener: (event: Event, seq: number) => void): () => void {
+    this.eventListeners.add(listener)
+    return () => this.eventListeners.delete(listener)
   }
 
   /** Subscribes to `chat:{conv_id}`; every message is consumed in bus order. */
@@ -124,6 +138,15 @@ export class StreamCoordinator {
           listener(frame)
         } catch {
           // One broken listener (a socket pool, a recorder) must not stop the stream for the others.
+        }
+      }
+    }
+    if (decoded.ok) {
+      for (const listener of this.eventListeners) {
+        try {
+          listener(decoded.event, this.last)
+        } catch {
+          // Same rule for event listeners.
         }
       }
     }

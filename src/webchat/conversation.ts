@@ -13,6 +13,7 @@ import type {ConnectionPool} from './connection-pool.js'
 import type {BuiltEngine, EngineConfig, Signature} from '../engine/index.js'
 import type {RebuildRecord} from './rebuild-record.js'
 import type {StreamCoordinator} from '../sem/stream-coordinator.js'
+import {RunEventLog} from './ui-message-stream/run-event-log.js'
 
 /** What a conversation runs with now: its config, signature and built engine. */
 export interface ConversationEngine {
@@ -29,6 +30,8 @@ export class Conversation {
   readonly createdAt = new Date()
   lastActivity = Date.now()
   readonly rebuilds: RebuildRecord[] = []
+  /** The latest run's events from its start (fed by the coordinator): what the UI Message Stream replays and follows. */
+  readonly runEvents = new RunEventLog()
   private current: ConversationEngine
 
   constructor(

@@ -3,6 +3,7 @@ import {cancelRoute, getConversationRoute, listConversationsRoute, snapshotRoute
 import {saveFixtureRoute} from './fixture-route.js'
 import {currentProfileRoute, listProfilesRoute, setProfileRoute} from './profile-routes.js'
 import {Router} from './router.js'
+import {uiChatRoute, uiChatStreamRoute} from '../ui-message-stream/routes.js'
 
 /** Every HTTP route of the server (the WebSocket is `/ws`, the page is everything else under `/`). */
 export function buildRoutes(): Router {
@@ -18,4 +19,6 @@ export function buildRoutes(): Router {
     .on('GET', '/api/chat/profiles', listProfilesRoute)
     .on('GET', '/api/chat/profile', currentProfileRoute)
     .on('POST', '/api/chat/profile', setProfileRoute)
+    .on('POST', '/api/chat', uiChatRoute)
+    .on('GET', '/api/chat/:id/stream', uiChatStreamRoute)
 }
