@@ -16,9 +16,7 @@ import {FrameLog, StreamCoordinator, type CoordinatorProblem} from '../sem/index
 import {localRunsOf} from './multi-instance.js'
 import {PublishFailureGuard} from './publish-failure.js'
 import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
-import type {SnapshotStore} from './snapshot-store.js'
-import {MemoryConversationStore, type ConversationStore, type ConversationSummary as StoredSummary} from '../store/index.js'
-import {runEndOf, storedFrameOf, storedLog, storeSnapshots, titleOf} from './stored-conversations.js'
+import {localSnapshotStore, type SnapshotStore} from './snapshot-store.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
 
 export interface ConversationManagerOptions {
@@ -35,40 +33,8 @@ export interface ConversationManagerOptions {
   readonly sinkOptions?: (convId: string) => Omit<BusSinkOptions, 'onError'>
   /** Who runs which conversation across instances (Redis mode); default: this instance alone. */
   readonly ownership?: RunOwnership
-  /** Where snapshots live between runs (Redis mode: shared); default: the conversation store. */
+  /** Where snapshots live between runs (Redis mode: shared); default: each Session's own. */
   readonly snapshots?: SnapshotStore
-  /** Where conversations outlive the process (frames, snapshots, runs, rebuilds); default: memory. */
-  readonly store?: ConversationStore
-}
-
-/** WebSocket close code sent to the sockets of a deleted conversation (application range). */
-export const CLOSE_DELETED = 4404
-
-/** One row of `GET /api/conversations`: live state when the conversation is live, stored state otherwise. */
-export interface ConversationListing {
-  readonly conv_id: string
-  readonly title: string
-  readonly profile: string
-  readonly running: boolean
-  readonly last_seq: number
-  readonly last_activity: string
-  /** True when this instance has it open now (engine, sockets). */
-  readonly live: boolean
-  readonly stored: boolean
-  readonly [extra: string]: unknown
-}
-
-function listingOf(s: StoredSummary): ConversationListing {
-  return {
-    conv_id: s.id,
-    title: s.title,
-    profile: s.profile,
-    running: false,
-    last_seq: s.last_seq,
-    last_activity: new Date(s.updated_at).toISOString(),
-    live: false,
-    stored: true,
-  }
 }
 
 /** A run `startRun` started. */
@@ -118,12 +84,10 @@ export class ConversationManager {
 
   private readonly ownership: RunOwnership
   private readonly snapshots: SnapshotStore
-  readonly store: ConversationStore
 
   constructor(private readonly options: ConversationManagerOptions) {
     this.ownership = options.ownership ?? singleInstanceOwnership
-    this.store = options.store ?? new MemoryConversationStore()
-    this.snapshots = options.snapshots ?? storeSnapshots(this.store)
+    this.snapshots = options.snapshots ?? localSnapshotStore
     this.ownership.serve(localRunsOf(this))
   }
 
@@ -150,11 +114,6 @@ export class ConversationManager {
       throw error
     }
     const {conversation, handle} = started
-    const {config, signature} = conversation.engine
-    this.persist(convId, 'conversation save', () =>
-      this.store.upsertConversation({id: convId, profile: conversation.profile, signature: signature.hash, config, title: titleOf(prompt)}),
-    )
-    this.persist(convId, 'run start', () => this.store.runStarted(convId, handle.inferenceId))
     const ended = handle.wait()
     const saved = ended.then((outcome) =>
       this.snapshots
@@ -165,7 +124,6 @@ export class ConversationManager {
     claim.started(handle, Promise.all([ended.then(() => conversation.flush()), saved]))
     this.options.events?.runStarted?.(conversation, handle)
     void ended.then((outcome) => {
-      this.persist(convId, 'run end', () => this.store.runEnded(convId, outcome.inferenceId, runEndOf(outcome)))
       this.options.events?.runEnded?.(conversation, outcome)
       this.runEnded(conversation)
     })
@@ -202,43 +160,6 @@ export class ConversationManager {
     const remote = local?.running() ? undefined : await this.remoteRun(convId)
     if (!local && remote) return {here: false, remote}
     return {here: true, detail: this.require(convId).detail(), ...(remote ? {remote} : {})}
-  }
-
-  /** Every conversation the store keeps, live ones with their live state, most recent activity first. */
-  async listAll(): Promise<ConversationListing[]> {
-    const stored = await this.store.list()
-    const seen = new Set<string>()
-    const rows: ConversationListing[] = []
-    for (const c of this.list()) {
-      seen.add(c.id)
-      rows.push({...c.describe(), title: stored.find((s) => s.id === c.id)?.title ?? '', stored: true, live: true})
-    }
-    for (const s of stored) if (!seen.has(s.id)) rows.push(listingOf(s))
-    return rows.sort((a, b) => Date.parse(b.last_activity) - Date.parse(a.last_activity))
-  }
-
-  /** Renames a stored conversation; false when there is none. */
-  rename(convId: string, title: string): Promise<boolean> {
-    return this.store.rename(convId, title)
-  }
-
-  /** Forgets a conversation: its sockets are closed, its store rows removed. RunInProgressError while it runs. */
-  async remove(convId: string): Promise<boolean> {
-    const live = this.conversations.get(convId)
-    const running = live?.running()
-    if (running) throw new RunInProgressError(running.inferenceId)
-    if (live) {
-      this.conversations.delete(convId)
-      await live.pool.closeAll(CLOSE_DELETED, 'conversation deleted')
-      live.pool.dispose()
-      await live.coordinator.stop()
-    }
-    return (await this.store.delete(convId)) || live !== undefined
-  }
-
-  /** A store write that must not fail the request or the run: errors are reported, once each. */
-  private persist(convId: string, what: string, write: () => Promise<unknown>): void {
-    write().catch((error: unknown) => this.options.events?.storeError?.(convId, error, what))
   }
 
   /** The live conversation, or UnknownConversationError. */
@@ -289,7 +210,7 @@ export class ConversationManager {
     const signature = signatureOf(config)
     const existing = this.conversations.get(convId)
     if (!existing) {
-      const conversation = await this.create(convId, {config, signature, built: this.options.builder.buildFromConfig(convId, config)})
+      const conversation = this.create(convId, {config, signature, built: this.options.builder.buildFromConfig(convId, config)})
       await conversation.ready
       return {conversation}
     }
@@ -300,7 +221,6 @@ export class ConversationManager {
     const next: ConversationEngine = {config, signature, built: this.options.builder.buildFromConfig(convId, config)}
     const record = rebuildRecord(existing.engine, next, existing.profile !== profile ? `profile ${existing.profile} → ${profile}` : cause)
     existing.replaceEngine(next, record)
-    this.persist(convId, 'rebuild record', () => this.store.recordRebuild(convId, {...record}))
     this.options.events?.rebuilt?.(existing, record)
     return {conversation: existing, rebuilt: record}
   }
@@ -312,9 +232,7 @@ export class ConversationManager {
       await existing.ready
       return existing
     }
-    // A conversation kept in the store comes back on the profile it was on.
-    const stored = await this.store.get(convId).catch(() => undefined)
-    return (await this.getOrCreate(convId, stored?.profile ?? profile)).conversation
+    return (await this.getOrCreate(convId, profile)).conversation
   }
 
   /** Cancels every run and waits (bounded) for them to end. */
@@ -339,17 +257,8 @@ export class ConversationManager {
     this.conversations.clear()
   }
 
-  private async create(convId: string, engine: ConversationEngine): Promise<Conversation> {
+  private create(convId: string, engine: ConversationEngine): Conversation {
     const events = this.options.events
-    // After a restart the log continues from the store: same seqs, so clients resume by after_seq.
-    const frameLog = new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes)
-    const hydrated = await storedLog(this.store, convId, this.options.frameLogCapacity).catch((error: unknown) => {
-      events?.storeError?.(convId, error, 'log hydration')
-      return {lastSeq: 0, frames: []}
-    })
-    for (const frame of hydrated.frames) frameLog.append(frame)
-    const raced = this.conversations.get(convId)
-    if (raced) return raced
     const sink = new BusSink(this.options.publisher, convId, {
       ...this.options.sinkOptions?.(convId),
       onError: (error, event) => {
@@ -366,15 +275,10 @@ export class ConversationManager {
       onIdle: () => this.evictIfIdle(convId),
       onDrop: (reason) => events?.dropped?.(convId, reason),
     })
-    const store = this.store
     const coordinator = new StreamCoordinator({
       convId,
-      frameLog,
-      afterSeq: hydrated.lastSeq,
-      onFrame: (frame) => {
-        pool.broadcast(frame.json)
-        store.appendFrames(convId, [storedFrameOf(frame)])
-      },
+      frameLog: new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes),
+      onFrame: (frame) => pool.broadcast(frame.json),
       onProblem: (problem) => events?.problem?.(convId, problem),
     })
     const ready = coordinator.start(this.options.subscriberFactory(convId))
