@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {CommandError} from './command-error.js'
 
 /** One rebuild as the server records it (`GET /api/conversations/{id}` → `rebuilds[]`). */
 export const RebuildSchema = z
@@ -43,24 +44,31 @@ export async function fetchConversation(options: {
       signal: AbortSignal.timeout(options.timeoutMs ?? 10_000),
     })
   } catch (error) {
-    throw new Error(
+    throw new CommandError(
+      'unreachable',
       `cannot reach ${url.origin}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`,
+      {field: 'server'},
     )
   }
   const text = await response.text()
-  if (text.length > MAX_BODY_BYTES) throw new Error(`${url.pathname}: answer too large`)
+  if (text.length > MAX_BODY_BYTES) throw new CommandError('server_error', `${url.pathname}: answer too large`)
   let body: unknown
   try {
     body = JSON.parse(text)
   } catch {
-    throw new Error(`${url.pathname}: HTTP ${response.status}, not JSON`)
+    throw new CommandError('server_error', `${url.pathname}: HTTP ${response.status}, not JSON`)
   }
   if (!response.ok) {
     const message = body && typeof body === 'object' && 'error' in body ? String(body.error) : `HTTP ${response.status}`
-    throw new Error(`${url.pathname}: HTTP ${response.status}: ${message}`)
+    const code =
+      response.status === 404 ? 'not_found' : response.status === 401 || response.status === 403 ? 'unauthorized' : 'server_error'
+    throw new CommandError(code, `${url.pathname}: HTTP ${response.status}: ${message}`, code === 'unauthorized' ? {field: 'token'} : {})
   }
   const parsed = ConversationRebuildsSchema.safeParse(body)
   if (!parsed.success)
-    throw new Error(`${url.pathname}: unexpected answer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`)
+    throw new CommandError(
+      'server_error',
+      `${url.pathname}: unexpected answer: ${parsed.error.issues[0]!.path.join('.')}: ${parsed.error.issues[0]!.message}`,
+    )
   return parsed.data
 }

@@ -1,9 +1,11 @@
-import {Args, Command, Flags} from '@oclif/core'
-import {failWith} from '../cli/command-errors.js'
+import {Args} from '@oclif/core'
 import {useColour} from '../cli/colour.js'
+import {configFlag} from '../cli/common-flags.js'
+import {EXIT_FAILED, EXIT_OK} from '../cli/command-error.js'
+import {JiminyCommand} from '../cli/jiminy-command.js'
 import {explainConfigDiff, loadEngineBuilder, renderConfigDiff, resolveConfigSpec} from '../engine/index.js'
 
-export default class Diff extends Command {
+export default class Diff extends JiminyCommand {
   static override summary = 'Explain how two engine configs differ.'
   static override description = `A and B are each a profile (P), a profile with an overrides file (P+overrides.json), a saved
 EngineConfig JSON file, or the output of \`jiminy signature --json\`. Prints one reason per changed path
@@ -13,7 +15,6 @@ and a json-diff. Exit 0 when equal, 1 when different, 2 on bad input.`
     '<%= config.bin %> diff default default+overrides.json',
     '<%= config.bin %> diff old-signature.json default --json',
   ]
-  static override enableJsonFlag = true
 
   static override args = {
     a: Args.string({required: true, description: 'first config spec'}),
@@ -21,7 +22,7 @@ and a json-diff. Exit 0 when equal, 1 when different, 2 on bad input.`
   }
 
   static override flags = {
-    config: Flags.string({char: 'c', description: 'config file for profile specs (default: ./jiminy.yaml if present)'}),
+    config: configFlag,
   }
 
   async run(): Promise<{
@@ -32,27 +33,23 @@ and a json-diff. Exit 0 when equal, 1 when different, 2 on bad input.`
     diff: unknown
   }> {
     const {args, flags} = await this.parse(Diff)
-    try {
-      const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
-      const from = resolveConfigSpec(args.a, builder)
-      const to = resolveConfigSpec(args.b, builder)
-      const explained = explainConfigDiff(from.config, to.config)
-      if (!explained.changed) this.log(`equal: ${from.signature.hash}`)
-      else {
-        this.log(`${from.signature.hash} → ${to.signature.hash}`)
-        for (const reason of explained.reasons) this.log(`  ${reason}`)
-        this.log(renderConfigDiff(explained.diff, {color: useColour(process.stdout)}).trimEnd())
-      }
-      process.exitCode = explained.changed ? 1 : 0
-      return {
-        equal: !explained.changed,
-        from: {spec: from.spec, hash: from.signature.hash},
-        to: {spec: to.spec, hash: to.signature.hash},
-        reasons: explained.reasons,
-        diff: explained.diff ?? null,
-      }
-    } catch (error) {
-      return failWith(this, error)
+    const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
+    const from = resolveConfigSpec(args.a, builder)
+    const to = resolveConfigSpec(args.b, builder)
+    const explained = explainConfigDiff(from.config, to.config)
+    if (!explained.changed) this.log(`equal: ${from.signature.hash}`)
+    else {
+      this.log(`${from.signature.hash} → ${to.signature.hash}`)
+      for (const reason of explained.reasons) this.log(`  ${reason}`)
+      this.log(renderConfigDiff(explained.diff, {color: useColour(process.stdout)}).trimEnd())
+    }
+    process.exitCode = explained.changed ? EXIT_FAILED : EXIT_OK
+    return {
+      equal: !explained.changed,
+      from: {spec: from.spec, hash: from.signature.hash},
+      to: {spec: to.spec, hash: to.signature.hash},
+      reasons: explained.reasons,
+      diff: explained.diff ?? null,
     }
   }
 }

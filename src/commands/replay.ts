@@ -1,17 +1,18 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
+import {EXIT_FAILED} from '../cli/command-error.js'
+import {JiminyCommand} from '../cli/jiminy-command.js'
 import {formatReplayReport, replayPaths, type ReplayProgress, type ReplayReport} from '../fixtures/index.js'
 
-export default class Replay extends Command {
+export default class Replay extends JiminyCommand {
   static override summary = 'Replay event fixtures through the StreamCoordinator and check their ordering.'
   static override description = `Each fixture (JSONL, one bus message a line) goes through the same StreamCoordinator and SEM translator as \`jiminy serve\`. Every frame is checked against the ordering rules (seq, stream ids, message and tool-call order, nothing after a terminal frame) and compared with the golden .sem.jsonl beside the fixture when there is one.
-PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 only if every fixture passes.`
+PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 only if every fixture passes, 1 when one fails or a PATH matches nothing while others ran, 2 when no PATH matches a fixture.`
   static override examples = [
     '<%= config.bin %> replay fixtures/',
     '<%= config.bin %> replay "fixtures/**/*.jsonl" --json',
     '<%= config.bin %> replay fixtures/tool-loop.jsonl --update',
   ]
-  static override enableJsonFlag = true
   static override strict = false
 
   static override args = {path: Args.string({required: true, description: 'fixture file, folder or glob (several allowed)'})}
@@ -35,8 +36,12 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     } finally {
       bar?.stop()
     }
+    if (report.fixtures.length === 0) {
+      const missing = report.missing.length > 0 ? report.missing.join(', ') : (argv as string[]).join(', ')
+      this.fail('not_found', `no fixture found at ${missing}`, {field: 'path'})
+    }
     if (!json) process.stdout.write(formatReplayReport(report))
-    if (!report.ok) process.exitCode = 1
+    if (!report.ok) process.exitCode = EXIT_FAILED
     return report
   }
 }

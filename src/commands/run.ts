@@ -1,31 +1,51 @@
-import {Args, Command, Flags} from '@oclif/core'
+import {Args, Flags} from '@oclif/core'
+import {useColour} from '../cli/colour.js'
+import {EXIT_CANCELLED, EXIT_FAILED, type ErrorJson} from '../cli/command-error.js'
+import {configFlag, profileFlag} from '../cli/common-flags.js'
+import {JiminyCommand} from '../cli/jiminy-command.js'
+import {stepAnswerer} from '../cli/step-prompt.js'
 import {TerminalRenderer, COLOURS, PLAIN} from '../cli/terminal-renderer.js'
+import {STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
 import {PROVIDER_TYPES} from '../providers/index.js'
 import {runOnce, type EngineOverrides} from '../engine/index.js'
 
-export default class Run extends Command {
+/** What `jiminy run --json` prints: the outcome, the final turn and every event of the run. */
+export interface RunResult {
+  readonly status: RunStatus
+  readonly error?: ErrorJson
+  readonly inference_id: string
+  readonly turn: Turn
+  readonly events: Event[]
+}
+
+export default class Run extends JiminyCommand {
   static override summary = 'Run one prompt through an engine and stream the answer.'
   static override description = `Uses the same profiles, middlewares and tool loop as \`jiminy serve\`.
 The default profile is the offline mock engine: add /tool, /tools, /think, /error or /slow to the prompt to pick a scenario.
-Ctrl-C cancels the run.`
+In step mode (--profile step) it asks at each pause on a terminal (c continue, s skip, d deny); without a terminal
+--step ACTION answers every pause. Ctrl-C cancels the run (exit 130); a failed run exits 1.`
   static override examples = [
     '<%= config.bin %> run "what is 2+3? /tool"',
     '<%= config.bin %> run --json "hello"',
+    '<%= config.bin %> run --profile step --step deny "what is 2+3? /tool"',
     '<%= config.bin %> run --provider openai-chat --model gpt-4o-mini "hi"',
   ]
-  static override enableJsonFlag = true
 
   static override args = {prompt: Args.string({required: true, description: 'the prompt'})}
 
   static override flags = {
-    profile: Flags.string({char: 'p', description: 'profile slug from the config file'}),
-    config: Flags.string({char: 'c', description: 'config file (default: ./jiminy.yaml if present)'}),
+    profile: profileFlag,
+    config: configFlag,
     provider: Flags.string({options: [...PROVIDER_TYPES], description: 'provider type, overriding the profile'}),
     model: Flags.string({description: 'model name, overriding the profile'}),
     'base-url': Flags.string({description: 'provider base URL, overriding the profile'}),
     system: Flags.string({description: 'system prompt, overriding the profile'}),
     'single-pass': Flags.boolean({description: 'one inference, no tool execution'}),
     'max-iterations': Flags.integer({min: 1, max: 100, description: 'most inferences the tool loop may make'}),
+    step: Flags.string({
+      options: [...STEP_ACTIONS],
+      description: 'answer every step-mode pause with this action instead of asking (needed without a terminal)',
+    }),
     'record-provider': Flags.string({
       description: 'save each provider HTTP exchange (secrets removed) to this cassette dir',
       exclusive: ['mock-provider'],
@@ -33,53 +53,75 @@ Ctrl-C cancels the run.`
     'mock-provider': Flags.string({description: 'serve provider HTTP exchanges from this cassette dir instead of the network'}),
   }
 
-  async run(): Promise<{turn: unknown; events: unknown[]}> {
+  async run(): Promise<RunResult> {
     const {args, flags} = await this.parse(Run)
     const json = this.jsonEnabled()
-    const overrides: EngineOverrides = {}
-    const provider = {
-      ...(flags.provider ? {type: flags.provider as (typeof PROVIDER_TYPES)[number]} : {}),
-      ...(flags.model ? {model: flags.model} : {}),
-      ...(flags['base-url'] ? {base_url: flags['base-url']} : {}),
-    }
-    if (Object.keys(provider).length > 0) overrides.provider = provider
-    if (flags.system !== undefined) overrides.system_prompt = flags.system
-    if (flags['single-pass'] || flags['max-iterations']) {
-      overrides.loop = {
-        ...(flags['single-pass'] ? {single_pass: true} : {}),
-        ...(flags['max-iterations'] ? {max_iterations: flags['max-iterations']} : {}),
-      }
-    }
-
+    const style = useColour(process.stdout) ? COLOURS : PLAIN
     const abort = new AbortController()
     const onSigint = () => abort.abort()
     process.once('SIGINT', onSigint)
-    const renderer = new TerminalRenderer(process.stdout.isTTY ? COLOURS : PLAIN)
+    const renderer = new TerminalRenderer(style)
     try {
       const result = await runOnce({
         prompt: args.prompt,
         ...(flags.profile ? {profile: flags.profile} : {}),
         ...(flags.config ? {configPath: flags.config} : {}),
-        overrides,
+        overrides: overridesFrom(flags),
         signal: abort.signal,
+        onStepPause: stepAnswerer({
+          ...(flags.step ? {action: flags.step as StepAction} : {}),
+          style: useColour(process.stderr) ? COLOURS : PLAIN,
+          ...(flags.profile ? {profile: flags.profile} : {}),
+        }),
         ...(flags['record-provider'] ? {providerCassette: {mode: 'record' as const, dir: flags['record-provider']}} : {}),
         ...(flags['mock-provider'] ? {providerCassette: {mode: 'replay' as const, dir: flags['mock-provider']}} : {}),
         ...(json ? {} : {onEvent: (e) => process.stdout.write(renderer.render(e))}),
       })
       const {outcome} = result
+      let error: ErrorJson | undefined
       if (outcome.status === 'failed') {
-        if (!json) this.logToStderr(`jiminy: run failed: ${outcome.error}`)
-        process.exitCode = 1
+        error = {code: 'run_failed', message: outcome.error ?? 'the run failed'}
+        this.logToStderr(`jiminy: run failed: ${error.message}`)
+        process.exitCode = EXIT_FAILED
       } else if (outcome.status === 'cancelled') {
-        if (!json) this.logToStderr('jiminy: run cancelled')
-        process.exitCode = 130
+        error = {code: 'cancelled', message: 'run cancelled'}
+        this.logToStderr('jiminy: run cancelled')
+        process.exitCode = EXIT_CANCELLED
       }
-      return {turn: outcome.turn, events: result.events}
-    } catch (error) {
-      this.logToStderr(`jiminy: ${error instanceof Error ? error.message : String(error)}`)
-      return this.exit(2)
+      return {
+        status: outcome.status,
+        ...(error ? {error} : {}),
+        inference_id: outcome.inferenceId,
+        turn: outcome.turn,
+        events: result.events,
+      }
     } finally {
       process.off('SIGINT', onSigint)
     }
   }
+}
+
+function overridesFrom(flags: {
+  provider?: string | undefined
+  model?: string | undefined
+  'base-url'?: string | undefined
+  system?: string | undefined
+  'single-pass'?: boolean
+  'max-iterations'?: number | undefined
+}): EngineOverrides {
+  const overrides: EngineOverrides = {}
+  const provider = {
+    ...(flags.provider ? {type: flags.provider as (typeof PROVIDER_TYPES)[number]} : {}),
+    ...(flags.model ? {model: flags.model} : {}),
+    ...(flags['base-url'] ? {base_url: flags['base-url']} : {}),
+  }
+  if (Object.keys(provider).length > 0) overrides.provider = provider
+  if (flags.system !== undefined) overrides.system_prompt = flags.system
+  if (flags['single-pass'] || flags['max-iterations']) {
+    overrides.loop = {
+      ...(flags['single-pass'] ? {single_pass: true} : {}),
+      ...(flags['max-iterations'] ? {max_iterations: flags['max-iterations']} : {}),
+    }
+  }
+  return overrides
 }

@@ -1,24 +1,53 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {useColour} from '../cli/colour.js'
+import {CommandError} from '../cli/command-error.js'
+import {configFlag} from '../cli/common-flags.js'
+import {JiminyCommand} from '../cli/jiminy-command.js'
 import {openBrowser} from '../cli/open-browser.js'
 import {watchServerConfig} from '../engine/index.js'
-import {DEFAULT_HOST, DEFAULT_PORT, LOG_LEVELS, startServer, type LogLevel} from '../webchat/index.js'
+import {
+  createServeLogger,
+  DEFAULT_HOST,
+  DEFAULT_PORT,
+  LOG_LEVELS,
+  startServer,
+  type LogLevel,
+  type RunningServer,
+} from '../webchat/index.js'
 
-export default class Serve extends Command {
+/** The first line of `jiminy serve --json` (one JSON line; logs follow on stderr). */
+export interface ServeInfo {
+  readonly url: string
+  readonly bus: string
+  readonly store: string
+  readonly profiles: string[]
+}
+
+export default class Serve extends JiminyCommand {
   static override summary = 'Serve the dev web chat: HTTP API, WebSocket streaming and the chat page.'
-  static override description = `Binds ${DEFAULT_HOST} by default. The first line printed is the URL it listens on.
+  static override description = `Binds ${DEFAULT_HOST} by default. The first line printed is the URL it listens on (with --json, one JSON line
+{url, bus, store, profiles}). Logs go to stderr after it: pretty on a terminal, JSON lines otherwise.
 Profiles come from ./jiminy.yaml (or --config); without one, the offline mock profiles "default" and "step" are served.
 With --token, the API and WebSocket need "Authorization: Bearer <token>" (or open <url>?token=<token> once in the browser).
-Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
+Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
   static override examples = [
     '<%= config.bin %> serve',
     '<%= config.bin %> serve --port 0 --open',
+    '<%= config.bin %> serve --port 0 --json | head -1 | jq -r .url',
     '<%= config.bin %> serve --config ./jiminy.yaml --token s3cret',
   ]
 
   static override flags = {
-    port: Flags.integer({char: 'p', min: 0, max: 65_535, default: DEFAULT_PORT, description: 'port to listen on (0 picks a free one)'}),
+    port: Flags.integer({
+      char: 'p',
+      min: 0,
+      max: 65_535,
+      default: DEFAULT_PORT,
+      env: 'JIMINY_PORT',
+      description: 'port to listen on (0 picks a free one)',
+    }),
     host: Flags.string({default: DEFAULT_HOST, description: 'address to bind'}),
-    config: Flags.string({char: 'c', description: 'config file (default: ./jiminy.yaml if present)'}),
+    config: configFlag,
     token: Flags.string({env: 'JIMINY_TOKEN', description: 'require this bearer token on the API and WebSocket'}),
     open: Flags.boolean({description: 'open the chat page in a browser (only on a terminal, never in CI)'}),
     record: Flags.string({description: 'record every conversation as a replayable fixture in this folder ({conv_id}.jsonl)'}),
@@ -26,7 +55,12 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
       char: 'w',
       description: 'reload the config file and local plugins on change; affected conversations rebuild before their next run',
     }),
-    'log-level': Flags.string({options: [...LOG_LEVELS], default: 'info', description: 'log level (JSON logs on stderr)'}),
+    'log-level': Flags.string({
+      options: [...LOG_LEVELS],
+      default: 'info',
+      env: 'JIMINY_LOG_LEVEL',
+      description: 'log level (on stderr: pretty on a terminal, else JSON lines)',
+    }),
     bus: Flags.string({
       options: ['memory', 'redis'],
       description:
@@ -40,32 +74,38 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
 
   async run(): Promise<void> {
     const {flags} = await this.parse(Serve)
-    let server
+    const log = createServeLogger(flags['log-level'] as LogLevel, {
+      pretty: process.stderr.isTTY,
+      colorize: useColour(process.stderr),
+    })
+    let server: RunningServer
     try {
       server = await startServer({
         port: flags.port,
         host: flags.host,
+        logger: log.logger,
         ...(flags.config !== undefined ? {configPath: flags.config} : {}),
         ...(flags.token !== undefined ? {token: flags.token} : {}),
         ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
-        logLevel: flags['log-level'] as LogLevel,
         busFlags: {
           ...(flags.bus !== undefined ? {type: flags.bus as 'memory' | 'redis'} : {}),
           ...(flags['redis-url'] !== undefined ? {redisUrl: flags['redis-url']} : {}),
         },
       })
     } catch (error) {
-      const code = (error as {code?: string}).code
-      const message =
-        code === 'EADDRINUSE'
-          ? `port ${flags.port} on ${flags.host} is already in use; pick another with --port (0 = any free port)`
-          : error instanceof Error
-            ? error.message
-            : String(error)
-      this.logToStderr(`jiminy: ${message}`)
-      return this.exit(2)
+      log.release()
+      if ((error as {code?: unknown}).code === 'EADDRINUSE') {
+        throw new CommandError(
+          'port_in_use',
+          `port ${flags.port} on ${flags.host} is already in use; pick another with --port (0 = any free port)`,
+          {field: 'port', cause: error},
+        )
+      }
+      throw error
     }
-    process.stdout.write(`${server.url}\n`)
+    const info = serveInfo(server)
+    process.stdout.write(this.jsonEnabled() ? `${JSON.stringify(info)}\n` : `${info.url}\n`)
+    log.release()
     const watcher = flags.watch
       ? watchServerConfig({manager: server.manager, logger: server.logger, dataDir: this.config.dataDir})
       : undefined
@@ -81,5 +121,16 @@ Logs are JSON lines on stderr. Ctrl-C (or SIGTERM) cancels runs, closes sockets 
       process.once('SIGTERM', stop)
     })
     process.exit(0)
+  }
+}
+
+function serveInfo(server: RunningServer): ServeInfo {
+  // The store is the conversation store when the server has one (DESIGN §4), else memory.
+  const store = (server as {store?: {kind?: unknown}}).store?.kind
+  return {
+    url: server.url,
+    bus: server.bus.kind,
+    store: typeof store === 'string' ? store : 'memory',
+    profiles: Object.keys(server.manager.builder.config.profiles).sort(),
   }
 }

@@ -1,8 +1,9 @@
-import {Command, Flags} from '@oclif/core'
+import {Flags} from '@oclif/core'
+import {configFlag, profileFlag} from '../cli/common-flags.js'
+import {JiminyCommand} from '../cli/jiminy-command.js'
 import {loadEngineBuilder, parseOverrideAssignments, signatureOf} from '../engine/index.js'
-import {failWith} from '../cli/command-errors.js'
 
-export default class Signature extends Command {
+export default class Signature extends JiminyCommand {
   static override summary = "Print a profile's canonical engine config and its signature hash."
   static override description = `The signature is the canonical JSON (sorted keys) of every input that shapes the engine: provider
 (without secrets), system prompt, middlewares, tools, tool executor, subscribers, loop, step mode and
@@ -11,25 +12,20 @@ the version or content hash of each plugin used. Same inputs give the same bytes
     '<%= config.bin %> signature --profile default',
     '<%= config.bin %> signature -p default --override provider.model=gpt-4o --override loop.max_iterations=3 --json',
   ]
-  static override enableJsonFlag = true
 
   static override flags = {
-    profile: Flags.string({char: 'p', description: 'profile slug (default: the config file default_profile)'}),
+    profile: profileFlag,
     override: Flags.string({char: 'o', multiple: true, default: [], description: 'key=value override (dotted key, JSON or string value)'}),
-    config: Flags.string({char: 'c', description: 'config file (default: ./jiminy.yaml if present)'}),
+    config: configFlag,
   }
 
   async run(): Promise<{profile: string; hash: string; canonical: string; config: unknown}> {
     const {flags} = await this.parse(Signature)
-    try {
-      const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
-      const config = builder.buildConfig(flags.profile ?? builder.config.default_profile, parseOverrideAssignments(flags.override))
-      const {canonical, hash} = signatureOf(config)
-      this.log(`${hash}  ${config.profile}`)
-      this.log(canonical)
-      return {profile: config.profile, hash, canonical, config: JSON.parse(canonical)}
-    } catch (error) {
-      return failWith(this, error)
-    }
+    const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
+    const config = builder.buildConfig(flags.profile ?? builder.config.default_profile, parseOverrideAssignments(flags.override))
+    const {canonical, hash} = signatureOf(config)
+    this.log(`${hash}  ${config.profile}`)
+    this.log(canonical)
+    return {profile: config.profile, hash, canonical, config: JSON.parse(canonical) as unknown}
   }
 }

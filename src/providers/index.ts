@@ -1,13 +1,16 @@
 import type {Engine, ToolDefinition} from '../core/index.js'
 import {AnthropicEngine} from './anthropic/anthropic-engine.js'
-import type {ProviderConfig, ProviderType} from './config.js'
+import {ENV_REFERENCE, type ProviderConfig, type ProviderType} from './config.js'
 import {GeminiEngine} from './gemini/gemini-engine.js'
 import type {ProviderEngineOptions} from './http/provider-engine-options.js'
 import {MockEngine} from './mock/mock-engine.js'
 import {OpenAiChatEngine} from './openai-chat/openai-chat-engine.js'
 import {OpenAiResponsesEngine} from './openai-responses/openai-responses-engine.js'
+import {ProviderSetupError} from './provider-setup-error.js'
 
 export * from './config.js'
+export * from './provider-setup-error.js'
+export {normalizeUsage, type NormalizedUsage} from './http/normalize-usage.js'
 export {MockEngine, MOCK_SCENARIOS, type MockScenario} from './mock/mock-engine.js'
 export {OpenAiChatEngine} from './openai-chat/openai-chat-engine.js'
 export {OpenAiResponsesEngine} from './openai-responses/openai-responses-engine.js'
@@ -35,15 +38,33 @@ export const DEFAULT_BASE_URLS: Record<RealProvider, string> = {
   'openai-compatible': 'http://127.0.0.1:11434/v1',
 }
 
-export const DEFAULT_KEY_VARIABLES: Record<RealProvider, string | undefined> = {
-  'openai-chat': 'OPENAI_API_KEY',
-  'openai-responses': 'OPENAI_API_KEY',
-  anthropic: 'ANTHROPIC_API_KEY',
-  gemini: 'GEMINI_API_KEY',
-  'openai-compatible': undefined,
+/** Where each provider's key is looked for when the block has no `api_key_env`, first found wins. */
+export const DEFAULT_KEY_VARIABLES: Record<RealProvider, readonly string[]> = {
+  'openai-chat': ['OPENAI_API_KEY'],
+  'openai-responses': ['OPENAI_API_KEY'],
+  anthropic: ['ANTHROPIC_API_KEY'],
+  // Google's own SDKs read GOOGLE_API_KEY too.
+  gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
+  'openai-compatible': [],
 }
 
-/** Builds the engine a provider block describes. A missing key is an error naming the variable. */
+/**
+ * The base URL variables the providers' own SDKs read, used when the block has no `base_url`.
+ * ANTHROPIC_BASE_URL is the API root without `/v1` (as the Anthropic SDK takes it); `/v1` is added.
+ */
+export const BASE_URL_VARIABLES: Partial<Record<RealProvider, {readonly variable: string; readonly suffix: string}>> = {
+  'openai-chat': {variable: 'OPENAI_BASE_URL', suffix: ''},
+  'openai-responses': {variable: 'OPENAI_BASE_URL', suffix: ''},
+  anthropic: {variable: 'ANTHROPIC_BASE_URL', suffix: '/v1'},
+}
+
+/** OpenAI's organization and project, from the variables the OpenAI SDK reads. */
+const OPENAI_ACCOUNT_HEADERS = {'OpenAI-Organization': 'OPENAI_ORG_ID', 'OpenAI-Project': 'OPENAI_PROJECT_ID'} as const
+
+/**
+ * Builds the engine a provider block describes, with the environment conventions of the
+ * providers' SDKs (docs/providers.md). Throws ProviderSetupError naming the field or variable.
+ */
 export function createEngine(config: ProviderConfig, deps: EngineDeps): Engine {
   if (config.type === 'mock') {
     return new MockEngine({
@@ -68,15 +89,24 @@ export function createEngine(config: ProviderConfig, deps: EngineDeps): Engine {
 }
 
 function engineOptions(type: RealProvider, config: ProviderConfig, deps: EngineDeps): ProviderEngineOptions {
-  if (!config.model) throw new Error(`provider ${type} needs a model: set provider.model or pass --model`)
+  if (!config.model)
+    throw new ProviderSetupError('bad_config', `provider ${type} needs a model: set provider.model or pass --model`, 'provider.model')
   const env = deps.env ?? process.env
-  const variable = config.api_key_env ?? DEFAULT_KEY_VARIABLES[type]
-  const apiKey = variable ? env[variable] : undefined
-  if (variable && !apiKey) throw new Error(`missing API key for provider ${type}: set the ${variable} environment variable`)
+  const variables = config.api_key_env ? [config.api_key_env] : DEFAULT_KEY_VARIABLES[type]
+  const apiKey = variables.map((name) => env[name]).find((value) => value !== undefined && value !== '')
+  if (variables.length > 0 && !apiKey) {
+    throw new ProviderSetupError(
+      'missing_api_key',
+      `missing API key for provider ${type}: set the ${variables.join(' or ')} environment variable`,
+      'provider.api_key_env',
+    )
+  }
+  const headers = providerHeaders(type, config, env)
   return {
     model: config.model,
-    baseUrl: (config.base_url ?? DEFAULT_BASE_URLS[type]).replace(/\/+$/, ''),
+    baseUrl: baseUrlOf(type, config, env),
     ...(apiKey ? {apiKey} : {}),
+    ...(Object.keys(headers.values).length > 0 ? {headers: headers.values} : {}),
     ...(config.temperature !== undefined ? {temperature: config.temperature} : {}),
     ...(config.max_tokens !== undefined ? {maxTokens: config.max_tokens} : {}),
     ...(config.reasoning !== undefined ? {reasoning: config.reasoning} : {}),
@@ -86,7 +116,50 @@ function engineOptions(type: RealProvider, config: ProviderConfig, deps: EngineD
       ...(deps.fetch ? {fetch: deps.fetch} : {}),
       ...(config.max_retries !== undefined ? {maxRetries: config.max_retries} : {}),
       ...(config.stall_timeout_ms !== undefined ? {stallTimeoutMs: config.stall_timeout_ms} : {}),
-      ...(apiKey ? {secrets: [apiKey]} : {}),
+      ...(apiKey || headers.secrets.length > 0 ? {secrets: [...(apiKey ? [apiKey] : []), ...headers.secrets]} : {}),
     },
   }
+}
+
+function baseUrlOf(type: RealProvider, config: ProviderConfig, env: NodeJS.ProcessEnv): string {
+  const fromEnv = BASE_URL_VARIABLES[type]
+  const envUrl = fromEnv ? env[fromEnv.variable]?.trim() : undefined
+  let url = config.base_url ?? DEFAULT_BASE_URLS[type]
+  if (config.base_url === undefined && fromEnv && envUrl) {
+    if (!URL.canParse(envUrl))
+      throw new ProviderSetupError('bad_config', `${fromEnv.variable} is not a URL: ${JSON.stringify(envUrl)}`, 'provider.base_url')
+    const trimmed = envUrl.replace(/\/+$/, '')
+    url = fromEnv.suffix && !trimmed.endsWith(fromEnv.suffix) ? `${trimmed}${fromEnv.suffix}` : trimmed
+  }
+  return url.replace(/\/+$/, '')
+}
+
+/** The block's `headers` with `${VAR}` expanded, plus OpenAI's organization/project; values read from the environment are secrets. */
+function providerHeaders(
+  type: RealProvider,
+  config: ProviderConfig,
+  env: NodeJS.ProcessEnv,
+): {values: Record<string, string>; secrets: string[]} {
+  const values: Record<string, string> = {}
+  const secrets: string[] = []
+  if (type === 'openai-chat' || type === 'openai-responses') {
+    for (const [header, variable] of Object.entries(OPENAI_ACCOUNT_HEADERS)) {
+      const value = env[variable]
+      if (value) values[header] = value
+    }
+  }
+  for (const [name, template] of Object.entries(config.headers ?? {})) {
+    values[name] = template.replace(ENV_REFERENCE, (_match, variable: string) => {
+      const value = env[variable]
+      if (value === undefined || value === '')
+        throw new ProviderSetupError(
+          'bad_config',
+          `provider.headers.${name} needs the ${variable} environment variable`,
+          `provider.headers.${name}`,
+        )
+      secrets.push(value)
+      return value
+    })
+  }
+  return {values, secrets}
 }

@@ -1,35 +1,62 @@
-import {pino, type Logger} from 'pino'
+import {pino, type DestinationStream, type Logger} from 'pino'
+import pretty from 'pino-pretty'
 
 export type {Logger} from 'pino'
 
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
 export type LogLevel = (typeof LOG_LEVELS)[number]
 
+const REDACT = {
+  paths: [
+    'token',
+    '*.token',
+    'authorization',
+    '*.authorization',
+    'headers.authorization',
+    'headers.cookie',
+    '*.headers.authorization',
+    '*.headers.cookie',
+    'api_key',
+    '*.api_key',
+  ],
+  censor: '[redacted]',
+}
+
 /**
  * The server's structured log: JSON lines on stderr (stdout is for the URL), with credentials
  * censored wherever they could appear.
  */
 export function createLogger(level: LogLevel = 'info'): Logger {
-  return pino(
-    {
-      name: 'jiminy',
-      level,
-      redact: {
-        paths: [
-          'token',
-          '*.token',
-          'authorization',
-          '*.authorization',
-          'headers.authorization',
-          'headers.cookie',
-          '*.headers.authorization',
-          '*.headers.cookie',
-          'api_key',
-          '*.api_key',
-        ],
-        censor: '[redacted]',
-      },
+  return pino({name: 'jiminy', level, redact: REDACT}, pino.destination({dest: 2, sync: true}))
+}
+
+export interface ServeLogger {
+  readonly logger: Logger
+  /** Writes the lines held so far, then every later line as it comes. */
+  release(): void
+}
+
+/**
+ * The log of `jiminy serve`: pretty (pino-pretty) when stderr is a terminal, JSON lines otherwise,
+ * and held until `release()`, so the URL is the first line a user or a script sees.
+ */
+export function createServeLogger(level: LogLevel, options: {pretty: boolean; colorize?: boolean}): ServeLogger {
+  const target: DestinationStream = options.pretty
+    ? pretty({destination: 2, sync: true, colorize: options.colorize ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss'})
+    : pino.destination({dest: 2, sync: true})
+  let held: string[] | undefined = []
+  const destination: DestinationStream = {
+    write(line: string) {
+      if (held) held.push(line)
+      else target.write(line)
     },
-    pino.destination({dest: 2, sync: true}),
-  )
+  }
+  return {
+    logger: pino({name: 'jiminy', level, redact: REDACT}, destination),
+    release() {
+      const lines = held ?? []
+      held = undefined
+      for (const line of lines) target.write(line)
+    },
+  }
 }

@@ -1,6 +1,6 @@
 import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
-import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
+import {joinUrl, withExtraHeaders, type ProviderEngineOptions} from '../http/provider-engine-options.js'
 import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {AnthropicEventSchema, type AnthropicRequest} from './anthropic-api.js'
 import {convertToAnthropicMessages} from './convert-to-anthropic-messages.js'
@@ -39,7 +39,7 @@ export class AnthropicEngine implements Engine {
 
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
-    const headers: Record<string, string> = {'anthropic-version': ANTHROPIC_VERSION, ...(o.apiKey ? {'x-api-key': o.apiKey} : {})}
+    const headers = withExtraHeaders({'anthropic-version': ANTHROPIC_VERSION, ...(o.apiKey ? {'x-api-key': o.apiKey} : {})}, o.headers)
     const request = {url: joinUrl(o.baseUrl, 'messages'), headers, body: this.buildRequest(turn)}
     return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
       const state = new AnthropicStreamState(message, o.http.label)

@@ -2,6 +2,7 @@ import {ProviderError, type FinishInfo, type StreamingMessage} from '../../core/
 import {parseToolArguments} from '../http/parse-stream-chunk.js'
 import {AnthropicContentBlockSchema, AnthropicDeltaSchema, type AnthropicEvent} from './anthropic-api.js'
 import {ANTHROPIC_METADATA_KEY, type AnthropicBlockMetadata} from './anthropic-metadata.js'
+import {normalizeUsage} from '../http/normalize-usage.js'
 
 type OpenBlock =
   | {kind: 'text'}
@@ -60,7 +61,8 @@ export class AnthropicStreamState {
 
   end(): FinishInfo {
     if (!this.stopped) throw new ProviderError(`${this.label}: the stream ended before message_stop`, {code: 'stream_truncated'})
-    return {...(this.stopReason !== undefined ? {stopReason: this.stopReason} : {}), usage: this.usage}
+    const usage = normalizeUsage('anthropic', this.usage)
+    return {...(this.stopReason !== undefined ? {stopReason: this.stopReason} : {}), ...(usage ? {usage} : {})}
   }
 
   private start(index: number, raw: {type: string}): void {

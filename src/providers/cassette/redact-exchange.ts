@@ -1,4 +1,5 @@
 import {REDACTED} from '../../core/index.js'
+import {SECRET_HEADER} from '../config.js'
 
 const SECRET_HEADERS = new Set([
   'authorization',
@@ -19,7 +20,7 @@ export function redactHeaders(headers: Headers): Record<string, string> {
   headers.forEach((value, name) => {
     const key = name.toLowerCase()
     if (key.startsWith('x-msw-')) return
-    out[key] = SECRET_HEADERS.has(key) ? REDACTED : value
+    out[key] = SECRET_HEADERS.has(key) || SECRET_HEADER.test(key) ? REDACTED : value
   })
   return out
 }

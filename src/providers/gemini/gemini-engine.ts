@@ -1,6 +1,6 @@
 import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
-import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
+import {joinUrl, withExtraHeaders, type ProviderEngineOptions} from '../http/provider-engine-options.js'
 import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {GeminiChunkSchema, type GeminiRequest} from './gemini-api.js'
 import {convertToGeminiContents} from './convert-to-gemini-contents.js'
@@ -32,7 +32,7 @@ export class GeminiEngine implements Engine {
 
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
-    const headers: Record<string, string> = o.apiKey ? {'x-goog-api-key': o.apiKey} : {}
+    const headers = withExtraHeaders(o.apiKey ? {'x-goog-api-key': o.apiKey} : {}, o.headers)
     const url = joinUrl(o.baseUrl, `models/${encodeURIComponent(o.model)}:streamGenerateContent?alt=sse`)
     const request = {url, headers, body: this.buildRequest(turn)}
     return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {

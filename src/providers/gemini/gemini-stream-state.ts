@@ -1,6 +1,7 @@
 import {newId, ProviderError, type FinishInfo, type StreamingMessage} from '../../core/index.js'
 import type {GeminiChunk, GeminiPart} from './gemini-api.js'
 import {GEMINI_METADATA_KEY, GEMINI_REFUSAL_REASONS, type GeminiPartMetadata} from './gemini-metadata.js'
+import {normalizeUsage} from '../http/normalize-usage.js'
 
 /**
  * Gemini chunks → StreamingMessage. Parts arrive whole: text (thought or not) is streamed, each
@@ -39,7 +40,8 @@ export class GeminiStreamState {
   end(): FinishInfo {
     if (this.finishReason === undefined)
       throw new ProviderError(`${this.label}: the stream ended before a finishReason`, {code: 'stream_truncated'})
-    return {stopReason: this.finishReason, ...(this.usage ? {usage: this.usage} : {})}
+    const usage = normalizeUsage('gemini', this.usage)
+    return {stopReason: this.finishReason, ...(usage ? {usage} : {})}
   }
 
   private part(part: GeminiPart): void {

@@ -2,6 +2,7 @@ import {ProviderError, type FinishInfo, type StreamingMessage} from '../../core/
 import {errorInfoFromJson} from '../http/extract-error-message.js'
 import {parseToolArguments} from '../http/parse-stream-chunk.js'
 import type {OpenAiChatChunk, OpenAiChatToolCallDelta} from './openai-chat-api.js'
+import {normalizeUsage} from '../http/normalize-usage.js'
 
 interface PendingCall {
   id: string
@@ -55,7 +56,8 @@ export class OpenAiChatStreamState {
     if (this.finishReason === undefined) {
       throw new ProviderError(`${this.label}: the stream ended before the model finished (no finish_reason)`, {code: 'stream_truncated'})
     }
-    return {stopReason: this.finishReason, ...(this.usage ? {usage: this.usage} : {})}
+    const usage = normalizeUsage('openai-chat', this.usage)
+    return {stopReason: this.finishReason, ...(usage ? {usage} : {})}
   }
 
   private addFragment(fragment: OpenAiChatToolCallDelta, position: number): void {

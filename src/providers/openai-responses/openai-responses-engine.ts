@@ -1,6 +1,6 @@
 import type {Engine, RunContext, Turn} from '../../core/index.js'
 import {parseStreamChunk} from '../http/parse-stream-chunk.js'
-import {joinUrl, type ProviderEngineOptions} from '../http/provider-engine-options.js'
+import {joinUrl, withExtraHeaders, type ProviderEngineOptions} from '../http/provider-engine-options.js'
 import {streamAssistantMessage} from '../http/stream-assistant-message.js'
 import {
   isKnownResponsesEvent,
@@ -39,7 +39,7 @@ export class OpenAiResponsesEngine implements Engine {
   async runInference(turn: Turn, ctx: RunContext): Promise<Turn> {
     const o = this.options
     const label = o.http.label
-    const headers: Record<string, string> = o.apiKey ? {authorization: `Bearer ${o.apiKey}`} : {}
+    const headers = withExtraHeaders(o.apiKey ? {authorization: `Bearer ${o.apiKey}`} : {}, o.headers)
     const request = {url: joinUrl(o.baseUrl, 'responses'), headers, body: this.buildRequest(turn)}
     return streamAssistantMessage(turn, ctx, {model: o.model, http: o.http, request}, (message) => {
       const state = new OpenAiResponsesStreamState(message, label)

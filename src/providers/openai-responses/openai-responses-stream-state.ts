@@ -8,6 +8,7 @@ import {
   type ResponsesEvent,
 } from './openai-responses-api.js'
 import {RESPONSES_METADATA_KEY, type ResponsesItemMetadata} from './responses-metadata.js'
+import {normalizeUsage} from '../http/normalize-usage.js'
 
 /**
  * Responses streaming events → StreamingMessage. Each output item closes with
@@ -51,7 +52,8 @@ export class OpenAiResponsesStreamState {
       case 'response.incomplete': {
         const r = event.response
         const stopReason = r.incomplete_details?.reason ?? r.status ?? (event.type === 'response.completed' ? 'completed' : 'incomplete')
-        this.finish = {stopReason, ...(r.usage ? {usage: r.usage} : {})}
+        const usage = normalizeUsage('openai-responses', r.usage)
+        this.finish = {stopReason, ...(usage ? {usage} : {})}
         return
       }
       case 'response.failed': {

@@ -1,0 +1,41 @@
+import {Command, Errors, Flags} from '@oclif/core'
+import {CommandError, toCommandError, type ErrorCode, type ErrorJson} from './command-error.js'
+
+/**
+ * The base of every jiminy command: the one command error handler (DESIGN §7).
+ *
+ * - Anything a command throws (a CommandError, a typed library error, an oclif parse error) becomes
+ *   a CommandError with a stable code, a one-line message without secrets and an exit code.
+ * - Without `--json` it prints `jiminy: <message>` on stderr; with `--json` it prints
+ *   `{"error": {"code", "message", "field"?}}` on stdout. The exit code is the same either way.
+ * - `-h` shows the command's help, `--json` is on every command.
+ *
+ * A command's `run()` returns its result object (printed by oclif under `--json`), sets
+ * `process.exitCode` for "different"/"failed" results, and throws for everything else.
+ */
+export abstract class JiminyCommand extends Command {
+  static override enableJsonFlag = true
+  static override baseFlags = {
+    help: Flags.help({char: 'h', description: 'Show this help.', helpGroup: 'GLOBAL'}),
+  }
+
+  /** Throws a CommandError; a command's way of saying "bad input" with a code and the field. */
+  protected fail(code: ErrorCode, message: string, options: {field?: string; exitCode?: number} = {}): never {
+    throw new CommandError(code, message, options)
+  }
+
+  protected override async catch(thrown: Error & {exitCode?: number}): Promise<unknown> {
+    // `this.exit(n)` (and `-h`) are deliberate exits, not failures.
+    if (thrown instanceof Errors.ExitError) throw thrown
+    const error = toCommandError(thrown, {...(this.id ? {commandId: this.id} : {})})
+    if (this.jsonEnabled()) this.logJson(this.toErrorJson(error))
+    else this.logToStderr(`jiminy: ${error.message}`)
+    if (error.code === 'internal' && process.env.DEBUG) process.stderr.write(`${thrown.stack ?? ''}\n`)
+    // oclif's handler exits with this code without printing anything more.
+    return this.exit(error.exitCode)
+  }
+
+  protected override toErrorJson(error: unknown): {error: ErrorJson} {
+    return {error: toCommandError(error).toJSON()}
+  }
+}
