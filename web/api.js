@@ -1,9 +1,15 @@
+// @ts-check
 /**
  * HTTP calls to the jiminy server (DESIGN §3). Every call goes through `request`, which adds the
  * bearer token when the page was opened with `?token=`, and turns a non-2xx answer into an
  * ApiError carrying the server's JSON `{error}` message.
  */
 export class ApiError extends Error {
+  /**
+   * @param {number} status
+   * @param {string} message
+   * @param {any} body the server's JSON answer, if it sent one
+   */
   constructor(status, message, body) {
     super(message)
     this.name = 'ApiError'
@@ -12,8 +18,18 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * @param {{token?: string | null, base?: string}} [o]
+ */
 export function createApi({token = null, base = ''} = {}) {
+  /**
+   * @param {string} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @returns {Promise<any>} the JSON answer (null when empty)
+   */
   async function request(method, path, body) {
+    /** @type {Record<string, string>} */
     const headers = {accept: 'application/json'}
     if (body !== undefined) headers['content-type'] = 'application/json'
     if (token) headers.authorization = `Bearer ${token}`
@@ -45,10 +61,21 @@ export function createApi({token = null, base = ''} = {}) {
     profiles: () => request('GET', '/api/chat/profiles'),
     /** `[{conv_id, profile, running, updated_at, title?}]` */
     conversations: () => request('GET', '/api/conversations'),
+    /** @param {string} convId */
     conversation: (convId) => request('GET', `/api/conversations/${enc(convId)}`),
     /** `{prompt, conv_id, overrides?, idempotency_key}` → `{conv_id, inference_id, …}` */
+    /**
+     * @param {string} profile
+     * @param {{prompt: string, conv_id: string, idempotency_key: string, overrides?: import('./page.js').Overrides}} body
+     */
     chat: (profile, body) => request('POST', `/chat/${enc(profile)}`, body),
+    /** @param {string} convId */
     cancel: (convId) => request('POST', `/api/conversations/${enc(convId)}/cancel`, {}),
+    /**
+     * @param {string} convId
+     * @param {string} pauseId
+     * @param {string} action
+     */
     step: (convId, pauseId, action) => request('POST', `/api/conversations/${enc(convId)}/step`, {pause_id: pauseId, action}),
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 import {ApiError, createApi} from './api.js'
 import {showConnectionStatus} from './connection-status.js'
 import {mergeConversations, renderConversationList} from './conversation-list.js'
@@ -9,33 +10,56 @@ import {RunState} from './run-state.js'
 import {Transcript} from './transcript.js'
 import {ConversationSocket} from './ws-client.js'
 
-/** Wiring: the sidebar, profile picker, composer and run state around one open conversation. */
+/** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
+/** @typedef {import('./page.js').Overrides} Overrides */
+/** @typedef {import('./page.js').PageState} PageState */
+/** @typedef {import('./ws-client.js').ControlNote} ControlNote */
+
+/**
+ * Wiring: the sidebar, profile picker, composer and run state around one open conversation.
+ * Everything here is module state (an ES module's top level is not global); the only global is
+ * the documented debug handle `window.jiminy`.
+ */
 const token = new URLSearchParams(location.search).get('token')
 const api = createApi({token})
 const store = new ConversationStore()
-const $ = (id) => document.getElementById(id)
+
+/**
+ * An element of index.html, of the type the page needs (a missing one is a bug, said at once).
+ * @template {typeof HTMLElement} T
+ * @param {string} id
+ * @param {T} type
+ * @returns {InstanceType<T>}
+ */
+function $(id, type) {
+  const node = document.getElementById(id)
+  if (!(node instanceof type)) throw new Error(`index.html has no ${type.name} #${id}`)
+  return /** @type {InstanceType<T>} */ (node)
+}
 const ui = {
-  transcript: $('transcript'),
-  status: $('connection-status'),
-  title: $('conversation-title'),
-  profile: $('profile'),
-  profileDesc: $('profile-description'),
-  list: $('conversation-list'),
-  newConversation: $('new-conversation'),
-  form: $('composer'),
-  prompt: $('prompt'),
-  send: $('send'),
-  cancel: $('cancel'),
-  error: $('composer-error'),
-  stepMode: $('opt-step-mode'),
-  systemPrompt: $('opt-system-prompt'),
+  transcript: $('transcript', HTMLElement),
+  status: $('connection-status', HTMLElement),
+  title: $('conversation-title', HTMLElement),
+  profile: $('profile', HTMLSelectElement),
+  profileDesc: $('profile-description', HTMLElement),
+  list: $('conversation-list', HTMLElement),
+  newConversation: $('new-conversation', HTMLButtonElement),
+  form: $('composer', HTMLFormElement),
+  prompt: $('prompt', HTMLTextAreaElement),
+  send: $('send', HTMLButtonElement),
+  cancel: $('cancel', HTMLButtonElement),
+  error: $('composer-error', HTMLElement),
+  stepMode: $('opt-step-mode', HTMLInputElement),
+  systemPrompt: $('opt-system-prompt', HTMLInputElement),
 }
 
+/** @type {PageState} */
 const state = {profiles: [], server: [], convId: null, socket: null, lastWsError: null}
 
 const transcript = new Transcript(ui.transcript, {
   promptFor: (inferenceId) => store.promptFor(state.convId, inferenceId),
   onStepAction: async (pauseId, action) => {
+    if (!state.convId) return
     try {
       await api.step(state.convId, pauseId, action)
     } catch (e) {
@@ -47,7 +71,12 @@ const transcript = new Transcript(ui.transcript, {
 // Exposed for tests and for poking at from the console.
 window.jiminy = {state, store, transcript, run: () => run, socketStats: () => state.socket?.stats ?? null}
 
+/** @param {unknown} e */
 const messageOf = (e) => (e instanceof Error ? e.message : String(e))
+/**
+ * @param {string} slug
+ * @returns {import('./page.js').ProfileInfo}
+ */
 const profileInfo = (slug) => state.profiles.find((p) => p.slug === slug) ?? {slug}
 
 // ---- run state -----------------------------------------------------------------------------
@@ -65,6 +94,7 @@ const run = new RunState({
 
 // ---- socket --------------------------------------------------------------------------------
 
+/** @param {ControlNote} frame */
 function onControl(frame) {
   switch (frame.type) {
     case 'ws.hello':
@@ -92,11 +122,18 @@ function onControl(frame) {
       break
     case 'ws.pong':
       break
-    default:
-      if (frame.error) transcript.notice('error', 'Server', String(frame.error), 'ws-error')
+    default: {
+      // A bare frame of no known type: say so when it carries an error.
+      const error = /** @type {{error?: unknown}} */ (frame).error
+      if (error) transcript.notice('error', 'Server', String(error), 'ws-error')
+    }
   }
 }
 
+/**
+ * @param {string} convId
+ * @param {string} profile
+ */
 function connect(convId, profile) {
   state.socket?.close()
   state.socket = new ConversationSocket({
@@ -112,7 +149,7 @@ function connect(convId, profile) {
     onControl,
     onStatus: (status) => showConnectionStatus(ui.status, status),
   })
-  state.socket.start()
+  state.socket?.start()
 }
 
 // ---- conversations ---------------------------------------------------------------------------
@@ -135,6 +172,7 @@ function refreshList() {
   )
 }
 
+/** @param {string} profile */
 function emptyState(profile) {
   return emptyStateView(profileInfo(profile), (example) => {
     ui.prompt.value = example
@@ -142,6 +180,7 @@ function emptyState(profile) {
   })
 }
 
+/** @param {string} convId */
 function openConversation(convId) {
   const server = state.server.find((c) => c.conv_id === convId)
   const record =
@@ -175,6 +214,7 @@ function newConversation() {
 
 // ---- profiles and overrides -----------------------------------------------------------------
 
+/** @param {string | null | undefined} slug */
 function selectProfile(slug) {
   if (slug && ![...ui.profile.options].some((o) => o.value === slug)) ui.profile.append(el('option', {value: slug, text: slug}))
   if (slug) ui.profile.value = slug
@@ -183,13 +223,16 @@ function selectProfile(slug) {
   ui.prompt.placeholder = info.default_prompt ? `Message (e.g. ${info.default_prompt})` : 'Message'
 }
 
+/** @param {ConversationRecord} record */
 function showOverrides(record) {
   const o = record.overrides ?? {}
   ui.stepMode.checked = o.step_mode ?? Boolean(profileInfo(record.profile).step_mode)
   ui.systemPrompt.value = o.system_prompt ?? ''
 }
 
+/** @returns {Overrides} */
 function readOverrides() {
+  /** @type {Overrides} */
   const out = {}
   if (ui.stepMode.checked !== Boolean(profileInfo(ui.profile.value).step_mode)) out.step_mode = ui.stepMode.checked
   if (ui.systemPrompt.value.trim()) out.system_prompt = ui.systemPrompt.value.trim()
@@ -209,11 +252,16 @@ async function loadProfiles() {
 
 // ---- sending and cancelling -----------------------------------------------------------------
 
+/** @param {string} message */
 function showError(message) {
   ui.error.textContent = message
   ui.error.hidden = !message
 }
 
+/**
+ * @param {string} profile
+ * @param {Parameters<typeof api.chat>[1]} body
+ */
 async function postChat(profile, body) {
   try {
     return await api.chat(profile, body)
@@ -236,6 +284,7 @@ async function send() {
   if (!text) return
   if (!state.convId) newConversation()
   const convId = state.convId
+  if (!convId) return
   const profile = ui.profile.value
   const overrides = readOverrides()
   const record = store.upsert(convId, {
@@ -326,7 +375,7 @@ window.addEventListener('hashchange', () => {
 await loadProfiles()
 const serverDefault =
   state.profiles.find((p) => p.default === true) ?? state.profiles.find((p) => p.slug === 'default') ?? state.profiles[0]
-selectProfile(state.profiles.some((p) => p.slug === store.lastProfile) ? store.lastProfile : serverDefault.slug)
+selectProfile(state.profiles.some((p) => p.slug === store.lastProfile) ? store.lastProfile : serverDefault?.slug)
 refreshList()
 setInterval(refreshList, 15_000)
 const fromHash = decodeURIComponent(location.hash.slice(1))

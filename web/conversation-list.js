@@ -1,10 +1,21 @@
+// @ts-check
 import {el} from './dom.js'
+
+/** @typedef {import('./page.js').ConversationItem} ConversationItem */
+/** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
+/** @typedef {import('./page.js').ServerConversation} ServerConversation */
 
 /**
  * The sidebar list: this browser's conversations (localStorage) merged with the server's
  * (`GET /api/conversations`, when the server has it), newest first.
  */
+/**
+ * @param {readonly ConversationRecord[]} local
+ * @param {readonly ServerConversation[]} server
+ * @returns {ConversationItem[]}
+ */
 export function mergeConversations(local, server) {
+  /** @type {Map<string, ConversationItem>} */
   const byId = new Map()
   for (const c of server) {
     if (c && typeof c.conv_id === 'string') {
@@ -32,8 +43,19 @@ export function mergeConversations(local, server) {
   return [...byId.values()].sort((a, b) => String(b.updated_at).localeCompare(String(a.updated_at)))
 }
 
+/**
+ * @param {string | undefined} a
+ * @param {string | undefined} b
+ * @returns {string}
+ */
 const later = (a, b) => (String(a ?? '') > String(b ?? '') ? a : b) ?? ''
 
+/**
+ * @param {HTMLElement} container
+ * @param {readonly ConversationItem[]} items
+ * @param {string | null} currentId
+ * @param {{running: boolean, onOpen: (convId: string) => void}} o
+ */
 export function renderConversationList(container, items, currentId, {running, onOpen}) {
   container.replaceChildren(
     ...items.map((c) => {
@@ -63,6 +85,10 @@ export function renderConversationList(container, items, currentId, {running, on
   )
 }
 
+/**
+ * @param {string} iso
+ * @param {number} [now]
+ */
 export function relativeTime(iso, now = Date.now()) {
   const at = Date.parse(iso)
   if (!Number.isFinite(at)) return ''

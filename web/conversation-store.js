@@ -1,12 +1,24 @@
+// @ts-check
 /**
  * What the page remembers in localStorage: the conversations this browser started (id, profile,
  * title, overrides), which one is open, and the prompts it sent per run (the server streams the
  * assistant's side only, so a replayed conversation gets its user messages back from here).
  */
+/** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
+/** @typedef {{inference_id: string, prompt: string, at: string}} RememberedPrompt */
+/**
+ * @typedef {object} StoredData
+ * @property {ConversationRecord[]} conversations
+ * @property {string | null} current
+ * @property {Record<string, RememberedPrompt[]>} prompts
+ * @property {string | null} lastProfile
+ */
+
 const KEY = 'jiminy.webchat.v1'
 const MAX_CONVERSATIONS = 100
 const MAX_PROMPTS = 200
 
+/** @returns {StoredData} */
 function load() {
   try {
     const data = JSON.parse(localStorage.getItem(KEY) ?? 'null')
@@ -41,13 +53,20 @@ export class ConversationStore {
     return [...this.data.conversations]
   }
 
+  /** @param {string | null} convId */
   get(convId) {
     return this.data.conversations.find((c) => c.conv_id === convId) ?? null
   }
 
-  /** Creates or updates a conversation record and moves it to the top. */
+  /**
+   * Creates or updates a conversation record and moves it to the top.
+   * @param {string} convId
+   * @param {Partial<ConversationRecord>} patch
+   * @returns {ConversationRecord}
+   */
   upsert(convId, patch) {
     const existing = this.get(convId)
+    /** @type {ConversationRecord} */
     const record = {
       conv_id: convId,
       profile: 'default',
@@ -62,6 +81,7 @@ export class ConversationStore {
     return record
   }
 
+  /** @param {string} convId */
   remove(convId) {
     this.data.conversations = this.data.conversations.filter((c) => c.conv_id !== convId)
     delete this.data.prompts[convId]
@@ -73,6 +93,7 @@ export class ConversationStore {
     return this.data.current
   }
 
+  /** @param {string | null} convId */
   set current(convId) {
     this.data.current = convId
     this.save()
@@ -82,12 +103,18 @@ export class ConversationStore {
     return this.data.lastProfile
   }
 
+  /** @param {string | null} slug */
   set lastProfile(slug) {
     this.data.lastProfile = slug
     this.save()
   }
 
-  /** Remembers the prompt that started run `inferenceId`. */
+  /**
+   * Remembers the prompt that started run `inferenceId`.
+   * @param {string} convId
+   * @param {string} inferenceId
+   * @param {string} prompt
+   */
   rememberPrompt(convId, inferenceId, prompt) {
     const list = (this.data.prompts[convId] ??= [])
     if (!list.some((p) => p.inference_id === inferenceId)) list.push({inference_id: inferenceId, prompt, at: new Date().toISOString()})
@@ -95,7 +122,13 @@ export class ConversationStore {
     this.save()
   }
 
+  /**
+   * @param {string | null} convId
+   * @param {string} inferenceId
+   * @returns {string | null}
+   */
   promptFor(convId, inferenceId) {
+    if (!convId) return null
     return this.data.prompts[convId]?.find((p) => p.inference_id === inferenceId)?.prompt ?? null
   }
 }

@@ -1,3 +1,4 @@
+// @ts-check
 import {el} from './dom.js'
 
 /**
@@ -6,14 +7,22 @@ import {el} from './dom.js'
  * `key__deleted`, arrays of `[op, value]`) or its text form (`diffString`); both are handled, and
  * anything else is shown as JSON.
  */
+/** @typedef {{sign: '+' | '-' | ' ', text: string}} DiffLine */
+
+/**
+ * @param {unknown} diff
+ * @returns {DiffLine[]}
+ */
 export function diffLines(diff) {
   if (diff === null || diff === undefined) return []
   if (typeof diff === 'string') return textDiffLines(diff)
+  /** @type {DiffLine[]} */
   const out = []
   walk(diff, '', out)
   return out
 }
 
+/** @param {unknown} diff */
 export function diffView(diff) {
   const lines = diffLines(diff)
   const pre = el('pre', {class: 'diff', testid: 'rebuild-diff'})
@@ -31,17 +40,22 @@ export function diffView(diff) {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g
 
+/**
+ * @param {string} text
+ * @returns {DiffLine[]}
+ */
 function textDiffLines(text) {
   return text
     .replace(ANSI, '')
     .split('\n')
     .filter((line, i, all) => !(line === '' && i === all.length - 1))
     .map((line) => {
-      const sign = line[0] === '+' || line[0] === '-' ? line[0] : ' '
+      const sign = line[0] === '+' ? '+' : line[0] === '-' ? '-' : ' '
       return {sign, text: sign === ' ' ? line.replace(/^ /, '') : line.slice(1).replace(/^ /, '')}
     })
 }
 
+/** @param {unknown} value */
 const show = (value) => {
   try {
     return JSON.stringify(value) ?? 'undefined'
@@ -50,10 +64,23 @@ const show = (value) => {
   }
 }
 
+/**
+ * @param {string} path
+ * @param {string} key
+ */
 const keyPath = (path, key) => (path ? `${path}.${key}` : key)
 
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
 const isContainer = (value) => value !== null && typeof value === 'object'
 
+/**
+ * @param {unknown} node
+ * @param {string} path
+ * @param {DiffLine[]} out
+ */
 function walk(node, path, out) {
   if (Array.isArray(node)) {
     walkArray(node, path, out)
@@ -74,6 +101,11 @@ function walk(node, path, out) {
   }
 }
 
+/**
+ * @param {readonly unknown[]} entries
+ * @param {string} path
+ * @param {DiffLine[]} out
+ */
 function walkArray(entries, path, out) {
   let oldIndex = 0
   let newIndex = 0

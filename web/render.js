@@ -1,12 +1,29 @@
+// @ts-check
+import {copyButton} from './clipboard.js'
 import {diffView} from './diff-view.js'
 import {el, jsonPreview, prettyJson} from './dom.js'
+import {MarkdownView} from './markdown.js'
+
+/** @typedef {import('./frames.js').SemEvent} SemEvent */
+/** @typedef {import('./frames.js').LlmStart | import('./frames.js').LlmDelta | import('./frames.js').LlmFinal} LlmEvent */
+/** @typedef {import('./frames.js').LlmThinkingStart | import('./frames.js').LlmThinkingDelta | import('./frames.js').LlmThinkingFinal} ThinkingEvent */
+/** @typedef {import('./frames.js').ToolStart | import('./frames.js').ToolDelta | import('./frames.js').ToolResult | import('./frames.js').ToolDone} ToolEvent */
+/** @typedef {import('./frames.js').StepPaused | import('./frames.js').StepResumed} StepEvent */
+/**
+ * @template E
+ * @typedef {{root: HTMLElement, apply(event: E): void}} View
+ */
+/** @typedef {View<LlmEvent> & {thinkingSlot: HTMLElement, interrupt(): void, fail(): void}} AssistantView */
+/** @typedef {View<ThinkingEvent> & {finish(): void}} ThinkingView */
 
 /**
  * Views: one small object per kind of transcript item, `{root, apply(event)}`. A view is created
  * by the first frame of its message/tool call/pause and updated in place by later ones (upsert).
- * All server text goes in through textContent.
+ * Server text goes in through textContent; an assistant answer is markdown, rendered by
+ * markdown.js (sanitized) — the only HTML the page ever parses.
  */
 
+/** @param {string} text */
 export function userMessageView(text) {
   return el(
     'div',
@@ -16,12 +33,21 @@ export function userMessageView(text) {
   )
 }
 
+/**
+ * An assistant message: its markdown text (re-rendered at most once a frame while it streams), the
+ * thinking slot, a copy button for the whole message (its markdown source) and the meta line.
+ * @param {string} id
+ * @returns {AssistantView}
+ */
 export function assistantView(id) {
   const model = el('span', {class: 'msg-model'})
   const thinkingSlot = el('div', {class: 'thinking-slot'})
   const typing = el('span', {class: 'typing', 'aria-label': 'generating'}, el('i'), el('i'), el('i'))
-  const text = el('div', {class: 'msg-text', testid: 'assistant-text'})
-  const meta = el('div', {class: 'msg-meta', testid: 'assistant-meta'})
+  const text = el('div', {class: 'msg-text markdown', testid: 'assistant-text'})
+  const markdown = new MarkdownView(text)
+  const meta = el('span', {class: 'msg-meta', testid: 'assistant-meta'})
+  const notes = el('span', {class: 'msg-notes'})
+  const copy = copyButton(() => markdown.text, {label: 'Copy', title: 'Copy message (markdown)', testid: 'copy-message'})
   const root = el(
     'div',
     {class: 'msg assistant streaming', testid: 'assistant-message', dataset: {messageId: id}, 'aria-busy': 'true'},
@@ -29,34 +55,46 @@ export function assistantView(id) {
     thinkingSlot,
     text,
     typing,
-    meta,
+    el('div', {class: 'msg-footer'}, meta, notes, copy),
   )
+  /** @param {string} [note] */
   const finish = (note) => {
     root.classList.remove('streaming')
     root.setAttribute('aria-busy', 'false')
     typing.remove()
-    if (note) meta.append(el('span', {class: `badge ${note}`, text: note}))
+    markdown.flush()
+    if (note) notes.append(el('span', {class: `badge ${note}`, text: note}))
   }
   return {
     root,
     thinkingSlot,
     apply(event) {
       switch (event.type) {
-        case 'llm.start':
-          if (event.model) model.textContent = ` · ${event.model}`
+        case 'llm.start': {
+          const name = event.model ?? event.metadata?.model
+          if (name) model.textContent = ` · ${name}`
           break
+        }
         case 'llm.delta':
-          text.textContent = typeof event.cumulative === 'string' ? event.cumulative : text.textContent + (event.delta ?? '')
+          markdown.update(typeof event.cumulative === 'string' ? event.cumulative : markdown.text + (event.delta ?? ''))
           break
         case 'llm.final': {
-          if (typeof event.text === 'string') text.textContent = event.text
+          if (typeof event.text === 'string') markdown.show(event.text)
+          const by = event.revised?.by
+          if (event.revised) {
+            const names = Array.isArray(by) ? by.join(', ') : typeof by === 'string' ? by : 'a middleware'
+            root.classList.add('revised')
+            notes.replaceChildren(el('span', {class: 'badge revised', testid: 'revised-badge', text: `revised by ${names}`}))
+          }
+          /** @type {string[]} */
           const parts = []
-          if (event.stop_reason) parts.push(event.stop_reason === 'tool_calls' ? 'calling tools' : event.stop_reason)
-          const usage = event.usage ?? {}
+          const stopReason = event.stop_reason ?? event.metadata?.stop_reason
+          if (stopReason) parts.push(stopReason === 'tool_calls' ? 'calling tools' : stopReason)
+          const usage = event.usage ?? event.metadata?.usage ?? {}
           if (usage.input_tokens !== undefined || usage.output_tokens !== undefined)
             parts.push(`${usage.input_tokens ?? '?'} in / ${usage.output_tokens ?? '?'} out tokens`)
-          if (typeof event.duration_ms === 'number')
-            parts.push(event.duration_ms < 1000 ? `${Math.round(event.duration_ms)} ms` : `${(event.duration_ms / 1000).toFixed(1)} s`)
+          const duration = event.duration_ms ?? event.metadata?.duration_ms
+          if (typeof duration === 'number') parts.push(duration < 1000 ? `${Math.round(duration)} ms` : `${(duration / 1000).toFixed(1)} s`)
           meta.textContent = parts.join(' · ')
           finish()
           break
@@ -64,17 +102,27 @@ export function assistantView(id) {
         default:
           break
       }
-      root.classList.toggle('empty', text.textContent === '')
+      root.classList.toggle('empty', markdown.text === '')
     },
     interrupt: () => finish('interrupted'),
     fail: () => finish('failed'),
   }
 }
 
+/**
+ * Thinking, as plain text (dimmed, collapsed).
+ * @param {string} id
+ * @returns {ThinkingView}
+ */
 export function thinkingView(id) {
   const body = el('div', {class: 'thinking-text'})
   const label = el('span', {text: 'Thinking…'})
   const root = el('details', {class: 'thinking streaming', testid: 'thinking', dataset: {thinkingId: id}}, el('summary', {}, label), body)
+  /** Thinking is over once the answer itself streams, with or without a thinking.final frame. */
+  const finish = () => {
+    label.textContent = 'Thought'
+    root.classList.remove('streaming')
+  }
   return {
     root,
     apply(event) {
@@ -82,19 +130,20 @@ export function thinkingView(id) {
         body.textContent = typeof event.cumulative === 'string' ? event.cumulative : body.textContent + (event.delta ?? '')
       if (event.type === 'llm.thinking.final') {
         if (typeof event.text === 'string' && event.text) body.textContent = event.text
-        this.finish()
+        finish()
       }
     },
-    /** Thinking is over once the answer itself streams, with or without a thinking.final frame. */
-    finish() {
-      label.textContent = 'Thought'
-      root.classList.remove('streaming')
-    },
+    finish,
   }
 }
 
-const TOOL_STATUS_LABEL = {proposed: 'proposed', executing: 'running', done: 'done', error: 'error'}
+const TOOL_STATUS_LABEL = /** @type {Record<string, string>} */ ({proposed: 'proposed', executing: 'running', done: 'done', error: 'error'})
 
+/**
+ * A tool call: `<details>` with name, one-line input and status; input and result inside.
+ * @param {string} id
+ * @returns {View<ToolEvent>}
+ */
 export function toolView(id) {
   const name = el('span', {class: 'tool-name', testid: 'tool-name'})
   const preview = el('code', {class: 'tool-preview'})
@@ -111,6 +160,7 @@ export function toolView(id) {
   )
   let status = 'proposed'
   let failed = false
+  /** @param {string} next */
   const setStatus = (next) => {
     status = next
     root.dataset.status = next
@@ -154,21 +204,27 @@ export function toolView(id) {
   }
 }
 
-const PHASE_LABEL = {after_inference: 'before running tools', after_tools: 'after running tools'}
-const ACTION_LABEL = {continue: 'Continued', skip: 'Skipped', deny: 'Denied'}
+const PHASE_LABEL = /** @type {Record<string, string>} */ ({after_inference: 'before running tools', after_tools: 'after running tools'})
+const ACTION_LABEL = /** @type {Record<string, string>} */ ({continue: 'Continued', skip: 'Skipped', deny: 'Denied'})
+const STEP_ACTIONS = /** @type {const} */ (['continue', 'skip', 'deny'])
 
-/** The step-mode pause card. `onAction(pauseId, action)` returns a promise; it rejects with an Error to show. */
+/**
+ * The step-mode pause card. `onAction(pauseId, action)` returns a promise; it rejects with an Error to show.
+ * @param {string} id
+ * @param {(pauseId: string, action: string) => Promise<void>} onAction
+ * @returns {View<StepEvent>}
+ */
 export function stepView(id, onAction) {
   const title = el('div', {class: 'step-title'})
   const calls = el('ul', {class: 'step-calls'})
   const countdown = el('span', {class: 'step-deadline', testid: 'step-deadline'})
   const error = el('div', {class: 'step-error', role: 'alert', hidden: true})
-  const buttons = ['continue', 'skip', 'deny'].map((action) =>
+  const buttons = STEP_ACTIONS.map((action) =>
     el('button', {
       type: 'button',
       class: action === 'continue' ? 'primary' : action === 'deny' ? 'danger' : '',
       testid: `step-${action}`,
-      text: action[0].toUpperCase() + action.slice(1),
+      text: action.charAt(0).toUpperCase() + action.slice(1),
     }),
   )
   const actions = el('div', {class: 'step-actions'}, buttons, countdown)
@@ -180,7 +236,9 @@ export function stepView(id, onAction) {
     actions,
     error,
   )
-  let timer = null
+  /** @type {ReturnType<typeof setInterval> | undefined} */
+  let timer
+  /** @type {number | null} */
   let deadline = null
   let phase = ''
   const tick = () => {
@@ -190,7 +248,7 @@ export function stepView(id, onAction) {
   }
   buttons.forEach((button, i) =>
     button.addEventListener('click', async () => {
-      const action = ['continue', 'skip', 'deny'][i]
+      const action = STEP_ACTIONS[i] ?? 'continue'
       for (const b of buttons) b.disabled = true
       error.hidden = true
       try {
@@ -206,7 +264,7 @@ export function stepView(id, onAction) {
     root,
     apply(event) {
       if (event.type === 'step.paused') {
-        phase = PHASE_LABEL[event.phase] ?? event.phase ?? ''
+        phase = PHASE_LABEL[event.phase ?? ''] ?? event.phase ?? ''
         title.textContent = `Paused ${phase}`.trim()
         calls.replaceChildren(
           ...(event.tool_calls ?? []).map((call) =>
@@ -219,7 +277,7 @@ export function stepView(id, onAction) {
             ),
           ),
         )
-        const at = Date.parse(event.deadline)
+        const at = Date.parse(event.deadline ?? '')
         deadline = Number.isFinite(at) ? at : null
         tick()
         clearInterval(timer)
@@ -227,7 +285,7 @@ export function stepView(id, onAction) {
       }
       if (event.type === 'step.resumed') {
         clearInterval(timer)
-        const how = event.timed_out ? 'Continued (timed out)' : (ACTION_LABEL[event.action] ?? String(event.action))
+        const how = event.timed_out ? 'Continued (timed out)' : (ACTION_LABEL[event.action ?? ''] ?? String(event.action))
         root.className = 'step-resolved'
         root.dataset.testid = 'step-resolved'
         root.removeAttribute('role')
@@ -235,14 +293,20 @@ export function stepView(id, onAction) {
         root.classList.add(`action-${event.action}`)
         root.replaceChildren(
           el('span', {class: 'step-icon', 'aria-hidden': 'true'}),
-          `${how} ${PHASE_LABEL[event.phase] ?? phase}`.trim(),
-          names ? el('code', {class: 'step-names', text: ` ${names}`}) : null,
+          `${how} ${PHASE_LABEL[event.phase ?? ''] ?? phase}`.trim(),
+          ...(names ? [el('code', {class: 'step-names', text: ` ${names}`})] : []),
         )
       }
     },
   }
 }
 
+/**
+ * @param {string} kind info | error | cancelled
+ * @param {string} title
+ * @param {string} [detail]
+ * @param {string} [testid]
+ */
 export function noticeView(kind, title, detail, testid) {
   return el(
     'div',
@@ -252,13 +316,15 @@ export function noticeView(kind, title, detail, testid) {
   )
 }
 
+/** @param {unknown} value */
 const shortHash = (value) => {
   if (value === null || value === undefined) return '∅'
   if (typeof value === 'string') return value.slice(0, 12)
-  if (typeof value === 'object' && typeof value.hash === 'string') return value.hash.slice(0, 12)
+  if (typeof value === 'object' && 'hash' in value && typeof value.hash === 'string') return value.hash.slice(0, 12)
   return jsonPreview(value, 24)
 }
 
+/** @param {import('./frames.js').ConversationRebuilt} event */
 export function rebuildView(event) {
   const record = event.record && typeof event.record === 'object' ? event.record : event
   const summary = el(
@@ -271,6 +337,7 @@ export function rebuildView(event) {
   return el('details', {class: 'notice rebuilt', testid: 'rebuild-notice', open: true}, summary, diffView(record.diff))
 }
 
+/** @param {{level?: string, message?: string, fields?: Record<string, unknown>}} event */
 export function logView(event) {
   const fields =
     event.fields && typeof event.fields === 'object' && Object.keys(event.fields).length > 0 ? jsonPreview(event.fields, 160) : ''
@@ -284,11 +351,17 @@ export function logView(event) {
   )
 }
 
+/** @param {import('./frames.js').AgentMode} event */
 export function agentModeView(event) {
-  return noticeView('info', `Mode: ${event.mode ?? '?'}`, event.message ?? '', 'agent-mode')
+  const title = event.title ?? event.data?.title ?? event.mode ?? event.data?.to ?? '?'
+  return noticeView('info', `Mode: ${title}`, event.data?.analysis ?? event.message ?? '', 'agent-mode')
 }
 
 /** What an empty conversation shows: the profile, and its example prompt as a button. */
+/**
+ * @param {import('./page.js').ProfileInfo} profile
+ * @param {(example: string) => void} onExample
+ */
 export function emptyStateView(profile, onExample) {
   const example = profile.default_prompt
   return el(

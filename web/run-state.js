@@ -1,3 +1,4 @@
+// @ts-check
 import {ApiError} from './api.js'
 
 /**
@@ -19,11 +20,18 @@ export class RunState {
     this.convId = o.convId
     this.onChange = o.onChange
     this.running = false
+    /** @type {string | null} */
     this.inferenceId = null
-    this.checkTimer = null
-    this.pollTimer = null
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.checkTimer = undefined
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.pollTimer = undefined
   }
 
+  /**
+   * @param {boolean} running
+   * @param {string | null} [inferenceId]
+   */
   set(running, inferenceId = null) {
     const changed = running !== this.running
     this.running = running
@@ -49,7 +57,10 @@ export class RunState {
     this.checkTimer = setTimeout(() => this.check(), 300)
   }
 
-  /** Updates the state from one SEM event. */
+  /**
+   * Updates the state from one SEM event.
+   * @param {import('./frames.js').SemEvent} event
+   */
   track(event) {
     switch (event.type) {
       case 'llm.start':
@@ -59,6 +70,7 @@ export class RunState {
         break
       case 'run.cancelled':
       case 'run.error':
+      case 'run.finished':
         this.set(false)
         break
       case 'llm.final':

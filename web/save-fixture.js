@@ -1,3 +1,4 @@
+// @ts-check
 /**
  * "Save as fixture": a topbar button that saves the open conversation (every bus message the
  * server consumed for it) as a replayable fixture file on the server, via
@@ -11,7 +12,12 @@ function currentConvId() {
   return hash ? decodeURIComponent(hash) : null
 }
 
+/**
+ * @param {string} convId
+ * @returns {Promise<{lines?: number, path?: string}>}
+ */
 async function saveFixture(convId) {
+  /** @type {Record<string, string>} */
   const headers = {accept: 'application/json'}
   if (token) headers.authorization = `Bearer ${token}`
   const response = await fetch(`/api/conversations/${encodeURIComponent(convId)}/fixture`, {
@@ -49,7 +55,7 @@ function install() {
       const saved = await saveFixture(convId)
       status.textContent = `Saved ${saved.lines} events to ${saved.path}`
     } catch (error) {
-      status.textContent = `Not saved: ${error.message}`
+      status.textContent = `Not saved: ${error instanceof Error ? error.message : String(error)}`
     } finally {
       button.disabled = false
     }

@@ -1,3 +1,4 @@
+// @ts-check
 import {el} from './dom.js'
 import {
   agentModeView,
@@ -10,6 +11,13 @@ import {
   toolView,
   userMessageView,
 } from './render.js'
+
+/** @typedef {import('./frames.js').SemEvent} SemEvent */
+/**
+ * What the transcript keeps per upserted item (each view's own type narrows `apply`).
+ * @typedef {{root: HTMLElement, apply(event: SemEvent): void, thinkingSlot?: HTMLElement, finish?(): void, interrupt?(): void, fail?(): void}} AnyView
+ */
+/** @typedef {{section: HTMLElement, adoptable: boolean}} PendingSection */
 
 /**
  * The conversation as shown: one `<article class="run">` per inference (the user's prompt, then
@@ -28,10 +36,21 @@ export class Transcript {
     this.root = root
     this.onStepAction = o.onStepAction
     this.promptFor = o.promptFor
+    /** @type {Map<string, AnyView>} */
+    this.views = new Map()
+    /** @type {Map<string, HTMLElement>} */
+    this.sections = new Map()
+    /** @type {PendingSection | null} */
+    this.pending = null
+    /** @type {HTMLElement | null} */
+    this.empty = null
     this.reset(null)
   }
 
-  /** Empties the transcript; `empty` is an element shown until something arrives. */
+  /**
+   * Empties the transcript; `empty` is an element shown until something arrives.
+   * @param {HTMLElement | null} empty
+   */
   reset(empty) {
     this.views = new Map()
     this.sections = new Map()
@@ -40,15 +59,20 @@ export class Transcript {
     this.root.replaceChildren(...(empty ? [empty] : []))
   }
 
-  /** Shows a prompt the user just sent, before the server has answered with its inference id. */
+  /**
+   * Shows a prompt the user just sent, before the server has answered with its inference id.
+   * @param {string} text
+   */
   addPendingPrompt(text) {
     const section = this.newSection(null, text)
     section.classList.add('pending')
+    /** @type {PendingSection} */
     const pending = {section, adoptable: true}
     this.pending = pending
     this.stickToBottom(true)
     return {
       /** The POST answered: the section is run `inferenceId` (frames may have got here first). */
+      /** @param {string} inferenceId */
       started: (inferenceId) => {
         pending.adoptable = false
         section.classList.remove('pending')
@@ -59,6 +83,7 @@ export class Transcript {
         if (this.pending === pending) this.pending = null
       },
       /** The POST failed: keep the prompt, say why, never let frames land here. */
+      /** @param {string} message */
       failed: (message) => {
         pending.adoptable = false
         section.classList.remove('pending')
@@ -70,21 +95,31 @@ export class Transcript {
     }
   }
 
-  /** A notice that belongs to no run (connection, replay truncation…). */
+  /**
+   * A notice that belongs to no run (connection, replay truncation…).
+   * @param {string} kind
+   * @param {string} title
+   * @param {string} detail
+   * @param {string} testid
+   */
   notice(kind, title, detail, testid) {
     this.withStick(() => this.appendTop(noticeView(kind, title, detail, testid)))
   }
 
-  /** Applies one SEM event (already deduplicated and in seq order). */
+  /**
+   * Applies one SEM event (already deduplicated and in seq order).
+   * @param {SemEvent} event
+   */
   apply(event) {
     this.withStick(() => this.applyEvent(event))
   }
 
+  /** @param {SemEvent} event */
   applyEvent(event) {
-    const type = String(event.type ?? '')
+    const type = event.type
     const id = String(event.id ?? '')
     const parent = () => (event.inference_id ? this.sectionFor(String(event.inference_id)) : this.topLevel())
-    switch (type) {
+    switch (event.type) {
       case 'user.message': {
         // The prompt that started the run; this page may already show it (it sent it, or remembered it).
         const section = parent()
@@ -95,7 +130,7 @@ export class Transcript {
       case 'llm.delta':
       case 'llm.final':
         this.upsert(`llm:${id}`, () => assistantView(id), parent).apply(event)
-        if (type !== 'llm.start') this.views.get(`thinking:${id}:thinking`)?.finish()
+        if (type !== 'llm.start') this.views.get(`thinking:${id}:thinking`)?.finish?.()
         return
       case 'llm.thinking.start':
       case 'llm.thinking.delta':
@@ -119,14 +154,14 @@ export class Transcript {
         this.upsert(`step:${id}`, () => stepView(id, this.onStepAction), parent).apply(event)
         return
       case 'run.cancelled': {
-        this.views.get(`llm:${event.message_id}`)?.interrupt()
+        this.views.get(`llm:${event.message_id}`)?.interrupt?.()
         this.finishOpenViews(parent())
         const kept = typeof event.text === 'string' && event.text ? 'the partial answer above is kept' : ''
         parent().append(noticeView('cancelled', 'Run cancelled', kept, 'run-cancelled'))
         return
       }
       case 'run.error': {
-        this.views.get(`llm:${event.message_id}`)?.fail()
+        this.views.get(`llm:${event.message_id}`)?.fail?.()
         this.finishOpenViews(parent())
         const message = String(event.message ?? '')
         const detail = event.code && !message.includes(String(event.code)) ? `${message} (${event.code})` : message
@@ -136,6 +171,15 @@ export class Transcript {
       case 'conversation.rebuilt':
         this.appendTop(rebuildView(event))
         return
+      case 'run.finished':
+        // The last frame of every run (DESIGN §3): the run's section is complete.
+        if (event.inference_id) parent().dataset.status = String(event.status ?? 'finished')
+        return
+      case 'server.notice': {
+        const where = event.file ? `${event.file}${event.line ? `:${event.line}` : ''}: ` : ''
+        this.appendTop(noticeView(event.level === 'error' ? 'error' : 'info', 'Server', `${where}${event.message ?? ''}`, 'server-notice'))
+        return
+      }
       case 'log':
         parent().append(logView(event))
         return
@@ -143,10 +187,17 @@ export class Transcript {
         parent().append(agentModeView(event))
         return
       default:
-        parent().append(logView({level: 'debug', message: `unhandled frame type ${type}`, fields: {}}))
+        parent().append(logView({level: 'debug', message: `unhandled frame type ${String(type)}`, fields: {}}))
     }
   }
 
+  /**
+   * The view for `key`, created (and appended to `parent()`) by the first frame that names it.
+   * @param {string} key
+   * @param {() => AnyView} create
+   * @param {() => HTMLElement} parent
+   * @returns {AnyView}
+   */
   upsert(key, create, parent) {
     let view = this.views.get(key)
     if (!view) {
@@ -157,14 +208,22 @@ export class Transcript {
     return view
   }
 
-  /** After a cancel or an error nothing in the run is streaming any more. */
+  /**
+   * After a cancel or an error nothing in the run is streaming any more.
+   * @param {HTMLElement} section
+   */
   finishOpenViews(section) {
     for (const node of section.querySelectorAll('.msg.assistant.streaming')) {
+      if (!(node instanceof HTMLElement)) continue
       const view = this.views.get(`llm:${node.dataset.messageId}`)
-      view?.interrupt()
+      view?.interrupt?.()
     }
   }
 
+  /**
+   * @param {string} inferenceId
+   * @returns {HTMLElement}
+   */
   sectionFor(inferenceId) {
     const known = this.sections.get(inferenceId)
     if (known) return known
@@ -181,6 +240,10 @@ export class Transcript {
     return section
   }
 
+  /**
+   * @param {string | null} inferenceId
+   * @param {string | null} prompt
+   */
   newSection(inferenceId, prompt) {
     const section = el('article', {class: 'run', testid: 'run', ...(inferenceId ? {dataset: {inferenceId}} : {})})
     if (prompt) section.append(userMessageView(prompt))
@@ -188,11 +251,15 @@ export class Transcript {
     return section
   }
 
+  /** @returns {HTMLElement} */
   topLevel() {
     return this.root
   }
 
-  /** Appends at the end, but above a prompt still waiting for its run (its frames come next). */
+  /**
+   * Appends at the end, but above a prompt still waiting for its run (its frames come next).
+   * @param {HTMLElement} node
+   */
   appendTop(node) {
     if (this.empty?.isConnected) this.empty.remove()
     const waiting = this.pending?.adoptable ? this.pending.section : null
@@ -204,10 +271,12 @@ export class Transcript {
     return this.root.scrollHeight - this.root.scrollTop - this.root.clientHeight < 120
   }
 
+  /** @param {boolean} force */
   stickToBottom(force) {
     if (force) this.root.scrollTop = this.root.scrollHeight
   }
 
+  /** @param {() => void} fn */
   withStick(fn) {
     const stick = this.nearBottom()
     fn()

@@ -1,9 +1,15 @@
+// @ts-check
 /**
  * One conversation's WebSocket (`GET /ws?conv_id=…&profile=…&after_seq=N`), with automatic
  * reconnect. It remembers the highest `seq` it has handed out and reconnects with
  * `after_seq=<that>`, and drops any frame whose seq is not above it, so a frame is shown once even
  * when a replay overlaps what already arrived live.
  */
+/** @typedef {import('./frames.js').SemEvent} SemEvent */
+/** @typedef {import('./frames.js').ControlFrame | import('./frames.js').ClientNote} ControlNote */
+/** @typedef {{state: 'connecting' | 'open' | 'reconnecting' | 'closed', attempt?: number, retryInMs?: number}} SocketStatus */
+/** @typedef {{received: number, duplicates: number, gaps: number, connects: number}} SocketStats */
+
 const PING_EVERY_MS = 20_000
 /** No message at all for this long (pongs included) means the connection is dead. */
 const SILENCE_LIMIT_MS = 50_000
@@ -17,9 +23,9 @@ export class ConversationSocket {
    * @param {string} o.profile
    * @param {string|null} [o.token]
    * @param {number} [o.afterSeq] frames up to this seq are already shown (0 = replay everything)
-   * @param {(event: object) => void} o.onEvent a SEM event, in seq order, each seq once
-   * @param {(frame: object) => void} o.onControl ws.hello / ws.pong / ws.replay / ws.error / client.* notes
-   * @param {(status: {state: string, attempt?: number, retryInMs?: number}) => void} o.onStatus
+   * @param {(event: SemEvent) => void} o.onEvent a SEM event, in seq order, each seq once
+   * @param {(frame: ControlNote) => void} o.onControl ws.hello / ws.pong / ws.replay / ws.error / client.* notes
+   * @param {(status: SocketStatus) => void} o.onStatus
    */
   constructor(o) {
     this.convId = o.convId
@@ -30,14 +36,20 @@ export class ConversationSocket {
     this.onControl = o.onControl
     this.onStatus = o.onStatus
     /** gaps: frames that skipped seqs the server never announced as lost (a server bug). */
+    /** @type {SocketStats} */
     this.stats = {received: 0, duplicates: 0, gaps: 0, connects: 0}
+    /** @type {WebSocket | null} */
     this.ws = null
     this.attempt = 0
     this.stopped = false
-    this.retryTimer = null
-    this.pingTimer = null
+    /** @type {ReturnType<typeof setTimeout> | undefined} */
+    this.retryTimer = undefined
+    /** @type {ReturnType<typeof setInterval> | undefined} */
+    this.pingTimer = undefined
     this.lastMessageAt = 0
+    /** @type {number | null} a truncated replay starts here: no gap before it */
     this.replayFrom = null
+    /** @type {number | null} */
     this.healedAt = null
     this.onOnline = () => this.reconnectNow()
   }
@@ -132,27 +144,41 @@ export class ConversationSocket {
     ws.send(JSON.stringify({type: 'ws.ping'}))
   }
 
+  /** @param {unknown} data */
   receive(data) {
     this.lastMessageAt = Date.now()
-    let frame
+    /** @type {unknown} */
+    let parsed
     try {
-      frame = JSON.parse(typeof data === 'string' ? data : '')
+      parsed = JSON.parse(typeof data === 'string' ? data : '')
     } catch {
       this.onControl({type: 'client.bad_frame', text: String(data).slice(0, 200)})
       return
     }
-    if (frame && frame.sem === true && frame.event && typeof frame.event === 'object') {
-      this.receiveEvent(frame.event)
+    if (!isObject(parsed)) {
+      this.onControl({type: 'client.bad_frame', text: String(data).slice(0, 200)})
       return
     }
-    if (frame && frame.type === 'ws.hello') {
+    // Every frame is SEM-wrapped (DESIGN §3), control frames (ws.*) included; jiminy v1 sent those bare.
+    const sem = parsed.sem === true && isObject(parsed.event) ? parsed.event : null
+    if (sem && !(typeof sem.type === 'string' && sem.type.startsWith('ws.'))) {
+      this.receiveEvent(/** @type {SemEvent} */ (/** @type {unknown} */ (sem)))
+      return
+    }
+    this.receiveControl(/** @type {import('./frames.js').ControlFrame} */ (/** @type {unknown} */ (sem ?? parsed)))
+  }
+
+  /** @param {import('./frames.js').ControlFrame} frame */
+  receiveControl(frame) {
+    if (frame.type === 'ws.hello') {
       this.attempt = 0
       this.onStatus({state: 'open'})
     }
-    if (frame && frame.type === 'ws.replay' && frame.truncated) this.replayFrom = frame.from_seq
-    this.onControl(frame && typeof frame === 'object' ? frame : {type: 'client.bad_frame', text: String(data).slice(0, 200)})
+    if (frame.type === 'ws.replay' && frame.truncated) this.replayFrom = frame.from_seq ?? null
+    this.onControl(frame)
   }
 
+  /** @param {SemEvent} event */
   receiveEvent(event) {
     this.stats.received += 1
     const seq = Number(event.seq)
@@ -180,4 +206,12 @@ export class ConversationSocket {
     this.lastSeq = seq
     this.onEvent(event)
   }
+}
+
+/**
+ * @param {unknown} value
+ * @returns {value is Record<string, unknown>}
+ */
+function isObject(value) {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }

@@ -18,6 +18,17 @@ const CONTENT_TYPES: Record<string, string> = {
   '.webp': 'image/webp',
   '.woff2': 'font/woff2',
   '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/plain; charset=utf-8',
+  // web/vendor/ keeps each library's type declarations and LICENSE next to its ES module.
+  '.ts': 'text/plain; charset=utf-8',
+  '.mts': 'text/plain; charset=utf-8',
+}
+
+/** What a file is served as: by extension; extension-less files (LICENSE) are text. */
+function contentTypeOf(file: string): string {
+  const ext = extname(file).toLowerCase()
+  if (ext === '') return 'text/plain; charset=utf-8'
+  return CONTENT_TYPES[ext] ?? 'application/octet-stream'
 }
 
 /** `web/` of the jiminy package: found by walking up from this module (works from src/ and dist/). */
@@ -57,7 +68,7 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
   }
   if (!stats?.isFile()) return sendJson(res, 404, {error: `not found: ${pathname}`})
   res.writeHead(200, {
-    'content-type': CONTENT_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': contentTypeOf(file),
     'content-length': stats.size,
     'cache-control': 'no-cache',
     'x-content-type-options': 'nosniff',
