@@ -88,6 +88,17 @@ export function vendorFiles() {
   return files
 }
 
+/**
+ * The folders of web/vendor this script owns; anything else in web/vendor (another tool's vendored
+ * files) is neither checked nor touched.
+ */
+const OWNED_DIRS = ['marked', 'dompurify', 'highlight']
+
+/** Files under `outDir` that this script owns. */
+function ownedFiles(outDir) {
+  return OWNED_DIRS.flatMap((dir) => listFiles(join(outDir, dir), outDir))
+}
+
 function listFiles(dir, base = dir) {
   if (!existsSync(dir)) return []
   return readdirSync(dir, {withFileTypes: true}).flatMap((entry) => {
@@ -105,13 +116,13 @@ export function checkVendor(outDir) {
     if (!existsSync(file)) problems.push({path, problem: 'missing'})
     else if (!readFileSync(file).equals(content)) problems.push({path, problem: 'stale'})
   }
-  for (const path of listFiles(outDir)) if (!wanted.has(path) && path !== 'README.md') problems.push({path, problem: 'extra'})
+  for (const path of ownedFiles(outDir)) if (!wanted.has(path)) problems.push({path, problem: 'extra'})
   return problems
 }
 
 export function writeVendor(outDir) {
   const wanted = vendorFiles()
-  for (const path of listFiles(outDir)) if (!wanted.has(path) && path !== 'README.md') rmSync(join(outDir, path))
+  for (const path of ownedFiles(outDir)) if (!wanted.has(path)) rmSync(join(outDir, path))
   for (const [path, content] of wanted) {
     mkdirSync(dirname(join(outDir, path)), {recursive: true})
     writeFileSync(join(outDir, path), content)

@@ -1,5 +1,5 @@
 import {execFile} from 'node:child_process'
-import {cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
+import {cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
@@ -38,12 +38,16 @@ describe('web/vendor', () => {
       cpSync(join(ROOT, 'web', 'vendor'), copy, {recursive: true})
       writeFileSync(join(copy, 'marked', 'marked.esm.js'), '// edited by hand\n', {flag: 'a'})
       rmSync(join(copy, 'highlight', 'LICENSE'))
-      writeFileSync(join(copy, 'stray.js'), 'export {}\n')
+      writeFileSync(join(copy, 'dompurify', 'stray.js'), 'export {}\n')
+      // Another tool's folder in web/vendor is not this script's business.
+      mkdirSync(join(copy, 'other-tool'))
+      writeFileSync(join(copy, 'other-tool', 'bundle.js'), 'export {}\n')
       const result = await vendorCheck(copy)
       expect(result.code).toBe(1)
       expect(result.output).toMatch(/stale: .*marked\/marked\.esm\.js/)
       expect(result.output).toMatch(/missing: .*highlight\/LICENSE/)
-      expect(result.output).toMatch(/extra: .*stray\.js/)
+      expect(result.output).toMatch(/extra: .*dompurify\/stray\.js/)
+      expect(result.output).not.toContain('other-tool')
     } finally {
       rmSync(copy, {recursive: true, force: true})
     }
