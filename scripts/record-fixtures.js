@@ -118,7 +118,8 @@ class Client {
     ws.on('message', (data) => {
       const text = data.toString()
       const parsed = JSON.parse(text)
-      if (parsed.sem) {
+      // Conversation frames only (control frames, ws.*, are SEM envelopes too but carry no seq).
+      if (parsed.sem && !parsed.event.type.startsWith('ws.')) {
         this.raw.push(text)
         this.frames.push(parsed.event)
       }
@@ -178,11 +179,9 @@ function session(url) {
     /** Until the last run has shown up, no run is going and every watching client has every frame. */
     async idle(convId, clients) {
       const inference = lastInference.get(convId)
-      // A run's last frame: its cancel or error, or the final of an answer that calls no tool. (With
-      // Redis, frames reach the coordinator after the run itself has ended.)
-      const ended = (e) =>
-        e.inference_id === inference &&
-        (e.type === 'run.cancelled' || e.type === 'run.error' || (e.type === 'llm.final' && e.stop_reason !== 'tool_calls'))
+      // A run's last frame is its run.finished. (With Redis, frames reach the coordinator after the
+      // run itself has ended.)
+      const ended = (e) => e.inference_id === inference && e.type === 'run.finished'
       if (inference && clients.length > 0) await clients.at(-1).waitFor((f) => f.some(ended), `the end of ${inference}`)
       for (let i = 0; i < 400; i++) {
         const detail = await (await fetch(new URL(`/api/conversations/${convId}`, url))).json()
