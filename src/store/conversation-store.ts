@@ -5,7 +5,7 @@ import type {
   ConversationSummary,
   RebuildEntry,
   RunEnd,
-  RunOutcome,
+  StoredRun,
   StoredFrame,
   StoreStats,
 } from './types.js'
@@ -60,13 +60,13 @@ export interface ConversationStore {
   runStarted(convId: string, inferenceId: string, startedAt?: number): Promise<void>
   runEnded(convId: string, inferenceId: string, end: RunEnd): Promise<void>
   /** Run outcomes, oldest first. */
-  runs(convId: string): Promise<RunOutcome[]>
+  runs(convId: string): Promise<StoredRun[]>
   /**
    * Marks every run still `running` as `interrupted` (the process that ran it died), keeping as
    * partial text the `cumulative` of the last stored `llm.delta` frame of that inference. Run at
    * open by the SQLite store; idempotent. Returns the runs it marked.
    */
-  markInterruptedRuns(): Promise<(RunOutcome & {conv_id: string})[]>
+  markInterruptedRuns(): Promise<(StoredRun & {conv_id: string})[]>
 
   /** Writes every queued frame now. */
   flush(): Promise<void>

@@ -8,7 +8,7 @@ import {
   type ConversationSummary,
   type RebuildEntry,
   type RunEnd,
-  type RunOutcome,
+  type StoredRun,
   type StoredFrame,
   type StoreOptions,
   type StoreStats,
@@ -28,7 +28,7 @@ interface MemoryConversation {
   head: number
   snapshot?: Turn
   rebuilds: RebuildEntry[]
-  runs: Map<string, RunOutcome>
+  runs: Map<string, StoredRun>
 }
 
 /** The ephemeral store: same contract as SQLite, nothing survives the process. */
@@ -177,15 +177,15 @@ export class MemoryConversationStore implements ConversationStore {
     if (end.partial_text !== undefined) run.partial_text = end.partial_text
   }
 
-  async runs(convId: string): Promise<RunOutcome[]> {
+  async runs(convId: string): Promise<StoredRun[]> {
     this.assertOpen()
     const runs = this.conversations.get(convId)?.runs
     return runs ? [...runs.values()].map((r) => ({...r})) : []
   }
 
-  async markInterruptedRuns(): Promise<(RunOutcome & {conv_id: string})[]> {
+  async markInterruptedRuns(): Promise<(StoredRun & {conv_id: string})[]> {
     this.assertOpen()
-    const marked: (RunOutcome & {conv_id: string})[] = []
+    const marked: (StoredRun & {conv_id: string})[] = []
     for (const c of this.conversations.values()) {
       for (const run of c.runs.values()) {
         if (run.status !== 'running') continue

@@ -12,21 +12,21 @@ export interface StoredFrame {
   readonly json: string
 }
 
-export const RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const
-export type RunStatus = (typeof RUN_STATUSES)[number]
+export const STORED_RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const
+export type StoredRunStatus = (typeof STORED_RUN_STATUSES)[number]
 /** The statuses a run can end with through `runEnded` (`interrupted` is only set by recovery). */
-export type RunEndStatus = Exclude<RunStatus, 'running' | 'interrupted'>
+export type RunEndStatus = Exclude<StoredRunStatus, 'running' | 'interrupted'>
 
 /** All times in the store are Unix milliseconds, like `server_time` in frames. */
-export const RunOutcomeSchema = z.object({
+export const StoredRunSchema = z.object({
   inference_id: z.string().min(1),
-  status: z.enum(RUN_STATUSES),
+  status: z.enum(STORED_RUN_STATUSES),
   started_at: z.number(),
   ended_at: z.number().optional(),
   error: z.string().optional(),
   partial_text: z.string().optional(),
 })
-export type RunOutcome = z.infer<typeof RunOutcomeSchema>
+export type StoredRun = z.infer<typeof StoredRunSchema>
 
 export interface RunEnd {
   readonly status: RunEndStatus

@@ -105,6 +105,21 @@ export class FrameWriter {
     return true
   }
 
+  /** Last flush at close: what still cannot be written is lost, and said so. */
+  finish(): void {
+    const ok = this.flush()
+    this.cancelTimers()
+    if (ok) return
+    const lost = this.pending.length
+    this.counters.frames_dropped += lost
+    this.pending = []
+    this.onWarning({
+      code: 'store_frames_dropped',
+      file: this.file,
+      message: `conversation store ${this.file}: closed with ${lost} frames that could not be written`,
+    })
+  }
+
   cancelTimers(): void {
     if (this.timer) clearTimeout(this.timer)
     if (this.immediate) clearImmediate(this.immediate)

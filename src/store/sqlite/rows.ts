@@ -2,11 +2,11 @@ import {z} from 'zod'
 import {TurnSchema, type Turn} from '../../core/index.js'
 import {
   RebuildEntrySchema,
-  RunOutcomeSchema,
+  StoredRunSchema,
   type ConversationRecord,
   type ConversationSummary,
   type RebuildEntry,
-  type RunOutcome,
+  type StoredRun,
   type StoredFrame,
 } from '../types.js'
 
@@ -61,8 +61,8 @@ export function runRowOf(row: unknown): RunRowValue {
   return RunRow.parse(row)
 }
 
-export function runOf(row: RunRowValue): RunOutcome {
-  return RunOutcomeSchema.parse({
+export function runOf(row: RunRowValue): StoredRun {
+  return StoredRunSchema.parse({
     inference_id: row.inference_id,
     status: row.status,
     started_at: row.started_at,

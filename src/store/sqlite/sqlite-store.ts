@@ -11,7 +11,7 @@ import {
   type ConversationSummary,
   type RebuildEntry,
   type RunEnd,
-  type RunOutcome,
+  type StoredRun,
   type StoredFrame,
   type StoreOptions,
   type StoreStats,
@@ -31,7 +31,7 @@ export interface SqliteStoreOptions extends StoreOptions, OpenDatabaseOptions, G
   readonly maxBytes?: number
 }
 
-type InterruptedRun = RunOutcome & {conv_id: string}
+type InterruptedRun = StoredRun & {conv_id: string}
 
 /**
  * The default store: one SQLite file (better-sqlite3, WAL, synchronous=NORMAL) owned by this
@@ -189,7 +189,7 @@ export class SqliteConversationStore implements ConversationStore {
     })
   }
 
-  async runs(convId: string): Promise<RunOutcome[]> {
+  async runs(convId: string): Promise<StoredRun[]> {
     this.ready()
     return this.s.runs.all(convId).map((row) => runOf(runRowOf(row)))
   }
@@ -206,8 +206,7 @@ export class SqliteConversationStore implements ConversationStore {
 
   async close(): Promise<void> {
     if (this.closed) return
-    this.writer.flush()
-    this.writer.cancelTimers()
+    this.writer.finish()
     this.closed = true
     this.db.close()
   }

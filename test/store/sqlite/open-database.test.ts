@@ -108,6 +108,11 @@ describe('openConversationStore', () => {
     expect(() => openConversationStore(file, {explicit: true})).toThrow(StoreOpenError)
   })
 
+  it('does not create a missing directory the user named', () => {
+    const file = join(tmp.dir, 'no', 'such', 'dir', 'conversations.db')
+    expect(() => openConversationStore(file, {explicit: true})).toThrow(expect.objectContaining({reason: 'io', file}))
+  })
+
   it('falls back to memory with one loud warning for a bad default file', async () => {
     const file = tmp.file('default.txt')
     writeFileSync(file, 'text')

@@ -103,4 +103,17 @@ describe('SqliteConversationStore', () => {
     expect(await store.framesAfter('small', 0)).toEqual([frame(1)])
     await store.close()
   })
+
+  it('says how many frames a close on a full disk loses', async () => {
+    const warnings: StoreWarning[] = []
+    const store = SqliteConversationStore.open(tmp.file(), {maxBytes: 64 * 1024, retryDelayMs: 60_000, onWarning: (w) => warnings.push(w)})
+    for (let seq = 1; seq <= 200; seq++) store.appendFrames('c', [frame(seq, 'log', {pad: 'y'.repeat(2_000)})])
+    await store.flush()
+    const held = store.stats().frames_pending
+    expect(held).toBeGreaterThan(0)
+    await store.close()
+    expect(warnings.map((w) => w.code)).toEqual(['store_write_failed', 'store_frames_dropped'])
+    expect(warnings[1]!.message).toContain(`${held} frames`)
+    expect(store.stats().frames_dropped).toBe(held)
+  })
 })
