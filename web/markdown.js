@@ -97,7 +97,7 @@ const markdown = new Marked({
     },
     // Raw HTML in an answer is shown as the text it is, never parsed.
     html({text, block}) {
-      return block ? `<p class="raw-html">${escapeHtml(text)}</p>\n` : escapeHtml(text)
+      return block ? `<p class="raw-html">${escapeHtml(text)}</p>\n` : `<span class="raw-html">${escapeHtml(text)}</span>`
     },
   },
 })

@@ -58,7 +58,7 @@ interface Watched {
 }
 
 async function openPage(): Promise<Watched> {
-  const context = await browser.newContext({viewport: {width: 1100, height: 900}, colorScheme: 'light'})
+  const context = await browser.newContext({viewport: {width: 1100, height: 900}, colorScheme: 'light', deviceScaleFactor: 2})
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], {origin: server.url})
   const page = await context.newPage()
   page.setDefaultTimeout(10_000)
@@ -161,6 +161,9 @@ describe('markdown answers', () => {
     await page.waitForTimeout(1700) // the "Copied" feedback fades back to "Copy"
     await message.screenshot({path: resolve(SCREENSHOTS, 'markdown-answer.png')})
     await page.screenshot({path: resolve(SCREENSHOTS, 'markdown-page.png')})
+    await page.emulateMedia({colorScheme: 'dark'})
+    await expect.poll(() => code.evaluate((c) => getComputedStyle(c.querySelector('.hljs-keyword')!).color)).not.toBe(colours.keyword)
+    await message.screenshot({path: resolve(SCREENSHOTS, 'markdown-answer-dark.png')})
     expect(problems).toEqual([])
     await page.context().close()
   })
@@ -247,6 +250,11 @@ describe('hostile answers', () => {
     expect(await page.getByTestId('user-message').last().locator('img, script').count()).toBe(0)
     expect(await page.getByTestId('user-message').last().textContent()).toContain(`<img src=x onerror=`)
     await page.waitForTimeout(300)
+    mkdirSync(SCREENSHOTS, {recursive: true})
+    await page
+      .getByTestId('assistant-message')
+      .last()
+      .screenshot({path: resolve(SCREENSHOTS, 'markdown-hostile.png')})
     expect(problems).toEqual([])
     await page.context().close()
   })
