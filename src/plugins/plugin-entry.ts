@@ -1,5 +1,7 @@
 // The `jiminy-harness/plugin` entry: definePlugin and every type a plugin author touches.
 export * from './api.js'
+/** jiminy's own zod: contribution `config` schemas and `defineTool` args made with it always match. */
+export {z} from 'zod'
 export type {
   Block,
   BlockKind,
@@ -24,6 +26,12 @@ export type {
   Turn,
 } from '../core/index.js'
 export {
+  DefaultToolExecutor,
+  newTurn,
+  systemBlock,
+  toolCallBlock,
+  toolUseBlock,
+  pendingToolCalls,
   appendBlocks,
   assistantTextBlock,
   blockText,
