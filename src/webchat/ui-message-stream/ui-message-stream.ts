@@ -10,11 +10,15 @@ export interface StreamedRun {
   readonly convId: string
   readonly inferenceId: string
   readonly runEvents: RunEventLog
-  /** Resolves once the run ended and its events were consumed (ends a stream no terminal event ended). */
+  /** Resolves once the run ended and its events reached the bus (ends a stream whose `run-finished` never arrives). */
   readonly settled: Promise<{readonly status: RunStatus}>
 }
 
+/** How long after its run ended a stream waits for the run's `run-finished` before closing itself. */
+export const DEFAULT_SETTLE_GRACE_MS = 2_000
+
 export interface UIMessageStreamOptions extends SseWriterOptions {
+  readonly settleGraceMs?: number
   /** Start right after this pause's `step-paused` event (the stream that answers an approval). */
   readonly afterPause?: string
 }
@@ -51,7 +55,14 @@ export function sendRunAsUIMessageStream(res: ServerResponse, run: StreamedRun, 
     if (event.meta.inference_id === run.inferenceId) state.handle(event, () => true)
   })
   writer.onClose(unsubscribe)
-  void run.settled.then(({status}) => state.settle(status))
+  // The run's own `run-finished` ends the stream; this only closes one whose end never arrives
+  // (events the bus refused), after a grace period for a reader that is behind (Redis).
+  void run.settled.then(({status}) => {
+    if (writer.isEnded) return
+    const timer = setTimeout(() => state.settle(status), options.settleGraceMs ?? DEFAULT_SETTLE_GRACE_MS)
+    timer.unref()
+    writer.onClose(() => clearTimeout(timer))
+  })
   return true
 }
 
@@ -103,7 +114,7 @@ class StreamState {
     }
   }
 
-  /** The run ended and every event was consumed: close a stream no terminal event closed. */
+  /** The run ended and its `run-finished` never came: close the stream from the outcome. */
   settle(status: RunStatus): void {
     if (this.writer.isEnded) return
     if (status === 'cancelled') this.send({type: 'abort', reason: 'cancelled'})

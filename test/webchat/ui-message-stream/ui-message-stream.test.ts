@@ -202,6 +202,31 @@ describe('POST /api/chat with the AI SDK client', () => {
     expect((await fetch(new URL('api/chat/never-seen/stream', server.url))).status).toBe(204)
   })
 
+  it('resumes a paused run at its approval request, and follows a run started over SEM (POST /chat)', async () => {
+    const convId = newConv()
+    const transport = transportFor(server, {profile: 'step'})
+    const first = await send(transport, convId, [userMessage('what is 4*4? /tool')])
+    const resumed = await transport.reconnectToStream({chatId: convId})
+    const replay = await readAll(resumed!)
+    expect(replay.errors).toEqual([])
+    expect(types(replay.chunks)).toEqual(types(first.chunks))
+    expect(replay.message).toEqual(first.message)
+    const pause = server.manager.get(convId)!.pendingPause()!
+    await postJson(server, `/api/conversations/${convId}/step`, {pause_id: pause.pauseId, action: 'deny'})
+    await waitIdle(server, convId)
+
+    const other = newConv()
+    const sem = await TestClient.connect(server, {conv_id: other, profile: 'paced'})
+    const started = await postJson(server, '/chat/paced', {conv_id: other, prompt: 'from the SEM page'})
+    expect(started.status).toBe(200)
+    const followed = await readAll((await transportFor(server).reconnectToStream({chatId: other}))!)
+    expect(followed.errors).toEqual([])
+    expect(followed.message.id).toBe(started.body.inference_id)
+    await sem.waitForType('llm.final')
+    expect(textOf(followed.message)).toBe(sem.sem.find((f) => f.type === 'llm.final')!.text)
+    await sem.close()
+  })
+
   it('ends with abort after POST /api/conversations/{id}/cancel; the conversation stays usable', async () => {
     const convId = newConv()
     const transport = transportFor(server, {profile: 'paced'})
