@@ -46,6 +46,9 @@ export const BusConfigSchema = z
   })
   .strict()
 
+/** `scheme://host[:port]`, what a browser sends as `Origin`. */
+const ORIGIN = /^https?:\/\/[^/?#\s]+$/i
+
 export const ConfigFileSchema = z
   .object({
     default_profile: z.string().regex(SLUG).default('default'),
@@ -53,7 +56,18 @@ export const ConfigFileSchema = z
     /** Local plugin module paths, relative to the config file. */
     plugins: z.array(z.string().min(1)).default([]),
     bus: BusConfigSchema.optional(),
+    /** Where conversations are kept: `memory`, or a SQLite file path (relative to the config file); `{path, max_frames}`. */
+    store: z
+      .union([
+        z.string().min(1),
+        z.object({path: z.string().min(1), max_frames: z.number().int().min(100).max(10_000_000).optional()}).strict(),
+      ])
+      .optional(),
     server: z.record(z.string(), z.unknown()).optional(),
+    /** Browser origins allowed besides this server's own (`serve --allow-origin` adds more): a front end elsewhere, a proxy. */
+    allow_origins: z
+      .array(z.string().regex(ORIGIN, 'an origin is scheme://host[:port], e.g. https://chat.example.com (no path)'))
+      .optional(),
   })
   .strict()
 export type ConfigFile = z.infer<typeof ConfigFileSchema>

@@ -10,6 +10,8 @@ export interface StreamCoordinatorOptions {
   readonly onFrame?: (frame: BuiltFrame) => void
   /** The replay log; `false` keeps none (fixture replay). Default: a FrameLog of default capacity. */
   readonly frameLog?: FrameLog | false
+  /** The seq of the last frame this conversation already has (a log hydrated from the store): numbering continues after it. */
+  readonly afterSeq?: number
   /** Told about messages that could not be decoded, duplicates and gaps (the server logs them). */
   readonly onProblem?: (problem: CoordinatorProblem) => void
 }
@@ -37,6 +39,7 @@ export class StreamCoordinator {
   private readonly eventListeners = new Set<(event: Event, seq: number) => void>()
 
   constructor(private readonly options: StreamCoordinatorOptions) {
+    this.last = options.afterSeq ?? 0
     this.convId = options.convId
     this.log = options.frameLog === false ? undefined : (options.frameLog ?? new FrameLog())
     if (options.onFrame) this.listeners.add(options.onFrame)

@@ -16,7 +16,19 @@ import {FrameLog, StreamCoordinator, type CoordinatorProblem} from '../sem/index
 import {localRunsOf} from './multi-instance.js'
 import {PublishFailureGuard} from './publish-failure.js'
 import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
-import {localSnapshotStore, type SnapshotStore} from './snapshot-store.js'
+import type {SnapshotStore} from './snapshot-store.js'
+import {MemoryConversationStore, type ConversationStore} from '../store/index.js'
+import {
+  listingOf,
+  runEndOf,
+  storedDetail,
+  storedFrameOf,
+  storedLog,
+  storeSnapshots,
+  titleOf,
+  type ConversationListing,
+  type StoredConversationDetail,
+} from './stored-conversations.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
 
 export interface ConversationManagerOptions {
@@ -33,9 +45,14 @@ export interface ConversationManagerOptions {
   readonly sinkOptions?: (convId: string) => Omit<BusSinkOptions, 'onError'>
   /** Who runs which conversation across instances (Redis mode); default: this instance alone. */
   readonly ownership?: RunOwnership
-  /** Where snapshots live between runs (Redis mode: shared); default: each Session's own. */
+  /** Where snapshots live between runs (Redis mode: shared); default: the conversation store. */
   readonly snapshots?: SnapshotStore
+  /** Where conversations outlive the process (frames, snapshots, runs, rebuilds); default: memory. */
+  readonly store?: ConversationStore
 }
+
+/** WebSocket close code sent to the sockets of a deleted conversation (application range). */
+export const CLOSE_DELETED = 4404
 
 /** A run `startRun` started. */
 export interface StartedRun {
@@ -47,8 +64,9 @@ export interface StartedRun {
 
 /** What `detail` knows of a conversation: this instance's view, or only that another instance runs it. */
 export type ConversationView =
-  | {readonly here: true; readonly detail: ConversationDetail; readonly remote?: RemoteRun}
-  | {readonly here: false; readonly remote: RemoteRun}
+  | {readonly kind: 'live'; readonly detail: ConversationDetail & {readonly title: string}; readonly remote?: RemoteRun}
+  | {readonly kind: 'remote'; readonly remote: RemoteRun}
+  | {readonly kind: 'stored'; readonly stored: StoredConversationDetail}
 
 /** No live conversation with this id here (never started, or evicted after being idle). */
 export class UnknownConversationError extends Error {
@@ -84,10 +102,12 @@ export class ConversationManager {
 
   private readonly ownership: RunOwnership
   private readonly snapshots: SnapshotStore
+  readonly store: ConversationStore
 
   constructor(private readonly options: ConversationManagerOptions) {
     this.ownership = options.ownership ?? singleInstanceOwnership
-    this.snapshots = options.snapshots ?? localSnapshotStore
+    this.store = options.store ?? new MemoryConversationStore()
+    this.snapshots = options.snapshots ?? storeSnapshots(this.store)
     this.ownership.serve(localRunsOf(this))
   }
 
@@ -114,6 +134,11 @@ export class ConversationManager {
       throw error
     }
     const {conversation, handle} = started
+    const {config, signature} = conversation.engine
+    this.persist(convId, 'conversation save', () =>
+      this.store.upsertConversation({id: convId, profile: conversation.profile, signature: signature.hash, config, title: titleOf(prompt)}),
+    )
+    this.persist(convId, 'run start', () => this.store.runStarted(convId, handle.inferenceId))
     const ended = handle.wait()
     const saved = ended.then((outcome) =>
       this.snapshots
@@ -124,6 +149,7 @@ export class ConversationManager {
     claim.started(handle, Promise.all([ended.then(() => conversation.flush()), saved]))
     this.options.events?.runStarted?.(conversation, handle)
     void ended.then((outcome) => {
+      this.persist(convId, 'run end', () => this.store.runEnded(convId, outcome.inferenceId, runEndOf(outcome)))
       this.options.events?.runEnded?.(conversation, outcome)
       this.runEnded(conversation)
     })
@@ -158,8 +184,47 @@ export class ConversationManager {
   async view(convId: string): Promise<ConversationView> {
     const local = this.conversations.get(convId)
     const remote = local?.running() ? undefined : await this.remoteRun(convId)
-    if (!local && remote) return {here: false, remote}
-    return {here: true, detail: this.require(convId).detail(), ...(remote ? {remote} : {})}
+    if (!local && remote) return {kind: 'remote', remote}
+    if (!local) {
+      const stored = await storedDetail(this.store, convId)
+      if (stored) return {kind: 'stored', stored}
+    }
+    const detail = this.require(convId).detail()
+    const title = (await this.store.get(convId).catch(() => undefined))?.title ?? ''
+    return {kind: 'live', detail: {...detail, title}, ...(remote ? {remote} : {})}
+  }
+
+  /** Every conversation the store keeps, live ones with their live state, most recent activity first. */
+  async listAll(): Promise<ConversationListing[]> {
+    const stored = new Map((await this.store.list()).map((s) => [s.id, s]))
+    const rows: ConversationListing[] = []
+    for (const c of this.list()) rows.push({...c.describe(), title: stored.get(c.id)?.title ?? '', stored: stored.has(c.id), live: true})
+    for (const s of stored.values()) if (!this.conversations.has(s.id)) rows.push(listingOf(s))
+    return rows.sort((a, b) => Date.parse(b.last_activity) - Date.parse(a.last_activity))
+  }
+
+  /** Renames a stored conversation; false when there is none. */
+  rename(convId: string, title: string): Promise<boolean> {
+    return this.store.rename(convId, title)
+  }
+
+  /** Forgets a conversation: its sockets are closed, its store rows removed. RunInProgressError while it runs. */
+  async remove(convId: string): Promise<boolean> {
+    const live = this.conversations.get(convId)
+    const running = live?.running()
+    if (running) throw new RunInProgressError(running.inferenceId)
+    if (live) {
+      this.conversations.delete(convId)
+      await live.pool.closeAll(CLOSE_DELETED, 'conversation deleted')
+      live.pool.dispose()
+      await live.coordinator.stop()
+    }
+    return (await this.store.delete(convId)) || live !== undefined
+  }
+
+  /** A store write that must not fail the request or the run: errors are reported, once each. */
+  private persist(convId: string, what: string, write: () => Promise<unknown>): void {
+    write().catch((error: unknown) => this.options.events?.storeError?.(convId, error, what))
   }
 
   /** The live conversation, or UnknownConversationError. */
@@ -210,7 +275,7 @@ export class ConversationManager {
     const signature = signatureOf(config)
     const existing = this.conversations.get(convId)
     if (!existing) {
-      const conversation = this.create(convId, {config, signature, built: this.options.builder.buildFromConfig(convId, config)})
+      const conversation = await this.create(convId, {config, signature, built: this.options.builder.buildFromConfig(convId, config)})
       await conversation.ready
       return {conversation}
     }
@@ -221,6 +286,7 @@ export class ConversationManager {
     const next: ConversationEngine = {config, signature, built: this.options.builder.buildFromConfig(convId, config)}
     const record = rebuildRecord(existing.engine, next, existing.profile !== profile ? `profile ${existing.profile} → ${profile}` : cause)
     existing.replaceEngine(next, record)
+    this.persist(convId, 'rebuild record', () => this.store.recordRebuild(convId, {...record}))
     this.options.events?.rebuilt?.(existing, record)
     return {conversation: existing, rebuilt: record}
   }
@@ -232,7 +298,9 @@ export class ConversationManager {
       await existing.ready
       return existing
     }
-    return (await this.getOrCreate(convId, profile)).conversation
+    // A conversation kept in the store comes back on the profile it was on.
+    const stored = await this.store.get(convId).catch(() => undefined)
+    return (await this.getOrCreate(convId, stored?.profile ?? profile)).conversation
   }
 
   /** Cancels every run and waits (bounded) for them to end. */
@@ -257,8 +325,17 @@ export class ConversationManager {
     this.conversations.clear()
   }
 
-  private create(convId: string, engine: ConversationEngine): Conversation {
+  private async create(convId: string, engine: ConversationEngine): Promise<Conversation> {
     const events = this.options.events
+    // After a restart the log continues from the store: same seqs, so clients resume by after_seq.
+    const frameLog = new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes)
+    const hydrated = await storedLog(this.store, convId, this.options.frameLogCapacity).catch((error: unknown) => {
+      events?.storeError?.(convId, error, 'log hydration')
+      return {lastSeq: 0, frames: []}
+    })
+    for (const frame of hydrated.frames) frameLog.append(frame)
+    const raced = this.conversations.get(convId)
+    if (raced) return raced
     const sink = new BusSink(this.options.publisher, convId, {
       ...this.options.sinkOptions?.(convId),
       onError: (error, event) => {
@@ -275,10 +352,15 @@ export class ConversationManager {
       onIdle: () => this.evictIfIdle(convId),
       onDrop: (reason) => events?.dropped?.(convId, reason),
     })
+    const store = this.store
     const coordinator = new StreamCoordinator({
       convId,
-      frameLog: new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes),
-      onFrame: (frame) => pool.broadcast(frame.json),
+      frameLog,
+      afterSeq: hydrated.lastSeq,
+      onFrame: (frame) => {
+        pool.broadcast(frame.json)
+        store.appendFrames(convId, [storedFrameOf(frame)])
+      },
       onProblem: (problem) => events?.problem?.(convId, problem),
     })
     const ready = coordinator.start(this.options.subscriberFactory(convId))

@@ -1,19 +1,22 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
+import {dirname, resolve} from 'node:path'
 import type {AddressInfo} from 'node:net'
 import type {Bus, RunOwnership} from '../bus/index.js'
+import {openConversationStore, type ConversationStore} from '../store/index.js'
 import {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
 import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
-import {ConversationManager, type ConversationManagerEvents, type ConversationManagerOptions} from './conversation-manager.js'
+import {type ConversationManager, type ConversationManagerEvents, type ConversationManagerOptions} from './conversation-manager.js'
+import {RecordingConversationManager} from './recording-conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from '../engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from '../sem/frame-log.js'
 import {buildRoutes} from './http/routes.js'
 import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
 import {sendJson} from './http/json-response.js'
 import {DEFAULT_BODY_LIMIT_BYTES} from './http/read-json-body.js'
-import {isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-guard.js'
+import {allowedOriginSet, isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-guard.js'
 import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
@@ -54,8 +57,18 @@ export interface ServerOptions {
   readonly runOwnership?: RunOwnership
   /** Conversation snapshots shared across instances for an injected bus (Redis mode opens its own). */
   readonly snapshots?: SnapshotStore
+  /**
+   * Where conversations outlive the process: an opened store (not closed by the server), `memory`,
+   * or a SQLite file path. Default: the config file's `store:`, else memory (`serve` passes the data
+   * dir's conversations.db).
+   */
+  readonly store?: ConversationStore | string
+  /** True when the user named the store path: a bad file is then an error, not a fallback to memory. */
+  readonly storeExplicit?: boolean
   /** Require this bearer token on the API and WebSocket. */
   readonly token?: string
+  /** Browser origins allowed besides the server's own (`--allow-origin`), added to the config's `allow_origins`. */
+  readonly allowOrigins?: readonly string[]
   readonly logLevel?: LogLevel
   readonly logger?: Logger
   readonly webRoot?: string
@@ -101,6 +114,8 @@ export interface RunningServer {
   readonly logger: Logger
   /** The fixture recorder (every conversation's consumed bus messages). */
   readonly recording: ConversationRecording
+  /** Where conversations are kept (`memory` or the SQLite file). */
+  readonly store: ConversationStore
   /** Cancels runs, closes sockets with a close frame (1001), stops listening. Idempotent. */
   close(): Promise<void>
 }
@@ -110,6 +125,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
   const logger = options.logger ?? createLogger(options.logLevel ?? logLevelFrom(options.env ?? process.env))
   const builder = options.builder ?? (await newBuilder(options))
+  // Before anything opens: a bad --allow-origin is bad input (InvalidOriginError), nothing to close.
+  const allowedOrigins = allowedOriginSet([...(builder.config.allow_origins ?? []), ...(options.allowOrigins ?? [])])
   const ownsBus = options.bus === undefined
   // Redis down at start: openBusTransport throws one RedisUnavailableError naming the URL.
   const transport = options.bus
@@ -118,6 +135,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const bus = transport.bus
   const runOwnership = options.runOwnership ?? ('runOwnership' in transport ? transport.runOwnership : undefined)
   const snapshots = options.snapshots ?? ('snapshots' in transport ? transport.snapshots : undefined)
+  const ownsStore = typeof options.store !== 'object'
+  const store = openStore(options, builder, logger)
   let port = 0
   const recording = new ConversationRecording({
     ...(options.record?.dir !== undefined ? {recordDir: options.record.dir} : {}),
@@ -125,7 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.record?.tapeLimit !== undefined ? {tapeLimit: options.record.tapeLimit} : {}),
     onError: (error, path) => logger.error({err: error, path}, 'fixture recording failed; the stream goes on'),
   })
-  const manager = new ConversationManager({
+  const manager = new RecordingConversationManager(recording, {
     builder,
     publisher: bus,
     subscriberFactory:
@@ -139,6 +158,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     events: withLogging(logger, withRecording(recording, options.events)),
     ...(runOwnership ? {ownership: runOwnership} : {}),
     ...(snapshots ? {snapshots} : {}),
+    store,
   })
   const app: ServerContext = {
     manager,
@@ -152,7 +172,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port: () => port,
   }
   const router = buildRoutes()
-  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
+  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs, allowedOrigins})
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))
@@ -160,7 +180,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const isApi = url.pathname === '/chat' || url.pathname.startsWith('/chat/') || url.pathname.startsWith('/api/')
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin(req, port)) {
+    if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin(req, port, allowedOrigins)) {
       return sendJson(res, 403, {error: `origin ${req.headers.origin} is not allowed`})
     }
     if (isApi && app.token !== undefined && !tokenMatches(app.token, presentedTokens(req, url))) {
@@ -190,13 +210,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     })
   }).catch(async (error: unknown) => {
     if (ownsBus) await transport.close()
+    if (ownsStore) await store.close()
     throw error
   })
   const address = server.address() as AddressInfo
   port = address.port
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${port}/`
-  logger.info({url, bus: bus.kind, auth: options.token !== undefined}, 'listening')
+  logger.info({url, bus: bus.kind, store: store.location, auth: options.token !== undefined}, 'listening')
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -208,10 +229,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await gateway.close()
       await recording.close()
       await manager.builder.close()
+      if (ownsStore) await store.close()
       server.closeAllConnections()
       if (ownsBus) await transport.close()
     })())
-  return {url, port, host, manager, bus, logger, recording, close}
+  return {url, port, host, manager, bus, logger, recording, store, close}
 }
 
 /** A given config (tests) gets the built-in plugins; otherwise the one loader reads the file and its plugins. */
@@ -289,4 +311,19 @@ function withLogging(logger: Logger, hooks: ConversationManagerEvents = {}): Con
 function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
   const level = env.JIMINY_LOG_LEVEL
   return (LOG_LEVELS as readonly (string | undefined)[]).includes(level) ? (level as LogLevel) : 'info'
+}
+
+/** The store the options name (`--store`, then the config file's `store:`), opened; memory by default. */
+function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logger): ConversationStore {
+  if (typeof options.store === 'object') return options.store
+  const fromConfig = builder.config.store
+  const configured = typeof fromConfig === 'string' ? {path: fromConfig} : fromConfig
+  const spec = options.store ?? configured?.path ?? 'memory'
+  // A path in the config file is relative to that file.
+  const path = options.store === undefined && spec !== 'memory' && builder.configPath ? resolve(dirname(builder.configPath), spec) : spec
+  return openConversationStore(path, {
+    explicit: options.storeExplicit ?? true,
+    ...(configured?.max_frames !== undefined ? {maxFrames: configured.max_frames} : {}),
+    onWarning: (warning) => logger.warn(warning, warning.message),
+  })
 }

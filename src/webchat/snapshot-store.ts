@@ -8,7 +8,7 @@ import type {Turn} from '../core/index.js'
  */
 export interface SnapshotStore {
   /** Where snapshots live, for `GET /api/conversations/{id}/snapshot`. */
-  readonly kind: 'local' | 'redis'
+  readonly kind: 'local' | 'redis' | 'store'
   /** The turn convId's next run continues from: the shared snapshot, or `local` (this instance's Session) when none is shared. */
   load(convId: string, local: Turn | undefined): Promise<Turn | undefined>
   /** Records the turn a run ended with. */

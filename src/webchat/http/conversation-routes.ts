@@ -6,9 +6,27 @@ import {sendJson} from './json-response.js'
 import {readJsonBody} from './read-json-body.js'
 import type {RouteContext} from './router.js'
 
-/** `GET /api/conversations`: every live conversation, most recently active first. */
-export function listConversationsRoute({res, app}: RouteContext): void {
-  sendJson(res, 200, {conversations: app.manager.list().map((c) => c.describe())})
+/** `GET /api/conversations`: every stored or live conversation, most recently active first. */
+export async function listConversationsRoute({res, app}: RouteContext): Promise<void> {
+  sendJson(res, 200, {conversations: await app.manager.listAll()})
+}
+
+/** `DELETE /api/conversations/{id}`: forgets the conversation (409 while it runs, 404 when unknown). */
+export async function deleteConversationRoute({res, params, app}: RouteContext): Promise<void> {
+  const id = params.id!
+  if (!(await app.manager.remove(id))) throw new UnknownConversationError(id)
+  sendJson(res, 200, {conv_id: id, deleted: true})
+}
+
+const RenameBodySchema = z.object({title: z.string().trim().min(1, 'title must not be empty').max(200)}).strict()
+
+/** `PATCH /api/conversations/{id}` `{title}`: renames a stored conversation. */
+export async function renameConversationRoute({req, res, params, app}: RouteContext): Promise<void> {
+  const id = params.id!
+  const parsed = RenameBodySchema.safeParse(await readJsonBody(req, app.bodyLimitBytes))
+  if (!parsed.success) throw RequestValidationError.fromZod(parsed.error)
+  if (!(await app.manager.rename(id, parsed.data.title))) throw new UnknownConversationError(id)
+  sendJson(res, 200, {conv_id: id, title: parsed.data.title})
 }
 
 /**
@@ -18,7 +36,8 @@ export function listConversationsRoute({res, app}: RouteContext): void {
  */
 export async function getConversationRoute({res, params, app}: RouteContext): Promise<void> {
   const view = await app.manager.view(params.id!)
-  if (!view.here) {
+  if (view.kind === 'stored') return sendJson(res, 200, view.stored)
+  if (view.kind === 'remote') {
     return sendJson(res, 200, {
       conv_id: params.id,
       running: true,

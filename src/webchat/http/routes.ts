@@ -1,5 +1,13 @@
 import {chatRoute} from './chat-route.js'
-import {cancelRoute, getConversationRoute, listConversationsRoute, snapshotRoute, stepRoute} from './conversation-routes.js'
+import {
+  cancelRoute,
+  deleteConversationRoute,
+  getConversationRoute,
+  listConversationsRoute,
+  renameConversationRoute,
+  snapshotRoute,
+  stepRoute,
+} from './conversation-routes.js'
 import {saveFixtureRoute} from './fixture-route.js'
 import {currentProfileRoute, listProfilesRoute, setProfileRoute} from './profile-routes.js'
 import {Router} from './router.js'
@@ -12,6 +20,8 @@ export function buildRoutes(): Router {
     .on('POST', '/chat/:profile', chatRoute)
     .on('GET', '/api/conversations', listConversationsRoute)
     .on('GET', '/api/conversations/:id', getConversationRoute)
+    .on('DELETE', '/api/conversations/:id', deleteConversationRoute)
+    .on('PATCH', '/api/conversations/:id', renameConversationRoute)
     .on('GET', '/api/conversations/:id/snapshot', snapshotRoute)
     .on('POST', '/api/conversations/:id/cancel', cancelRoute)
     .on('POST', '/api/conversations/:id/step', stepRoute)
