@@ -144,7 +144,7 @@ function connect(convId, profile) {
     onEvent: (event) => {
       transcript.apply(event)
       run.track(event)
-      if (event.type === 'run.cancelled' || event.type === 'run.error') refreshList()
+      if (event.type === 'run.finished') refreshList()
     },
     onControl,
     onStatus: (status) => showConnectionStatus(ui.status, status),

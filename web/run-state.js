@@ -2,11 +2,10 @@
 import {ApiError} from './api.js'
 
 /**
- * Whether the open conversation has a run going. Frames say most of it (llm.start begins a run;
- * run.cancelled, run.error and a final answer that calls no tools end it), and the server's
- * `GET /api/conversations/{id}` settles the rest (a loop that stops at max_iterations, a run
- * started from another tab): it is asked after each ambiguous frame and every few seconds while
- * a run is going.
+ * Whether the open conversation has a run going, from the frames alone: a run's first frame
+ * begins it and its `run.finished` (the last frame of every run, however it ended) ends it, so
+ * nothing polls. The server's `GET /api/conversations/{id}` is asked once per (re)connect
+ * (`scheduleCheck` on `ws.hello`), for a run whose first frames the log no longer holds.
  */
 export class RunState {
   /**
@@ -24,8 +23,8 @@ export class RunState {
     this.inferenceId = null
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.checkTimer = undefined
-    /** @type {ReturnType<typeof setInterval> | undefined} */
-    this.pollTimer = undefined
+    /** Runs whose run.finished arrived: a POST /chat answer that comes after its frames starts nothing. */
+    this.finished = new Set()
   }
 
   /**
@@ -33,13 +32,9 @@ export class RunState {
    * @param {string | null} [inferenceId]
    */
   set(running, inferenceId = null) {
-    const changed = running !== this.running
+    if (running && inferenceId !== null && this.finished.has(inferenceId)) running = false
     this.running = running
     this.inferenceId = running ? (inferenceId ?? this.inferenceId) : null
-    if (changed) {
-      clearInterval(this.pollTimer)
-      if (running) this.pollTimer = setInterval(() => this.check(), 4000)
-    }
     this.onChange(this.running, this.inferenceId)
   }
 
@@ -63,22 +58,17 @@ export class RunState {
    */
   track(event) {
     switch (event.type) {
+      case 'user.message':
       case 'llm.start':
       case 'tool.start':
       case 'step.paused':
         if (!this.running) this.set(true, event.inference_id ?? null)
         break
-      case 'run.cancelled':
-      case 'run.error':
       case 'run.finished':
+        // The run's last frame, after run.cancelled / run.error too: the server has let the run go.
+        clearTimeout(this.checkTimer)
+        if (event.inference_id) this.finished.add(event.inference_id)
         this.set(false)
-        break
-      case 'llm.final':
-        if (event.stop_reason !== 'tool_calls') this.set(false)
-        this.scheduleCheck()
-        break
-      case 'tool.done':
-        this.scheduleCheck()
         break
       default:
         break
