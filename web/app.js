@@ -102,6 +102,12 @@ function onControl(frame) {
       run.scheduleCheck()
       break
     case 'ws.replay':
+      if (frame.reset) {
+        // The socket replays the conversation from seq 1: start the view over (prompts come back from the store).
+        transcript.reset(null)
+        run.set(false)
+        break
+      }
       if (frame.truncated)
         transcript.notice(
           'info',

@@ -174,6 +174,16 @@ export class ConversationSocket {
       this.attempt = 0
       this.onStatus({state: 'open'})
     }
+    if (frame.type === 'ws.replay' && frame.reset) {
+      // Our cursor is beyond the server's last seq: it restarted (or evicted the conversation) and its
+      // seqs start over. Forget ours, tell the page to drop its view, and replay from the start.
+      this.lastSeq = 0
+      this.replayFrom = null
+      this.healedAt = null
+      this.onControl(frame)
+      this.reconnectNow()
+      return
+    }
     if (frame.type === 'ws.replay' && frame.truncated) this.replayFrom = frame.from_seq ?? null
     this.onControl(frame)
   }

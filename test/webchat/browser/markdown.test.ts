@@ -325,6 +325,41 @@ describe('page globals and frames', () => {
     await page.context().close()
   })
 
+  it('starts the view over when the server says its seqs restarted (ws.replay reset)', async () => {
+    const {page, problems} = await openPage()
+    await ask(page, 'First **answer**.')
+    await ask(page, 'Second answer with `code`.')
+    await page
+      .getByTestId('run')
+      .first()
+      .evaluate((run) => run.classList.add('before-reset'))
+    // As after a server restart: the page's cursor is beyond the conversation's last seq.
+    await page.evaluate(() => {
+      const socket = (window as unknown as {jiminy: {state: {socket: {lastSeq: number; reconnectNow(): void}}}}).jiminy.state.socket
+      socket.lastSeq = 999
+      socket.reconnectNow()
+    })
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as {jiminy: {socketStats(): {connects: number}}}).jiminy.socketStats().connects))
+      .toBeGreaterThanOrEqual(3)
+    const answers = async () => (await page.getByTestId('assistant-text').allTextContents()).map((t) => t.trim())
+    await expect.poll(answers).toEqual(['First answer.', 'Second answer with code.'])
+    expect(await page.getByTestId('run').count()).toBe(2)
+    // The view was rebuilt from the replay (not kept), and the cursor is the server's again.
+    expect(await page.locator('.before-reset').count()).toBe(0)
+    const lastSeq = await page.evaluate(
+      () => (window as unknown as {jiminy: {state: {socket: {lastSeq: number}}}}).jiminy.state.socket.lastSeq,
+    )
+    expect(lastSeq).toBeGreaterThan(5)
+    expect(lastSeq).toBeLessThan(999)
+    expect(await page.getByTestId('user-message').locator('.msg-text').allTextContents()).toEqual([
+      'First **answer**.',
+      'Second answer with `code`.',
+    ])
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+
   it('takes control frames SEM-wrapped (DESIGN §3) as well as bare', async () => {
     const {page, problems} = await openPage()
     await page.evaluate(() => {
