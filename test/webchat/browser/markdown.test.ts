@@ -360,6 +360,32 @@ describe('page globals and frames', () => {
     await page.context().close()
   })
 
+  it('shows a revised final (text replaced, "revised by" badge) and a server notice, from frames', async () => {
+    const {page, problems} = await openPage()
+    // Frames as the server sends them (DESIGN §3), fed to the page's socket after its current seq.
+    await page.evaluate(() => {
+      const socket = (window as unknown as {jiminy: {state: {socket: {lastSeq: number; receive(data: string): void}}}}).jiminy.state.socket
+      let seq = socket.lastSeq
+      const frame = (event: Record<string, unknown>) => socket.receive(JSON.stringify({sem: true, event: {...event, seq: ++seq}}))
+      const run = {conv_id: 'c', inference_id: 'inf_revised'}
+      frame({type: 'llm.start', id: 'msg_r', ...run, role: 'assistant', metadata: {model: 'm'}})
+      frame({type: 'llm.delta', id: 'msg_r', ...run, delta: 'quiet *answer*', cumulative: 'quiet *answer*'})
+      frame({type: 'llm.final', id: 'msg_r', ...run, text: 'quiet *answer*', stop_reason: 'stop'})
+      frame({type: 'llm.final', id: 'msg_r', ...run, text: 'QUIET *ANSWER*', revised: {by: ['shout']}})
+      frame({type: 'run.finished', id: 'inf_revised', ...run, status: 'completed', duration_ms: 12})
+      frame({type: 'server.notice', id: 'n1', conv_id: 'c', level: 'error', file: 'jiminy.yaml', line: 3, message: 'bad indentation'})
+    })
+    const message = page.getByTestId('assistant-message').last()
+    await expect.poll(() => message.getByTestId('assistant-text').innerHTML()).toContain('<em>ANSWER</em>')
+    expect((await message.getByTestId('assistant-text').textContent())?.trim()).toBe('QUIET ANSWER')
+    expect(await message.getByTestId('revised-badge').textContent()).toBe('revised by shout')
+    expect(await page.getByTestId('run').last().getAttribute('data-status')).toBe('completed')
+    expect(await page.getByTestId('server-notice').textContent()).toContain('jiminy.yaml:3: bad indentation')
+    expect(await page.getByTestId('log-line').count()).toBe(0)
+    expect(problems).toEqual([])
+    await page.context().close()
+  })
+
   it('takes control frames SEM-wrapped (DESIGN §3) as well as bare', async () => {
     const {page, problems} = await openPage()
     await page.evaluate(() => {
