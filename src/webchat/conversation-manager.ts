@@ -49,6 +49,21 @@ export interface ConversationManagerOptions {
   readonly snapshots?: SnapshotStore
   /** Where conversations outlive the process (frames, snapshots, runs, rebuilds); default: memory. */
   readonly store?: ConversationStore
+  /**
+   * Live conversations at most (engine, pool, log in memory). Past it the least recently active idle
+   * one (no socket, no run) is evicted; when none is idle, TooManyConversationsError. Default 1000.
+   */
+  readonly maxConversations?: number
+}
+
+export const DEFAULT_MAX_CONVERSATIONS = 1000
+
+/** Every live conversation is busy (sockets or a run) and the cap is reached. */
+export class TooManyConversationsError extends Error {
+  constructor(readonly limit: number) {
+    super(`too many live conversations (limit ${limit}, all in use); try again later or raise limits.max_conversations`)
+    this.name = 'TooManyConversationsError'
+  }
 }
 
 /** WebSocket close code sent to the sockets of a deleted conversation (application range). */
@@ -336,6 +351,7 @@ export class ConversationManager {
     for (const frame of hydrated.frames) frameLog.append(frame)
     const raced = this.conversations.get(convId)
     if (raced) return raced
+    this.makeRoom()
     const sink = new BusSink(this.options.publisher, convId, {
       ...this.options.sinkOptions?.(convId),
       onError: (error, event) => {
@@ -378,13 +394,31 @@ export class ConversationManager {
     conversation.pool.armIdleTimer()
   }
 
+  /** Evicts the least recently active idle conversation when the cap is reached; throws when none is idle. */
+  private makeRoom(): void {
+    const limit = this.options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS
+    if (this.conversations.size < limit) return
+    let oldest: Conversation | undefined
+    for (const c of this.conversations.values()) {
+      if (c.pool.size > 0 || c.running()) continue
+      if (!oldest || c.lastActivity < oldest.lastActivity) oldest = c
+    }
+    if (!oldest) throw new TooManyConversationsError(limit)
+    this.evict(oldest)
+  }
+
   private evictIfIdle(convId: string): void {
     const c = this.conversations.get(convId)
     if (!c || c.pool.size > 0) return
     if (c.running()) return // runEnded re-arms the timer
-    this.conversations.delete(convId)
+    this.evict(c)
+  }
+
+  /** Drops an idle conversation from memory; the store keeps it, and a later join hydrates it again. */
+  private evict(c: Conversation): void {
+    this.conversations.delete(c.id)
     c.pool.dispose()
     void c.coordinator.stop()
-    this.options.events?.evicted?.(convId)
+    this.options.events?.evicted?.(c.id)
   }
 }

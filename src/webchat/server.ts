@@ -8,7 +8,12 @@ import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
 import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
-import {type ConversationManager, type ConversationManagerEvents, type ConversationManagerOptions} from './conversation-manager.js'
+import {
+  DEFAULT_MAX_CONVERSATIONS,
+  type ConversationManager,
+  type ConversationManagerEvents,
+  type ConversationManagerOptions,
+} from './conversation-manager.js'
 import {RecordingConversationManager} from './recording-conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from '../engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from '../sem/frame-log.js'
@@ -92,6 +97,8 @@ export interface ServerLimits {
   readonly frameLogMaxBytes: number
   readonly idleTimeoutMs: number
   readonly heartbeatMs: number
+  /** Live conversations at most (idle ones are evicted first; see docs/limits.md). */
+  readonly maxConversations: number
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -102,6 +109,7 @@ export const DEFAULT_LIMITS: ServerLimits = {
   frameLogMaxBytes: DEFAULT_FRAME_LOG_MAX_BYTES,
   idleTimeoutMs: 30 * 60_000,
   heartbeatMs: 30_000,
+  maxConversations: DEFAULT_MAX_CONVERSATIONS,
 }
 
 export interface RunningServer {
@@ -159,6 +167,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(runOwnership ? {ownership: runOwnership} : {}),
     ...(snapshots ? {snapshots} : {}),
     store,
+    maxConversations: limits.maxConversations,
   })
   const app: ServerContext = {
     manager,
@@ -192,7 +201,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     const queryToken = url.searchParams.get('token')
     if (app.token !== undefined && queryToken !== null && tokenMatches(app.token, [queryToken])) {
       res.writeHead(303, {
-        location: url.pathname,
+        // One leading slash: `//host/…` would be a redirect to another site.
+        location: `/${url.pathname.replace(/^\/+/, '')}`,
         'set-cookie': cookieHeader(TOKEN_COOKIE, queryToken, {httpOnly: true, sameSite: 'Strict'}),
       })
       return void res.end()
@@ -200,7 +210,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     serveStatic(app.webRoot, url.pathname, res, req.method === 'HEAD')
   }
   server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
-  server.on('clientError', (_error, socket) => socket.destroy())
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // An over-long URL or header block gets an answer that says so, not a reset connection.
+    if (error.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
+      socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
+      return
+    }
+    socket.destroy()
+  })
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)

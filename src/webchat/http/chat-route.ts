@@ -34,17 +34,20 @@ export async function chatRoute({req, res, params, app}: RouteContext): Promise<
   const profile = fromPath ?? readCookies(req).get(PROFILE_COOKIE) ?? app.manager.builder.config.default_profile
   const headers: Record<string, string> = fromPath ? {'set-cookie': cookieHeader(PROFILE_COOKIE, fromPath)} : {}
 
-  if (key !== undefined) {
-    const first = app.idempotency.get(key)
+  const convId = body.data.conv_id
+  // Keys are scoped to their conversation: the same key on another conversation is another request.
+  const scopedKey = key === undefined ? undefined : `${convId ?? ''}\u0000${key}`
+  if (scopedKey !== undefined) {
+    const first = app.idempotency.get(scopedKey)
     if (first) {
       sendJson(res, 200, {...(await first), idempotent_replay: true}, headers)
       return
     }
   }
-  const answer = app.manager.startRun(body.data.conv_id ?? newId('conv'), profile, overrides, prompt).then(chatResponse)
-  if (key !== undefined) {
-    app.idempotency.set(key, answer)
-    answer.catch(() => app.idempotency.delete(key))
+  const answer = app.manager.startRun(convId ?? newId('conv'), profile, overrides, prompt).then(chatResponse)
+  if (scopedKey !== undefined) {
+    app.idempotency.set(scopedKey, answer)
+    answer.catch(() => app.idempotency.delete(scopedKey))
   }
   sendJson(res, 200, await answer, headers)
 }

@@ -6,6 +6,8 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    // A JSON answer is never to be sniffed into HTML or script by a browser.
+    'x-content-type-options': 'nosniff',
     ...headers,
   })
   res.end(text)

@@ -9,7 +9,9 @@ export const DEFAULT_BODY_LIMIT_BYTES = 256 * 1024
  */
 export async function readJsonBody(req: IncomingMessage, limit: number): Promise<unknown> {
   const type = req.headers['content-type']
-  if (type !== undefined && !/^application\/(.+\+)?json\b/i.test(type) && !/^text\/plain\b/i.test(type)) {
+  // `application/json`, `application/x+json` or `text/plain` (what fetch sends for a string body), with
+  // parameters; not look-alikes such as `application/json-seq`.
+  if (type !== undefined && !/^(application\/([\w.-]+\+)?json|text\/plain)\s*(;|$)/i.test(type)) {
     req.resume()
     throw new HttpError(415, `content-type must be application/json, got ${type}`)
   }

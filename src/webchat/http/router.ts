@@ -1,7 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {RunInProgressError} from '../../core/index.js'
 import {ConfigError, UnknownProfileError} from '../../engine/index.js'
-import {UnknownConversationError} from '../conversation-manager.js'
+import {TooManyConversationsError, UnknownConversationError} from '../conversation-manager.js'
 import type {ServerContext} from '../server-context.js'
 import {HttpError} from './http-error.js'
 import {sendJson} from './json-response.js'
@@ -79,6 +79,8 @@ export function respondWithError(res: ServerResponse, error: unknown, app: Serve
   }
   if (error instanceof HttpError) return sendJson(res, error.status, error.body())
   if (error instanceof UnknownConversationError) return sendJson(res, 404, {error: error.message, conv_id: error.convId})
+  if (error instanceof TooManyConversationsError)
+    return sendJson(res, 503, {error: error.message, code: 'too_many_conversations'}, {'retry-after': '5'})
   if (error instanceof UnknownProfileError) return sendJson(res, 404, {error: error.message, profile: error.slug})
   if (error instanceof ConfigError) return sendJson(res, 422, {error: error.message, field: error.field})
   if (error instanceof RunInProgressError) return sendJson(res, 409, {error: error.message, inference_id: error.inferenceId, running: true})

@@ -9,6 +9,7 @@ import {buildControlFrame, type ControlFrameBody} from '../../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
 import type {Conversation} from '../conversation.js'
+import {TooManyConversationsError} from '../conversation-manager.js'
 import {STREAM_ID} from '../../bus/index.js'
 import {replayAfterStreamId} from '../stream-replay.js'
 
@@ -25,6 +26,8 @@ export const CLOSE_GOING_AWAY = 1001
 export interface WsGatewayOptions {
   readonly maxPayload?: number
   readonly heartbeatMs?: number
+  /** Origins allowed besides the server's own (`allowedOriginSet`). */
+  readonly allowedOrigins?: ReadonlySet<string>
 }
 
 /**
@@ -37,6 +40,7 @@ export class WsGateway {
   private readonly wss: WebSocketServer
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
+  private readonly allowedOrigins: ReadonlySet<string>
 
   constructor(
     private readonly app: ServerContext,
@@ -48,6 +52,7 @@ export class WsGateway {
       // A browser that passes the token as a subprotocol must get that protocol echoed back.
       handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
     })
+    this.allowedOrigins = options.allowedOrigins ?? new Set()
     this.heartbeat = setInterval(() => this.sweep(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
     this.heartbeat.unref()
   }
@@ -56,7 +61,7 @@ export class WsGateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== WS_PATH) return refuse(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`)
-    if (!isAllowedOrigin(req, this.app.port())) {
+    if (!isAllowedOrigin(req, this.app.port(), this.allowedOrigins)) {
       this.app.logger.warn({origin: req.headers.origin}, 'refused WebSocket upgrade from a foreign Origin')
       return refuse(socket, 403, `origin ${req.headers.origin} is not allowed`)
     }
@@ -113,6 +118,7 @@ export class WsGateway {
     } catch (error) {
       if (error instanceof UnknownProfileError) return fail(ws, convId, 'unknown_profile', error.message)
       if (error instanceof ConfigError) return fail(ws, convId, 'bad_config', error.message)
+      if (error instanceof TooManyConversationsError) return fail(ws, convId, 'too_many_conversations', error.message)
       this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
       return fail(ws, convId, 'internal', 'could not join the conversation; see the server log')
     }
