@@ -63,18 +63,25 @@ async function main(convs, perConv, appends) {
     const bytes = (await stat(file)).size + (await stat(`${file}-wal`).catch(() => ({size: 0}))).size
     console.log(`wrote ${convs} conversations x ${perConv} frames in ${writeMs.toFixed(0)} ms (${(bytes / 1e6).toFixed(1)} MB on disk)`)
 
-    const out = spawnSync(process.execPath, [self, '--hydrate', file, String(convs)], {encoding: 'utf8'})
-    if (out.status !== 0) throw new Error(`hydrate child failed: ${out.stderr}`)
-    const h = JSON.parse(out.stdout)
-    if (h.listed !== convs || h.frames !== perConv)
-      throw new Error(`expected ${convs} conversations of ${perConv} frames, got ${JSON.stringify(h)}`)
-    console.log('after a restart (new process):')
+    // Five restarts, each in a fresh process; medians, since one cold start on a shared machine is noise.
+    const runs = []
+    for (let i = 0; i < 5; i++) {
+      const out = spawnSync(process.execPath, [self, '--hydrate', file, String(convs)], {encoding: 'utf8'})
+      if (out.status !== 0) throw new Error(`hydrate child failed: ${out.stderr}`)
+      const run = JSON.parse(out.stdout)
+      if (run.listed !== convs || run.frames !== perConv)
+        throw new Error(`expected ${convs} conversations of ${perConv} frames, got ${JSON.stringify(run)}`)
+      runs.push(run)
+    }
+    const h = Object.fromEntries(['openMs', 'listMs', 'listWarmMs', 'firstMs', 'resumeMs'].map((k) => [k, median(runs.map((r) => r[k]))]))
+    const worst = {listMs: Math.max(...runs.map((r) => r.listMs)), firstMs: Math.max(...runs.map((r) => r.firstMs))}
+    console.log('after a restart (new process; median of 5 restarts, worst in brackets):')
     console.log(`  open the file (migrations, recovery)   ${h.openMs.toFixed(1)} ms`)
     console.log(
-      `  list() of ${convs} conversations      ${h.listMs.toFixed(1)} ms (first call), ${h.listWarmMs.toFixed(1)} ms (median of 20)   target < 50 ms`,
+      `  list() of ${convs} conversations      ${h.listMs.toFixed(1)} ms [${worst.listMs.toFixed(1)}] (first call), ${h.listWarmMs.toFixed(1)} ms (median of 20)   target < 50 ms`,
     )
     console.log(
-      `  framesAfter(id, 0), ${perConv} frames     ${h.firstMs.toFixed(2)} ms (first resume), ${h.resumeMs.toFixed(2)} ms (median of 50)   target < 20 ms`,
+      `  framesAfter(id, 0), ${perConv} frames     ${h.firstMs.toFixed(2)} ms [${worst.firstMs.toFixed(2)}] (first resume), ${h.resumeMs.toFixed(2)} ms (median of 50)   target < 20 ms`,
     )
 
     await appendRatio(dir, appends)

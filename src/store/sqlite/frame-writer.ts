@@ -144,7 +144,8 @@ export class FrameWriter {
         s.ensure.run(convId, now, now)
         // Seqs must increase: anything at or below the stored last seq is a re-append, skipped here
         // so the counters stay exact (OR IGNORE in the SQL is only the safety net).
-        let last = Number((s.lastSeq.get(convId) as {value: unknown}).value)
+        const {key, last_seq} = s.keyAndLastSeq.get(convId) as {key: number; last_seq: number}
+        let last = last_seq
         const fresh: StoredFrame[] = []
         for (const f of frames) {
           if (f.seq <= last) continue
@@ -159,18 +160,18 @@ export class FrameWriter {
           const params: (string | number | null)[] = []
           for (let j = i; j < i + INSERT_CHUNK; j++) {
             const f = fresh[j]!
-            params.push(convId, f.seq, f.stream_id ?? null, f.type, f.json)
+            params.push(key, f.seq, f.stream_id ?? null, f.type, f.json)
           }
           inserted += s.insertFrames8.run(params).changes
         }
         for (; i < fresh.length; i++) {
           const f = fresh[i]!
-          inserted += s.insertFrame.run(convId, f.seq, f.stream_id ?? null, f.type, f.json).changes
+          inserted += s.insertFrame.run(key, f.seq, f.stream_id ?? null, f.type, f.json).changes
         }
-        const row = s.countFrames.get(inserted, last, now, convId) as {frame_count: number} | undefined
+        const row = s.countFrames.get(inserted, last, now, key) as {frame_count: number} | undefined
         if (row && row.frame_count > this.maxFrames) {
-          const removed = s.trimFrames.run({conv: convId, excess: row.frame_count - this.maxFrames}).changes
-          s.uncountFrames.run(removed, convId)
+          const removed = s.trimFrames.run({conv: key, excess: row.frame_count - this.maxFrames}).changes
+          s.uncountFrames.run(removed, key)
           trimmed += removed
         }
         written += inserted

@@ -16,24 +16,27 @@ const SQL = {
   rename: `UPDATE conversations SET title = ?, updated_at = MAX(updated_at, ?) WHERE id = ?`,
   touch: `UPDATE conversations SET updated_at = MAX(updated_at, ?) WHERE id = ?`,
   deleteConversation: `DELETE FROM conversations WHERE id = ?`,
-  deleteFrames: `DELETE FROM frames WHERE conv_id = ?`,
+  deleteFrames: `DELETE FROM frames WHERE conv = (SELECT key FROM conversations WHERE id = ?)`,
   deleteSnapshot: `DELETE FROM snapshots WHERE conv_id = ?`,
   deleteRebuilds: `DELETE FROM rebuilds WHERE conv_id = ?`,
   deleteRuns: `DELETE FROM runs WHERE conv_id = ?`,
-  insertFrame: `INSERT OR IGNORE INTO frames (conv_id, seq, stream_id, type, json) VALUES (?, ?, ?, ?, ?)`,
+  insertFrame: `INSERT OR IGNORE INTO frames (conv, seq, stream_id, type, json) VALUES (?, ?, ?, ?, ?)`,
   // Eight rows a statement: the per-call cost of the binding dominates a small insert, and
   // measured (bench/store-hydrate.js) eight rows a call write about 2.5x the frames/s of one.
-  insertFrames8: `INSERT OR IGNORE INTO frames (conv_id, seq, stream_id, type, json) VALUES ${Array(8).fill('(?, ?, ?, ?, ?)').join(', ')}`,
+  insertFrames8: `INSERT OR IGNORE INTO frames (conv, seq, stream_id, type, json) VALUES ${Array(8).fill('(?, ?, ?, ?, ?)').join(', ')}`,
   countFrames: `UPDATE conversations SET frame_count = frame_count + ?, last_seq = MAX(last_seq, ?),
-                    updated_at = MAX(updated_at, ?) WHERE id = ? RETURNING frame_count`,
+                    updated_at = MAX(updated_at, ?) WHERE key = ? RETURNING frame_count`,
   // Deletes the `excess` oldest frames: walks only those index entries (an OFFSET from the newest
   // would walk all maxFrames of them on every batch).
-  trimFrames: `DELETE FROM frames WHERE conv_id = @conv AND seq IN
-                (SELECT seq FROM frames WHERE conv_id = @conv ORDER BY seq LIMIT @excess)`,
-  uncountFrames: `UPDATE conversations SET frame_count = frame_count - ? WHERE id = ?`,
-  framesAfter: `SELECT seq, stream_id, type, json FROM frames WHERE conv_id = ? AND seq > ? ORDER BY seq LIMIT ?`,
+  trimFrames: `DELETE FROM frames WHERE conv = @conv AND seq IN
+                (SELECT seq FROM frames WHERE conv = @conv ORDER BY seq LIMIT @excess)`,
+  uncountFrames: `UPDATE conversations SET frame_count = frame_count - ? WHERE key = ?`,
+  framesAfter: `SELECT f.seq, f.stream_id, f.type, f.json FROM conversations c JOIN frames f ON f.conv = c.key
+                WHERE c.id = ? AND f.seq > ? ORDER BY f.seq LIMIT ?`,
   lastSeq: `SELECT last_seq AS value FROM conversations WHERE id = ?`,
-  deltasNewestFirst: `SELECT json AS value FROM frames WHERE conv_id = ? AND type = 'llm.delta' ORDER BY seq DESC`,
+  keyAndLastSeq: `SELECT key, last_seq FROM conversations WHERE id = ?`,
+  deltasNewestFirst: `SELECT f.json AS value FROM conversations c JOIN frames f ON f.conv = c.key
+                      WHERE c.id = ? AND f.type = 'llm.delta' ORDER BY f.seq DESC`,
   saveSnapshot: `INSERT INTO snapshots (conv_id, turn_json, saved_at) VALUES (?, ?, ?)
                      ON CONFLICT (conv_id) DO UPDATE SET turn_json = excluded.turn_json, saved_at = excluded.saved_at`,
   loadSnapshot: `SELECT turn_json AS value FROM snapshots WHERE conv_id = ?`,

@@ -20,7 +20,9 @@ describe('schema migrations', () => {
       `INSERT INTO conversations (id, title, profile, signature, config_json, created_at, updated_at)
                 VALUES ('old', 'from v1', 'default', 'sig', '{"a":1}', 10, 20)`,
     ).run()
-    const insert = v1.prepare(`INSERT INTO frames (conv_id, seq, type, json) VALUES ('old', ?, ?, ?)`)
+    const insert = v1.prepare(
+      `INSERT INTO frames (conv, seq, type, json) VALUES ((SELECT key FROM conversations WHERE id = 'old'), ?, ?, ?)`,
+    )
     for (const f of [frame(1), frame(2), deltaFrame(3, 'inf_1', 'partial')]) insert.run(f.seq, f.type, f.json)
     v1.close()
 
