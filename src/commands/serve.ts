@@ -49,6 +49,11 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
     host: Flags.string({default: DEFAULT_HOST, description: 'address to bind'}),
     config: configFlag,
     token: Flags.string({env: 'JIMINY_TOKEN', description: 'require this bearer token on the API and WebSocket'}),
+    'allow-origin': Flags.string({
+      multiple: true,
+      description:
+        'also accept browser requests from this origin (scheme://host[:port]; repeatable): a front end served elsewhere, or a proxy that rewrites Host; added to allow_origins in the config',
+    }),
     open: Flags.boolean({description: 'open the chat page in a browser (only on a terminal, never in CI)'}),
     record: Flags.string({description: 'record every conversation as a replayable fixture in this folder ({conv_id}.jsonl)'}),
     watch: Flags.boolean({
@@ -86,6 +91,7 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
         logger: log.logger,
         ...(flags.config !== undefined ? {configPath: flags.config} : {}),
         ...(flags.token !== undefined ? {token: flags.token} : {}),
+        ...(flags['allow-origin'] !== undefined ? {allowOrigins: flags['allow-origin']} : {}),
         ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
         busFlags: {
           ...(flags.bus !== undefined ? {type: flags.bus as 'memory' | 'redis'} : {}),

@@ -7,9 +7,11 @@ export const WS_TOKEN_PROTOCOL_PREFIX = 'jiminy.bearer.'
 /**
  * Same-origin rule for browsers: a request without an Origin header (curl, node clients) passes;
  * one with an Origin passes only if it names this server: the Host it was sent to, or
- * localhost / 127.0.0.1 / [::1] on the port the server listens on.
+ * localhost / 127.0.0.1 / [::1] on the port the server listens on; or if it is one of the
+ * `allowed` origins (`serve --allow-origin`, `allow_origins:`): a front end served from elsewhere,
+ * or a proxy that rewrites Host. Everything else is refused.
  */
-export function isAllowedOrigin(req: IncomingMessage, serverPort: number): boolean {
+export function isAllowedOrigin(req: IncomingMessage, serverPort: number, allowed: ReadonlySet<string> = NO_ORIGINS): boolean {
   const origin = req.headers.origin
   if (origin === undefined) return true
   let url: URL
@@ -19,10 +21,39 @@ export function isAllowedOrigin(req: IncomingMessage, serverPort: number): boole
     return false
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return false
+  if (allowed.has(url.origin)) return true
   const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80
   if (req.headers.host !== undefined && url.host === req.headers.host) return true
   const local = url.hostname === 'localhost' || url.hostname === '127.0.0.1' || url.hostname === '[::1]'
   return local && port === serverPort
+}
+
+const NO_ORIGINS: ReadonlySet<string> = new Set()
+
+/**
+ * The `--allow-origin` / `allow_origins:` list as the set `isAllowedOrigin` reads: each normalized
+ * as a browser sends it (lowercase host, default port dropped). Throws `InvalidOriginError` naming
+ * the bad entry.
+ */
+export function allowedOriginSet(origins: readonly string[]): ReadonlySet<string> {
+  const out = new Set<string>()
+  for (const origin of origins) {
+    if (!ORIGIN_SHAPE.test(origin) || !URL.canParse(origin)) throw new InvalidOriginError(origin)
+    out.add(new URL(origin).origin)
+  }
+  return out
+}
+
+/** `scheme://host[:port]` (a trailing `/` is tolerated), no user, path, query or fragment. */
+const ORIGIN_SHAPE = /^https?:\/\/[^/?#@\s]+\/?$/i
+
+/** An `--allow-origin` value that is not `scheme://host[:port]` (a bad flag: exit 2). */
+export class InvalidOriginError extends Error {
+  readonly code = 'bad_flag'
+  constructor(readonly origin: string) {
+    super(`allowed origin ${JSON.stringify(origin)} is not an origin: give scheme://host[:port], e.g. https://chat.example.com (no path)`)
+    this.name = 'InvalidOriginError'
+  }
 }
 
 /**
