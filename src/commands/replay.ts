@@ -1,8 +1,22 @@
+import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 import {EXIT_FAILED} from '../cli/command-error.js'
+import {configFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
-import {formatReplayReport, replayPaths, type ReplayProgress, type ReplayReport} from '../fixtures/index.js'
+import {
+  formatGithubAnnotations,
+  formatJunitReport,
+  formatReplayReport,
+  formatRerunReport,
+  replayPaths,
+  rerunPaths,
+  type ReplayProgress,
+  type ReplayReport,
+  type RerunPathsReport,
+} from '../fixtures/index.js'
+
+const REPORTERS = ['text', 'json', 'junit', 'github'] as const
 
 export default class Replay extends JiminyCommand {
   static override summary = 'Replay event fixtures through the StreamCoordinator and check their ordering.'
@@ -12,6 +26,8 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     '<%= config.bin %> replay fixtures/',
     '<%= config.bin %> replay "fixtures/**/*.jsonl" --json',
     '<%= config.bin %> replay fixtures/tool-loop.jsonl --update',
+    '<%= config.bin %> replay --rerun fixtures/ --reporter github',
+    '<%= config.bin %> replay --rerun fixtures/ --reporter junit --output replay-junit.xml',
   ]
   static override strict = false
 
@@ -20,17 +36,47 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
   static override flags = {
     update: Flags.boolean({description: 'rewrite the golden .sem.jsonl of every fixture that passes the ordering rules'}),
     'max-violations': Flags.integer({min: 1, default: 20, description: 'violations listed per fixture'}),
+    rerun: Flags.boolean({
+      description:
+        "run each recording's inputs again through today's engine, plugins and tool loop, the provider answered from its cassette (offline), and compare the frames with its golden; --update accepts the new frames",
+    }),
+    config: {...configFlag, description: "config file today's engine is built from with --rerun (default: ./jiminy.yaml if present)"},
+    reporter: Flags.string({
+      options: [...REPORTERS],
+      default: 'text',
+      description: 'text, json (= --json), junit (JUnit XML, to --output or stdout) or github (workflow annotations, then the text report)',
+    }),
+    output: Flags.string({char: 'o', description: 'file the junit report is written to (the text report then goes to stdout)'}),
+    bail: Flags.boolean({description: 'stop after the first fixture that fails'}),
+    filter: Flags.string({description: 'only fixtures whose path contains this text'}),
   }
 
-  async run(): Promise<ReplayReport> {
+  async run(): Promise<ReplayReport | RerunPathsReport> {
     const {argv, flags} = await this.parse(Replay)
-    const json = this.jsonEnabled()
-    const bar = !json && process.stderr.isTTY ? new ProgressBar() : undefined
+    const json = this.jsonEnabled() || flags.reporter === 'json'
+    const common = {...(flags.filter !== undefined ? {filter: flags.filter} : {}), bail: flags.bail}
+    if (flags.rerun) {
+      const report = await rerunPaths(argv as string[], {
+        update: flags.update,
+        maxViolations: flags['max-violations'],
+        ...common,
+        ...(flags.config !== undefined ? {configPath: flags.config} : {}),
+      })
+      if (report.fixtures.length === 0) {
+        const missing = report.missing.length > 0 ? report.missing.join(', ') : (argv as string[]).join(', ')
+        this.fail('not_found', `no fixture found at ${missing}`, {field: 'path'})
+      }
+      await this.print(report, flags.reporter, flags.output, json, formatRerunReport(report))
+      if (!report.ok) process.exitCode = EXIT_FAILED
+      return report
+    }
+    const bar = !json && flags.reporter === 'text' && process.stderr.isTTY ? new ProgressBar() : undefined
     let report: ReplayReport
     try {
       report = await replayPaths(argv as string[], {
         update: flags.update,
         maxViolations: flags['max-violations'],
+        ...common,
         ...(bar ? {onProgress: (p: ReplayProgress) => bar.update(p)} : {}),
       })
     } finally {
@@ -40,9 +86,30 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
       const missing = report.missing.length > 0 ? report.missing.join(', ') : (argv as string[]).join(', ')
       this.fail('not_found', `no fixture found at ${missing}`, {field: 'path'})
     }
-    if (!json) process.stdout.write(formatReplayReport(report))
+    await this.print({...report, mode: 'replay'}, flags.reporter, flags.output, json, formatReplayReport(report))
     if (!report.ok) process.exitCode = EXIT_FAILED
     return report
+  }
+
+  /** Text (default), JUnit XML (to --output, else stdout) or GitHub annotations; `--json` prints through oclif. */
+  private async print(
+    report: (ReplayReport & {mode: 'replay'}) | RerunPathsReport,
+    reporter: string,
+    output: string | undefined,
+    json: boolean,
+    text: string,
+  ): Promise<void> {
+    if (reporter === 'junit') {
+      const xml = formatJunitReport(report)
+      if (output === undefined) return void process.stdout.write(xml)
+      await writeFile(output, xml, 'utf8')
+    } else if (reporter === 'github') {
+      process.stdout.write(formatGithubAnnotations(report))
+    } else if (output !== undefined) {
+      await writeFile(output, json ? `${JSON.stringify(report, null, 2)}\n` : text, 'utf8')
+    }
+    if (reporter === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+    else if (!json) process.stdout.write(text)
   }
 }
 
