@@ -90,6 +90,23 @@ describe('POST /api/chat with the AI SDK client', () => {
     console.log(`/tool run: ${chunks.length} UI message chunks (+ [DONE])`)
   })
 
+  it('shows a /tool run as SEM shows it: same texts per step, same tool call and result', async () => {
+    const convId = newConv()
+    const sem = await TestClient.connect(server, {conv_id: convId})
+    const {chunks, message} = await send(transportFor(server), convId, [userMessage('what is 3*3? /tool')])
+    await waitIdle(server, convId)
+    await sem.waitForType('llm.final', 2)
+    const finals = sem.sem.filter((f) => f.type === 'llm.final').map((f) => f.text)
+    expect(message.parts.flatMap((p) => (p.type === 'text' ? [p.text] : []))).toEqual(finals.filter((t) => t !== ''))
+    const semResult = sem.sem.find((f) => f.type === 'tool.result')!
+    const [tool] = toolParts(message)
+    expect(tool!.toolCallId).toBe(semResult.id)
+    expect(tool!.output).toEqual(semResult.result)
+    expect(message.id).toBe(semResult.inference_id)
+    console.log(`one /tool run: ${sem.sem.length} SEM frames, ${chunks.length} UI message chunks (+ [DONE])`)
+    await sem.close()
+  })
+
   it('streams /think as a reasoning part before the text', async () => {
     const {message, errors} = await send(transportFor(server), newConv(), [userMessage('ponder this /think')])
     expect(errors).toEqual([])
