@@ -138,6 +138,11 @@ export interface RunError extends FrameBase<'run.error'> {
   readonly code?: string
   readonly message_id?: string
 }
+/** A note about the run (e.g. max_iterations reached); never a log line. */
+export interface RunInfo extends FrameBase<'run.info'> {
+  readonly message?: string
+  readonly data?: Record<string, unknown>
+}
 /** The last frame of every run. */
 export interface RunFinished extends FrameBase<'run.finished'> {
   readonly status?: string
@@ -178,6 +183,7 @@ export type SemEvent =
   | ConversationRebuilt
   | RunCancelled
   | RunError
+  | RunInfo
   | RunFinished
   | MiddlewareTrace
   | ServerNotice

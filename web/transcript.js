@@ -171,6 +171,9 @@ export class Transcript {
       case 'conversation.rebuilt':
         this.appendTop(rebuildView(event))
         return
+      case 'run.info':
+        parent().append(noticeView('info', 'Note', String(event.message ?? ''), 'run-info'))
+        return
       case 'run.finished':
         // The last frame of every run (DESIGN §3): the run's section is complete.
         if (event.inference_id) parent().dataset.status = String(event.status ?? 'finished')
