@@ -1,4 +1,4 @@
-import type {UIMessageChunk as SdkChunk} from 'ai'
+import {DefaultChatTransport, type UIMessage, type UIMessageChunk as SdkChunk} from 'ai'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningServer} from '../../../src/webchat/index.js'
 import type {UIMessageChunk} from '../../../src/webchat/ui-message-stream/ui-message-chunk.js'
@@ -315,6 +315,29 @@ describe('POST /api/chat refusals are JSON before any stream', () => {
     expect(busy.body.inference_id).toBe(server.manager.get(convId)?.running()?.inferenceId)
     await postJson(server, `/api/conversations/${convId}/cancel`, {})
     await readAll(stream)
+  })
+
+  it('413 for a body over the cap', async () => {
+    const res = await postJson(server, '/api/chat', body({messages: [userMessage('x'.repeat(300 * 1024))]}))
+    expect(res.status).toBe(413)
+  })
+
+  it('401 without the token; the transport with the bearer header streams', async () => {
+    const guarded = await startTestServer({token: 'sekret'})
+    try {
+      const refused = await postJson(guarded, '/api/chat', body({}))
+      expect(refused.status).toBe(401)
+      expect((await fetch(new URL('api/chat/x/stream', guarded.url))).status).toBe(401)
+      const transport = new DefaultChatTransport<UIMessage>({
+        api: new URL('api/chat', guarded.url).href,
+        headers: {authorization: 'Bearer sekret'},
+      })
+      const {message, errors} = await send(transport, newConv(), [userMessage('let me in')])
+      expect(errors).toEqual([])
+      expect(textOf(message)).toContain('let me in')
+    } finally {
+      await guarded.close()
+    }
   })
 
   it('403 for a foreign Origin', async () => {
