@@ -182,9 +182,9 @@ function parseError(error: ErrorLike, code: ErrorCode, commandId: string | undef
     .split('\n')
     .map((line) => line.trim())
     .filter((line) => line !== '' && line !== 'See more help with --help' && !/^The following errors? occurred:$/.test(line))
-  const text = lines.join('; ') || name
-  const flag = /--([a-z][a-z0-9-]*)/i.exec(text)?.[1]
-  return new CommandError(code, `${lowerFirst(text)} (${help})`, {...(flag ? {field: flag} : {}), exitCode: EXIT_USAGE})
+  const text = lines.map(lowerFirst).join('; ') || name
+  const flag = (/--([a-z][a-z0-9-]*)/i.exec(text) ?? /required flag ([a-z][a-z0-9-]*)/i.exec(text))?.[1]
+  return new CommandError(code, `${text} (${help})`, {...(flag ? {field: flag} : {}), exitCode: EXIT_USAGE})
 }
 
 const ANSI = /\u001b\[[0-9;]*m/g

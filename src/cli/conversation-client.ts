@@ -33,10 +33,10 @@ export async function fetchConversation(options: {
   token?: string
   timeoutMs?: number
 }): Promise<ConversationRebuilds> {
-  const url = new URL(
-    `api/conversations/${encodeURIComponent(options.convId)}`,
-    options.server.endsWith('/') ? options.server : `${options.server}/`,
-  )
+  const base = options.server.endsWith('/') ? options.server : `${options.server}/`
+  if (!URL.canParse(base) || !/^https?:$/.test(new URL(base).protocol))
+    throw new CommandError('bad_flag', `--server ${JSON.stringify(options.server)} is not an http(s) URL`, {field: 'server'})
+  const url = new URL(`api/conversations/${encodeURIComponent(options.convId)}`, base)
   let response: Response
   try {
     response = await fetch(url, {

@@ -36,8 +36,8 @@ export function stepAnswerer(options: StepAnswererOptions = {}): (pause: Pending
         {field: 'step'},
       )
     }
-    output.write(describePause(pause, style))
-    const action = await readKey(input, signal)
+    // The question is written once the terminal is raw, so a key typed at once is read as a key.
+    const action = await readKey(input, signal, () => output.write(describePause(pause, style)))
     output.write(`${action}\n`)
     return action
   }
@@ -51,7 +51,7 @@ export function describePause(pause: PendingPause, style: TerminalStyle = PLAIN)
 }
 
 /** One keypress in raw mode; Ctrl-C raises SIGINT (raw mode swallows it), which cancels the run. */
-function readKey(input: NodeJS.ReadStream, signal: AbortSignal): Promise<StepAction> {
+function readKey(input: NodeJS.ReadStream, signal: AbortSignal, ready: () => void): Promise<StepAction> {
   return new Promise((resolve, reject) => {
     const wasRaw = input.isRaw
     const done = () => {
@@ -76,7 +76,8 @@ function readKey(input: NodeJS.ReadStream, signal: AbortSignal): Promise<StepAct
     if (signal.aborted) return onAbort()
     signal.addEventListener('abort', onAbort, {once: true})
     input.setRawMode(true)
-    input.resume()
     input.on('data', onData)
+    input.resume()
+    ready()
   })
 }

@@ -109,15 +109,9 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
       }
       throw error
     }
-    const info = serveInfo(server)
-    process.stdout.write(this.jsonEnabled() ? `${JSON.stringify(info)}\n` : `${info.url}\n`)
-    log.release()
-    const watcher = flags.watch
-      ? watchServerConfig({manager: server.manager, logger: server.logger, dataDir: this.config.dataDir})
-      : undefined
-    if (flags.open) openBrowser(flags.token !== undefined ? `${server.url}?token=${encodeURIComponent(flags.token)}` : server.url)
-
-    await new Promise<void>((resolve) => {
+    // Handlers first: a script may send SIGTERM as soon as it reads the URL.
+    let watcher: {close(): Promise<void>} | undefined
+    const stopped = new Promise<void>((resolve) => {
       const stop = () => {
         process.off('SIGINT', stop)
         process.off('SIGTERM', stop)
@@ -126,6 +120,12 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
       process.once('SIGINT', stop)
       process.once('SIGTERM', stop)
     })
+    const info = serveInfo(server)
+    process.stdout.write(this.jsonEnabled() ? `${JSON.stringify(info)}\n` : `${info.url}\n`)
+    log.release()
+    if (flags.watch) watcher = watchServerConfig({manager: server.manager, logger: server.logger, dataDir: this.config.dataDir})
+    if (flags.open) openBrowser(flags.token !== undefined ? `${server.url}?token=${encodeURIComponent(flags.token)}` : server.url)
+    await stopped
     process.exit(0)
   }
 }

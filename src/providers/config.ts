@@ -1,7 +1,7 @@
 import {z} from 'zod'
 
 /** A header name that carries a credential: its value must come from the environment (`${VAR}`). */
-export const SECRET_HEADER = /(auth|api[-_]?key|token|secret|cookie|password|session|signature)/i
+export const SECRET_HEADER = /(auth|(^|[-_])(api[-_]?)?key($|[-_])|apikey|token|secret|cookie|password|session|signature)/i
 /** `${NAME}`: the value of an environment variable, read when the engine is built. */
 export const ENV_REFERENCE = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g
 

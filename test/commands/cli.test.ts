@@ -62,18 +62,17 @@ describe('jiminy CLI', () => {
     expect(stdout).not.toMatch(/\[info\]|user-prompt|thinking-ended/)
   })
 
-  it('run --json prints {turn, events} and nothing else', async () => {
+  it('run --json prints {status, inference_id, turn, events} and nothing else', async () => {
     const {stdout} = await jiminy(['run', '--json', 'hello there'])
     const out = JSON.parse(stdout)
-    expect(Object.keys(out).sort()).toEqual(['events', 'turn'])
+    expect(Object.keys(out).sort()).toEqual(['events', 'inference_id', 'status', 'turn'])
+    expect(out.status).toBe('completed')
+    expect(out.inference_id).toMatch(/^inf_/)
     expect(out.turn.blocks.map((b: {kind: string}) => b.kind)).toEqual(['user', 'llm_text'])
-    expect(out.events[0]).toMatchObject({
-      type: 'info',
-      message: 'user-prompt',
-      data: {text: 'hello there', block_id: out.turn.blocks[0].id},
-    })
+    expect(out.events[0]).toMatchObject({type: 'user-prompt', text: 'hello there', block_id: out.turn.blocks[0].id})
     expect(out.events[1].type).toBe('start')
-    expect(out.events.at(-1)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
+    expect(out.events.at(-2)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
+    expect(out.events.at(-1)).toMatchObject({type: 'run-finished', status: 'completed'})
   })
 
   it('run --single-pass makes one inference and runs no tool', async () => {
@@ -95,6 +94,15 @@ describe('jiminy CLI', () => {
     expect(f.code).toBe(1)
     expect(f.stderr.trim().split('\n')).toHaveLength(1)
     expect(f.stderr).toMatch(/simulated upstream failure/)
+  })
+
+  it('run --json on a failed run: status failed, error {code, message}, exit 1, nothing on stderr', async () => {
+    const f = await failure(jiminy(['run', '--json', 'hi /error']))
+    expect(f.code).toBe(1)
+    expect(f.stderr).toBe('')
+    const out = JSON.parse(f.stdout)
+    expect(out).toMatchObject({status: 'failed', error: {code: 'run_failed', message: expect.stringMatching(/simulated upstream failure/)}})
+    expect(out.turn.blocks[0]).toMatchObject({kind: 'user'})
   })
 
   it('an unknown profile exits non-zero with one line naming it', async () => {

@@ -151,7 +151,8 @@ describe.each(CASES)('jiminy run --provider $type against a local server', (c) =
     for (const call of calls) expect(typeof call.id).toBe('string')
     const final = result.events.find((e) => e.type === 'final')!
     expect(final.meta.stop_reason).toBe(c.stop)
-    expect(final.meta.usage).toHaveProperty(c.usageKey)
+    expect(final.meta.usage).toMatchObject({input_tokens: expect.any(Number), output_tokens: expect.any(Number)})
+    expect(final.meta.usage!.raw).toHaveProperty(c.usageKey)
   })
 
   it('prints thinking in reasoning blocks', async () => {
