@@ -205,6 +205,7 @@ describe('jiminy record --from-redis', () => {
       const error = await fail(['--from-redis', `redis://127.0.0.1:${port}`, '--stream', STREAM, '-o', out()])
       expect(error).toMatchObject({code: 'unreachable', field: 'from-redis'})
       expect(error.message).toContain(`cannot reach Redis at redis://127.0.0.1:${port}`)
+      expect(error.message).toMatch(/is the deployment's Redis at --from-redis running\?$/)
     })
 
     it('a stream that does not exist, or a key that is not a stream', async () => {
