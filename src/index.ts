@@ -45,6 +45,23 @@ export type {
   Violation,
 } from './fixtures/index.js'
 export {recordTo} from './fixtures/record-to.js'
+export {
+  rerunRecording,
+  rerunPaths,
+  formatRerunReport,
+  formatJunitReport,
+  formatGithubAnnotations,
+  RecordingInputsSchema,
+} from './fixtures/index.js'
+export type {
+  RecordingInputs,
+  RecordedRun,
+  RerunOptions,
+  RerunReport,
+  RerunPathsOptions,
+  RerunPathsReport,
+  RerunViolation,
+} from './fixtures/index.js'
 export type {FixtureRecorder, RecordToOptions} from './fixtures/record-to.js'
 
 // Provider cassettes
