@@ -8,7 +8,7 @@ const HINTS: Record<StoreOpenReason, string> = {
   not_sqlite: 'the file is not a SQLite database; pass another --store path or move the file away',
   read_only: 'the file or its directory is not writable (SQLite also writes FILE-wal next to it)',
   newer_schema: 'it was written by a newer jiminy; upgrade jiminy or use another --store path',
-  locked: 'another process (a running jiminy serve?) holds it; stop that process or use another --store path',
+  locked: 'another process (a running jiminy serve?) or an unclosed store in this one holds it; stop it or use another --store path',
   io: 'the file could not be opened',
 }
 

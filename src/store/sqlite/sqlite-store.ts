@@ -116,8 +116,11 @@ export class SqliteConversationStore implements ConversationStore {
     this.writer.append(convId, frames)
   }
 
-  async framesAfter(convId: string, afterSeq: number, limit = -1): Promise<StoredFrame[]> {
+  async framesAfter(convId: string, afterSeq: number, limit?: number): Promise<StoredFrame[]> {
     this.ready()
+    if (limit === undefined || !Number.isFinite(limit)) limit = -1
+    else if (limit < 1) return []
+    else limit = Math.floor(limit)
     // LIMIT -1 is SQLite's "no limit".
     const frames = this.s.framesAfter.all(convId, afterSeq, limit).map(frameOf)
     if (this.writer.pendingCount > 0 && (limit < 0 || frames.length < limit)) {
