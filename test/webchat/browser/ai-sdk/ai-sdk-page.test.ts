@@ -21,6 +21,8 @@ profiles:
   step:
     provider: {type: mock, model: mock-1, delay_ms: 2}
     step_mode: true
+  paced:
+    provider: {type: mock, model: mock-1, delay_ms: 20}
 `
 
 let server: RunningServer
@@ -108,6 +110,28 @@ describe('an AI SDK Chat page against jiminy', () => {
     await expect.poll(async () => (await lastAssistant(page).getByTestId('text').allTextContents()).join(' ')).toContain('6*7 = 42')
     await expect.poll(() => page.getByTestId('status').textContent()).toBe('ready')
     expect(await page.locator('[data-testid=message][data-role=assistant]').count()).toBe(1)
+    expect(problems).toEqual([])
+  })
+
+  it('resumes an answer it did not ask for (a run started on POST /chat) and ends with what the snapshot holds', async () => {
+    const convId = 'page-resume'
+    const {page, problems} = await openPage(`chat=${convId}`)
+    const started = await fetch(new URL('chat/paced', server.url), {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({conv_id: convId, prompt: 'started elsewhere'}),
+    })
+    const {inference_id} = (await started.json()) as {inference_id: string}
+    await page.getByTestId('resume').click()
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('streaming')
+    await expect.poll(() => page.getByTestId('status').textContent()).toBe('ready')
+    expect(await page.getByTestId('error').textContent()).toBe('')
+    const answer = lastAssistant(page)
+    expect(await answer.getAttribute('data-id')).toBe(inference_id)
+    expect(await answer.getByTestId('text').textContent()).toContain('You asked: "started elsewhere".')
+    await expect.poll(() => server.manager.get(convId)?.running()).toBeUndefined()
+    const snapshot = server.manager.get(convId)!.snapshot()
+    expect(await answer.getByTestId('text').textContent()).toBe(snapshot.blocks.at(-1)!.payload.text)
     expect(problems).toEqual([])
   })
 })

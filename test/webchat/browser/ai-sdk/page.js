@@ -1,6 +1,6 @@
 // A page of the kind a Vercel AI SDK user writes, against jiminy's POST /api/chat, with the SDK's
 // own Chat client (AbstractChat + DefaultChatTransport; a vanilla ChatState instead of React's).
-// Query: ?chat=<conv_id>&profile=<slug>. No inline script or style: it runs under script-src 'self'.
+// Query: ?chat=<conv_id>&profile=<slug>&resume=1. No inline script or style: it runs under script-src 'self'.
 import {
   AbstractChat,
   DefaultChatTransport,
@@ -109,4 +109,7 @@ document.querySelector('[data-testid=form]').addEventListener('submit', (event) 
   void chat.sendMessage({text})
 })
 document.querySelector('[data-testid=stop]').addEventListener('click', () => void chat.stop())
+document.querySelector('[data-testid=resume]').addEventListener('click', () => void chat.resumeStream())
 render()
+// ?resume=1: pick up the answer this chat is running now (GET /api/chat/{id}/stream; 204 when none).
+if (params.get('resume') === '1') void chat.resumeStream()
