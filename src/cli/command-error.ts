@@ -83,6 +83,9 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ErrorCode>> = {
   FixtureTooLongError: 'bad_fixture',
 }
 
+/** The field of library errors that carry none of their own. */
+const FIELD_BY_ERROR_NAME: Readonly<Record<string, string>> = {UnknownProfileError: 'profile'}
+
 /** Node system errors (`error.code`). */
 const CODE_BY_SYSTEM_CODE: Readonly<Record<string, ErrorCode>> = {
   ENOENT: 'not_found',
@@ -137,7 +140,8 @@ export function toCommandError(thrown: unknown, context: {readonly commandId?: s
   if (typeof error.code === 'string' && Object.hasOwn(ERROR_CODES, error.code))
     return new CommandError(error.code as ErrorCode, error.message, {...(field ? {field} : {}), cause: error})
   const byName = CODE_BY_ERROR_NAME[error.name]
-  if (byName) return new CommandError(byName, error.message, {...(field ? {field} : {}), cause: error})
+  const namedField = field ?? FIELD_BY_ERROR_NAME[error.name]
+  if (byName) return new CommandError(byName, error.message, {...(namedField ? {field: namedField} : {}), cause: error})
   const system = typeof error.code === 'string' ? CODE_BY_SYSTEM_CODE[error.code] : undefined
   if (system) return new CommandError(system, error.message, {cause: error})
   return new CommandError('internal', error.message || error.name, {cause: error})

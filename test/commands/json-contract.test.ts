@@ -40,6 +40,7 @@ const CASES: Case[] = [
     code: 'not_found',
     exit: 2,
     message: /^unknown profile "nope" \(known: default, step\)$/,
+    field: 'profile',
   },
   {
     command: 'run',
@@ -79,6 +80,7 @@ const CASES: Case[] = [
     code: 'not_found',
     exit: 2,
     message: /^unknown profile "nope" \(known: default, step\)$/,
+    field: 'profile',
   },
   {
     command: 'signature',
