@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The fixture gate: every shipped fixture must pass `jiminy replay`, and every broken fixture in
 # test/fixtures/broken must fail with exactly its own rule (the file name up to the first `--`).
-# Every rule must have at least one broken fixture. Exits non-zero on any surprise. Builds when dist/ is missing.
+# Every rule must have at least one broken fixture. Then the rerun mode: every shipped recording
+# (fixtures/recordings, v2) must pass `jiminy replay --rerun` offline, with the text, JUnit and
+# GitHub reporters, and a recording whose golden was edited must fail with rerun-mismatch.
+# Exits non-zero on any surprise. Builds when dist/ is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f dist/fixtures/index.js ] || npm run build
@@ -42,5 +45,37 @@ for (const rule of RULE_NAMES.filter((r) => !covered.has(r))) {
   surprises++
 }
 process.exit(surprises === 0 ? 0 : 1)
+JS
+
+RECORDINGS_CONFIG=fixtures/recordings/jiminy.yaml
+WORK="$(mktemp -d "${TMPDIR:-/tmp}/jiminy-rerun-gate.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+
+echo "replay gate: rerun the shipped recordings (offline, provider answered from the cassettes)"
+node bin/run.js replay --rerun fixtures/ --config "$RECORDINGS_CONFIG"
+node bin/run.js replay --rerun fixtures/ --config "$RECORDINGS_CONFIG" --reporter junit --output "$WORK/junit.xml" > /dev/null
+grep -q '<testsuite name="jiminy replay --rerun"' "$WORK/junit.xml" && ! grep -q '<failure' "$WORK/junit.xml" || {
+  echo "replay gate: the JUnit report of the rerun is not a clean testsuite" >&2
+  exit 1
+}
+annotations="$(node bin/run.js replay --rerun fixtures/ --config "$RECORDINGS_CONFIG" --reporter github | grep -c '^::error' || true)"
+[ "$annotations" = "0" ] || { echo "replay gate: $annotations GitHub annotations on passing recordings" >&2; exit 1; }
+
+echo "replay gate: an edited golden fails the rerun with rerun-mismatch"
+cp -r fixtures/recordings "$WORK/recordings"
+sed -i '3s/"seq":3/"seq":3,"edited":true/' "$WORK/recordings/mock-tool-step-cancel.sem.jsonl"
+if node bin/run.js replay --rerun "$WORK/recordings/mock-tool-step-cancel.jsonl" --config "$RECORDINGS_CONFIG" --json > "$WORK/edited.json"; then
+  echo "replay gate: the edited recording unexpectedly passed the rerun" >&2
+  exit 1
+fi
+node --input-type=module - "$WORK/edited.json" <<'JS'
+import fs from 'node:fs'
+const report = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'))
+const rules = [...new Set(report.fixtures.flatMap((f) => f.violations.map((v) => v.rule)))]
+if (rules.length !== 1 || rules[0] !== 'rerun-mismatch') {
+  console.error(`replay gate: the edited recording failed with ${JSON.stringify(rules)}, expected ["rerun-mismatch"]`)
+  process.exit(1)
+}
+console.log('ok   the edited recording fails with rerun-mismatch')
 JS
 echo "replay gate: ok"

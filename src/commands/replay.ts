@@ -2,7 +2,6 @@ import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
 import cliProgress from 'cli-progress'
 import {EXIT_FAILED} from '../cli/command-error.js'
-import {configFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {
   formatGithubAnnotations,
@@ -40,7 +39,11 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
       description:
         "run each recording's inputs again through today's engine, plugins and tool loop, the provider answered from its cassette (offline), and compare the frames with its golden; --update accepts the new frames",
     }),
-    config: {...configFlag, description: "config file today's engine is built from with --rerun (default: ./jiminy.yaml if present)"},
+    config: Flags.string({
+      char: 'c',
+      env: 'JIMINY_CONFIG',
+      description: "config file today's engine is built from with --rerun (default: ./jiminy.yaml if present)",
+    }),
     reporter: Flags.string({
       options: [...REPORTERS],
       default: 'text',
