@@ -39,9 +39,12 @@ export function sendRunAsUIMessageStream(res: ServerResponse, run: StreamedRun, 
   const all = run.runEvents.eventsOf(run.inferenceId)
   if (!all) return false
   let replay: readonly RecordedEvent[] = all
+  // Answering an approval: the stream starts after that pause (which a reader that is behind may not have consumed yet).
+  let skipping = false
   if (options.afterPause !== undefined) {
-    const at = all.findIndex(({event}) => event.type === 'step-paused' && event.pause_id === options.afterPause)
-    replay = all.slice(at + 1)
+    const at = all.findIndex(({event}) => isPause(event, options.afterPause))
+    skipping = at < 0
+    replay = skipping ? [] : all.slice(at + 1)
   }
   const writer = new SseWriter(res, options)
   const state = new StreamState(run, writer)
@@ -52,7 +55,9 @@ export function sendRunAsUIMessageStream(res: ServerResponse, run: StreamedRun, 
   })
   if (writer.isEnded) return true
   const unsubscribe = run.runEvents.subscribe(({event}) => {
-    if (event.meta.inference_id === run.inferenceId) state.handle(event, () => true)
+    if (event.meta.inference_id !== run.inferenceId) return
+    if (skipping) skipping = !isPause(event, options.afterPause)
+    else state.handle(event, () => true)
   })
   writer.onClose(unsubscribe)
   // The run's own `run-finished` ends the stream; this only closes one whose end never arrives
@@ -65,6 +70,8 @@ export function sendRunAsUIMessageStream(res: ServerResponse, run: StreamedRun, 
   })
   return true
 }
+
+const isPause = (event: Event, pauseId: string | undefined): boolean => event.type === 'step-paused' && event.pause_id === pauseId
 
 /** True when `later` answers the pause `event` announced. */
 function resumes(later: Event, event: Event): boolean {
