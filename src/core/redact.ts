@@ -9,8 +9,41 @@ const SECRET_VALUE =
 
 export const REDACTED = '[redacted]'
 
+/** Shorter values are too likely to be ordinary text to scrub everywhere. */
+const MIN_SECRET_LENGTH = 6
+
+/**
+ * Every secret value this process knows (provider keys from the environment and `api_key_env`,
+ * the `--token`, Redis passwords), longest first, scrubbed as exact strings wherever they appear:
+ * an upstream that echoes a key, or a key with no well-known shape, is caught by value, not by
+ * pattern. Process-wide by nature: a secret the process holds is secret in every output of it.
+ */
+const knownSecrets: string[] = []
+
+/** Registers secret values to scrub by exact match from everything redactString sees. */
+export function registerSecret(...values: readonly (string | undefined)[]): void {
+  for (const value of values) {
+    if (value === undefined || value.length < MIN_SECRET_LENGTH || knownSecrets.includes(value)) continue
+    knownSecrets.push(value)
+    // Longest first, so a key that contains another is replaced whole.
+    knownSecrets.sort((a, b) => b.length - a.length)
+    // The same value as it appears inside JSON text and URLs.
+    for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
+      if (variant !== value && !knownSecrets.includes(variant)) knownSecrets.push(variant)
+    }
+    knownSecrets.sort((a, b) => b.length - a.length)
+  }
+}
+
+/** How many values are registered (tests, diagnostics); never the values themselves. */
+export function registeredSecretCount(): number {
+  return knownSecrets.length
+}
+
 export function redactString(text: string): string {
-  return text.replace(SECRET_VALUE, REDACTED)
+  let out = text.replace(SECRET_VALUE, REDACTED)
+  for (const secret of knownSecrets) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
+  return out
 }
 
 export function isSecretKey(key: string): boolean {

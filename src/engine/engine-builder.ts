@@ -14,7 +14,7 @@ import {
   type ToolDefinition,
   type ToolRegistry,
 } from '../core/index.js'
-import {createEngine, type ProviderConfig} from '../providers/index.js'
+import {createEngine, registerProviderSecrets, type ProviderConfig} from '../providers/index.js'
 import {ResourceScope, type ContributionContext, type PluginCatalog, type Provided} from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
 import type {EngineConfig} from './engine-config.js'
@@ -57,6 +57,11 @@ export class EngineBuilder {
 
   constructor(private readonly options: EngineBuilderOptions) {
     this.resources = options.resources ?? new ResourceScope()
+    // Keys are known secrets from the start, before any run reads them (an echo in a log, a frame).
+    registerProviderSecrets(
+      Object.values(options.config.profiles).map((p) => p.provider),
+      options.env ?? process.env,
+    )
   }
 
   /** Disposes what the plugins opened (connections). Call once the host stops. */

@@ -1,4 +1,4 @@
-import type {Engine, ToolDefinition} from '../core/index.js'
+import {registerSecret, type Engine, type ToolDefinition} from '../core/index.js'
 import {AnthropicEngine} from './anthropic/anthropic-engine.js'
 import {ENV_REFERENCE, type ProviderConfig, type ProviderType} from './config.js'
 import {GeminiEngine} from './gemini/gemini-engine.js'
@@ -94,6 +94,7 @@ function engineOptions(type: RealProvider, config: ProviderConfig, deps: EngineD
   const env = deps.env ?? process.env
   const variables = config.api_key_env ? [config.api_key_env] : DEFAULT_KEY_VARIABLES[type]
   const apiKey = variables.map((name) => env[name]).find((value) => value !== undefined && value !== '')
+  registerSecret(apiKey)
   if (variables.length > 0 && !apiKey) {
     throw new ProviderSetupError(
       'missing_api_key',
@@ -162,4 +163,11 @@ function providerHeaders(
     })
   }
   return {values, secrets}
+}
+
+/** Registers every provider key the environment holds for these blocks (named by api_key_env or the defaults), so it is scrubbed by value. */
+export function registerProviderSecrets(providers: readonly Pick<ProviderConfig, 'api_key_env'>[], env: NodeJS.ProcessEnv): void {
+  const names = new Set(Object.values(DEFAULT_KEY_VARIABLES).flat())
+  for (const p of providers) if (p.api_key_env) names.add(p.api_key_env)
+  for (const name of names) registerSecret(env[name])
 }

@@ -1,6 +1,7 @@
 import type {Bus} from '../bus/index.js'
 import {MemoryBus} from '../bus/index.js'
 import {DEFAULT_REDIS_URL, describeRedisUrl} from '../bus/redis/redis-url.js'
+import {registerSecret} from '../core/index.js'
 import {decodeEvent} from '../core/index.js'
 import type {ConfigFile} from '../engine/index.js'
 import type {Logger} from './logger.js'
@@ -29,9 +30,11 @@ export function selectBus(flags: BusFlags = {}, config: ConfigFile['bus'], env: 
   if (type === 'memory') return {type}
   const maxlen = flags.maxlen ?? config?.maxlen
   const publishTimeoutMs = flags.publishTimeoutMs ?? config?.publish_timeout_ms
+  const redisUrl = flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL
+  registerSecret(redisPassword(redisUrl))
   return {
     type,
-    redisUrl: flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL,
+    redisUrl,
     ...(maxlen !== undefined ? {maxlen} : {}),
     ...(publishTimeoutMs !== undefined ? {publishTimeoutMs} : {}),
   }
@@ -94,5 +97,15 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
       await ownership.close()
       await bus.close()
     },
+  }
+}
+
+/** The password of a `redis://user:password@host` URL, if any (scrubbed by value from every output). */
+function redisPassword(url: string): string | undefined {
+  try {
+    const password = new URL(url).password
+    return password ? decodeURIComponent(password) : undefined
+  } catch {
+    return undefined
   }
 }

@@ -1,5 +1,6 @@
 import {pino, type DestinationStream, type Logger} from 'pino'
 import pretty from 'pino-pretty'
+import {redactString} from '../core/index.js'
 
 export type {Logger} from 'pino'
 
@@ -27,7 +28,12 @@ const REDACT = {
  * censored wherever they could appear.
  */
 export function createLogger(level: LogLevel = 'info'): Logger {
-  return pino({name: 'jiminy', level, redact: REDACT}, pino.destination({dest: 2, sync: true}))
+  return pino({name: 'jiminy', level, redact: REDACT}, scrubbing(pino.destination({dest: 2, sync: true})))
+}
+
+/** Every log line, whatever field a secret hides in (an upstream error text), scrubbed of known secrets. */
+function scrubbing(target: DestinationStream): DestinationStream {
+  return {write: (line: string) => target.write(redactString(line))}
 }
 
 export interface ServeLogger {
@@ -47,8 +53,8 @@ export function createServeLogger(level: LogLevel, options: {pretty: boolean; co
   let held: string[] | undefined = []
   const destination: DestinationStream = {
     write(line: string) {
-      if (held) held.push(line)
-      else target.write(line)
+      if (held) held.push(redactString(line))
+      else target.write(redactString(line))
     },
   }
   return {

@@ -3,6 +3,7 @@ import {dirname, resolve} from 'node:path'
 import type {AddressInfo} from 'node:net'
 import type {Bus, RunOwnership} from '../bus/index.js'
 import {openConversationStore, type ConversationStore} from '../store/index.js'
+import {registerSecret} from '../core/index.js'
 import {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
@@ -131,6 +132,7 @@ export interface RunningServer {
 /** Starts the dev chat server: HTTP routes, the WebSocket gateway and the web page. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
+  registerSecret(options.token)
   const logger = options.logger ?? createLogger(options.logLevel ?? logLevelFrom(options.env ?? process.env))
   const builder = options.builder ?? (await newBuilder(options))
   // Before anything opens: a bad --allow-origin is bad input (InvalidOriginError), nothing to close.

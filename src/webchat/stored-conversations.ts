@@ -1,4 +1,4 @@
-import {blockText, redactString, type RunOutcome, type Turn} from '../core/index.js'
+import {blockText, redactSecrets, redactString, type RunOutcome, type Turn} from '../core/index.js'
 import type {BuiltFrame, SemFrame, SemFrameType} from '../sem/index.js'
 import type {ConversationStore, ConversationSummary, RunEnd, StoredFrame, StoredRun} from '../store/index.js'
 import type {SnapshotStore} from './snapshot-store.js'
@@ -8,7 +8,7 @@ export function storeSnapshots(store: ConversationStore): SnapshotStore {
   return {
     kind: 'store',
     load: async (convId, local) => local ?? (await store.loadSnapshot(convId)),
-    save: (convId, turn: Turn) => store.saveSnapshot(convId, turn),
+    save: (convId, turn: Turn) => store.saveSnapshot(convId, redactSecrets(turn)),
   }
 }
 

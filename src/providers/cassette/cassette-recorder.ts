@@ -3,7 +3,7 @@ import {join} from 'node:path'
 import {CASSETTE_VERSION, encodeBody, type CassetteEntry} from './cassette-format.js'
 import type {CassetteHandle} from './cassette-handle.js'
 import {identifyProviderRequest} from './identify-provider-request.js'
-import {redactHeaders, redactUrl, replayableResponseHeaders} from './redact-exchange.js'
+import {redactCassetteEntry, redactHeaders, redactUrl, replayableResponseHeaders} from './redact-exchange.js'
 
 /**
  * Records every provider HTTP exchange made through the global fetch into `dir`, one JSON file
@@ -32,7 +32,7 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
       }
       const number = ++sequence
       const save = (bytes: Uint8Array, chunkSizes: number[]) => {
-        const entry: CassetteEntry = {
+        const entry: CassetteEntry = redactCassetteEntry({
           version: CASSETTE_VERSION,
           provider: identity.provider,
           model: identity.model,
@@ -45,7 +45,7 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
             ...encodeBody(bytes),
             chunk_sizes: chunkSizes,
           },
-        }
+        })
         const file = join(dir, `${String(number).padStart(4, '0')}-${identity.provider}-${identity.matchKey.slice(0, 12)}.json`)
         const write = writeFile(file, `${JSON.stringify(entry, null, 2)}\n`).finally(() => pending.delete(write))
         pending.add(write)

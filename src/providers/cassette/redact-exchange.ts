@@ -1,4 +1,5 @@
-import {REDACTED} from '../../core/index.js'
+import {REDACTED, redactSecrets, redactString} from '../../core/index.js'
+import type {CassetteEntry} from './cassette-format.js'
 import {SECRET_HEADER} from '../config.js'
 
 const SECRET_HEADERS = new Set([
@@ -36,4 +37,21 @@ export function redactUrl(url: string): string {
     if (/^(key|api[-_]?key|access[-_]?token|token)$/i.test(name)) parsed.searchParams.set(name, REDACTED)
   }
   return parsed.toString()
+}
+
+/**
+ * The one redaction every cassette entry goes through before it is written: secret headers and
+ * query parameters by name, and every known secret by value in both bodies (an upstream that
+ * echoes the key in an error body or an SSE chunk). A scrubbed response body no longer fits its
+ * recorded chunking, so it replays as one chunk.
+ */
+export function redactCassetteEntry(entry: CassetteEntry): CassetteEntry {
+  const request = {
+    ...entry.request,
+    body: typeof entry.request.body === 'string' ? redactString(entry.request.body) : redactSecrets(entry.request.body),
+  }
+  if (entry.response.encoding !== 'utf8') return {...entry, request}
+  const body = redactString(entry.response.body)
+  if (body === entry.response.body) return {...entry, request}
+  return {...entry, request, response: {...entry.response, body, chunk_sizes: [Buffer.byteLength(body)]}}
 }

@@ -1,7 +1,9 @@
+import {redactString} from '../../core/index.js'
 import type {ServerResponse} from 'node:http'
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | string[]> = {}): void {
-  const text = JSON.stringify(body)
+  // Any answer (a turn, a conversation) may quote a model that echoed a key.
+  const text = redactString(JSON.stringify(body))
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
