@@ -88,8 +88,10 @@ export class FrameClient {
   private constructor(readonly ws: WebSocket) {
     ws.on('message', (data) => {
       const parsed = JSON.parse(data.toString()) as {sem?: boolean; event?: SemEvent; type?: string}
-      // A SEM frame without seq is outside the log (a local notice, e.g. run.error when the bus is gone).
-      if (parsed.sem && parsed.event) (parsed.event.seq === undefined ? this.notices : this.frames).push(parsed.event)
+      // Control frames (ws.*) are SEM envelopes too. Another SEM frame without seq is outside the log
+      // (a local notice, e.g. run.error when the bus is gone).
+      if (parsed.sem && parsed.event?.type.startsWith('ws.')) this.control.push(parsed.event)
+      else if (parsed.sem && parsed.event) (parsed.event.seq === undefined ? this.notices : this.frames).push(parsed.event)
       else this.control.push(parsed as {type: string})
       const waiting = this.waiters
       this.waiters = []

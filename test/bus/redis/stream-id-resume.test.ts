@@ -30,7 +30,8 @@ function expectCompleteLog(frames: readonly SemEvent[]): void {
 function refusedJoin(server: RunningServer, query: string): Promise<{messages: {type: string; code?: string}[]; code: number}> {
   const ws = new WebSocket(`${server.url.replace(/^http/, 'ws')}ws?${query}`)
   const messages: {type: string; code?: string}[] = []
-  ws.on('message', (data) => messages.push(JSON.parse(data.toString()) as {type: string}))
+  // Control frames are SEM envelopes: keep their event.
+  ws.on('message', (data) => messages.push((JSON.parse(data.toString()) as {event: {type: string}}).event))
   return new Promise((resolve) => ws.once('close', (code) => resolve({messages, code})))
 }
 
