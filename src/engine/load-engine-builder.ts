@@ -1,5 +1,6 @@
 import {dirname} from 'node:path'
 import {defaultDataDir, loadPlugins, type ResourceScope} from '../plugins/index.js'
+import {checkProviderConfig, ProviderSetupError} from '../providers/index.js'
 import {ConfigError} from './config-error.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import {loadConfig} from './profiles.js'
@@ -61,10 +62,14 @@ export function checkProfiles(builder: EngineBuilder, source?: string): void {
   }
   for (const slug of slugs) {
     try {
-      builder.buildConfig(slug)
+      checkProviderConfig(builder.buildConfig(slug).provider)
     } catch (error) {
-      if (error instanceof ConfigError && source) throw error.withSource(source)
-      throw error
+      const named =
+        error instanceof ProviderSetupError && error.field !== undefined
+          ? new ConfigError(error.message, `profiles.${slug}.${error.field}`)
+          : error
+      if (named instanceof ConfigError && source) throw named.withSource(source)
+      throw named
     }
   }
 }

@@ -88,9 +88,22 @@ export function createEngine(config: ProviderConfig, deps: EngineDeps): Engine {
   }
 }
 
+/**
+ * What can be checked of a provider block without its key or the network, at config load: so a
+ * profile without a `model` is a start-up error naming the field, not an "internal error" later.
+ */
+export function checkProviderConfig(config: ProviderConfig): void {
+  if (config.type !== 'mock' && !config.model)
+    throw new ProviderSetupError(
+      'bad_config',
+      `provider ${config.type} needs a model: set provider.model or pass --model`,
+      'provider.model',
+    )
+}
+
 function engineOptions(type: RealProvider, config: ProviderConfig, deps: EngineDeps): ProviderEngineOptions {
-  if (!config.model)
-    throw new ProviderSetupError('bad_config', `provider ${type} needs a model: set provider.model or pass --model`, 'provider.model')
+  checkProviderConfig(config)
+  const model = config.model ?? ''
   const env = deps.env ?? process.env
   const variables = config.api_key_env ? [config.api_key_env] : DEFAULT_KEY_VARIABLES[type]
   const apiKey = variables.map((name) => env[name]).find((value) => value !== undefined && value !== '')
@@ -104,7 +117,7 @@ function engineOptions(type: RealProvider, config: ProviderConfig, deps: EngineD
   }
   const headers = providerHeaders(type, config, env)
   return {
-    model: config.model,
+    model,
     baseUrl: baseUrlOf(type, config, env),
     ...(apiKey ? {apiKey} : {}),
     ...(Object.keys(headers.values).length > 0 ? {headers: headers.values} : {}),
