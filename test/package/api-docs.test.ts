@@ -112,6 +112,17 @@ describe('the ts blocks of docs/api.md and docs/plugins.md', () => {
     expect(blocks.filter((b) => b.doc === 'docs/plugins.md').map((b) => b.file)).toContain('my-plugin.ts')
   })
 
+  it("docs/plugins.md's event table lists every event type", async () => {
+    const {EVENT_TYPES} = await import('../../src/core/index.js')
+    const doc = await readFile(join(root, 'docs/plugins.md'), 'utf8')
+    const rows = doc.split('\n').filter((l) => l.startsWith('| `'))
+    for (const type of EVENT_TYPES)
+      expect(
+        rows.some((r) => r.split('|')[1]!.includes(`\`${type}\``)),
+        `docs/plugins.md has no row for ${type}`,
+      ).toBe(true)
+  })
+
   it('compile with tsc (strict) against the package types', () => {
     expect(compiled.output).toBe('')
     expect(compiled.code).toBe(0)
