@@ -113,8 +113,8 @@ export class ConnectionPool {
   }
 
   private drop(ws: WebSocket, reason: DropReason, error?: unknown): void {
-    if (!this.sockets.has(ws) && ws.readyState === WebSocket.CLOSED) return
-    this.sockets.delete(ws)
+    // Each send still queued on a dropped socket fails in turn: the drop is reported once.
+    if (!this.sockets.delete(ws)) return
     this.options.onDrop?.(reason, error)
     // terminate, not close: a slow socket would only queue the close frame behind its backlog.
     ws.terminate()

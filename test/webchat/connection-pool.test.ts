@@ -66,6 +66,26 @@ describe('ConnectionPool', () => {
     pool.dispose()
   })
 
+  it('reports a dropped socket once, however many of its queued sends fail afterwards', () => {
+    const drops: DropReason[] = []
+    const pool = new ConnectionPool({onDrop: (r) => drops.push(r)})
+    const callbacks: ((error?: Error) => void)[] = []
+    const stuck = new FakeSocket()
+    // A real socket reports its queued writes failing only later, one callback each, while it is closing.
+    stuck.send = (data: string, cb?: (error?: Error) => void) => {
+      stuck.sent.push(data)
+      if (cb) callbacks.push(cb)
+    }
+    stuck.terminate = () => {
+      stuck.readyState = WebSocket.CLOSING
+    }
+    pool.add(asWs(stuck))
+    for (let i = 0; i < 50; i++) pool.broadcast(`f${i}`)
+    for (const cb of callbacks) cb(new Error('write EPIPE'))
+    expect(drops).toEqual(['send-failed'])
+    pool.dispose()
+  })
+
   it('fires onIdle once the last socket has been gone for idleMs, not while one is connected', async () => {
     let idle = 0
     const pool = new ConnectionPool({idleMs: 20, onIdle: () => idle++})
