@@ -81,10 +81,11 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ErrorCode>> = {
   RedisUnavailableError: 'unreachable',
   UnknownConversationError: 'not_found',
   FixtureTooLongError: 'bad_fixture',
+  StoreOpenError: 'bad_config',
 }
 
 /** The field of library errors that carry none of their own. */
-const FIELD_BY_ERROR_NAME: Readonly<Record<string, string>> = {UnknownProfileError: 'profile'}
+const FIELD_BY_ERROR_NAME: Readonly<Record<string, string>> = {UnknownProfileError: 'profile', StoreOpenError: 'store'}
 
 /** Node system errors (`error.code`). */
 const CODE_BY_SYSTEM_CODE: Readonly<Record<string, ErrorCode>> = {

@@ -1,10 +1,11 @@
+import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 import {useColour} from '../cli/colour.js'
 import {CommandError} from '../cli/command-error.js'
 import {configFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {openBrowser} from '../cli/open-browser.js'
-import {watchServerConfig} from '../engine/index.js'
+import {loadConfig, watchServerConfig} from '../engine/index.js'
 import {
   createServeLogger,
   DEFAULT_HOST,
@@ -71,6 +72,11 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
       description:
         'event bus: memory (one process) or redis (several instances share Redis Streams); default: bus.type in the config, else memory',
     }),
+    store: Flags.string({
+      env: 'JIMINY_STORE',
+      description:
+        'where conversations outlive the process: a SQLite file, or memory (default: store: in the config, else conversations.db in the data dir)',
+    }),
     'redis-url': Flags.string({
       env: 'JIMINY_REDIS_URL',
       description: 'Redis URL for --bus redis (default: bus.redis_url in the config, else redis://127.0.0.1:6379)',
@@ -93,6 +99,7 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
         ...(flags.token !== undefined ? {token: flags.token} : {}),
         ...(flags['allow-origin'] !== undefined ? {allowOrigins: flags['allow-origin']} : {}),
         ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
+        ...storeOption(flags.store, flags.config, this.config.dataDir),
         busFlags: {
           ...(flags.bus !== undefined ? {type: flags.bus as 'memory' | 'redis'} : {}),
           ...(flags['redis-url'] !== undefined ? {redisUrl: flags['redis-url']} : {}),
@@ -130,13 +137,21 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
   }
 }
 
+/**
+ * `--store` is explicit (a bad file is an error); without it the config's `store:` applies, else
+ * SQLite in the data dir, which falls back to memory with a warning when it cannot be opened.
+ */
+function storeOption(flag: string | undefined, configPath: string | undefined, dataDir: string): {store?: string; storeExplicit?: boolean} {
+  if (flag !== undefined) return {store: flag, storeExplicit: true}
+  if (loadConfig(configPath !== undefined ? {path: configPath} : {}).config.store !== undefined) return {}
+  return {store: join(dataDir, 'conversations.db'), storeExplicit: false}
+}
+
 function serveInfo(server: RunningServer): ServeInfo {
-  // The store is the conversation store when the server has one (DESIGN §4), else memory.
-  const store = (server as {store?: {kind?: unknown}}).store?.kind
   return {
     url: server.url,
     bus: server.bus.kind,
-    store: typeof store === 'string' ? store : 'memory',
+    store: server.store.location,
     profiles: Object.keys(server.manager.builder.config.profiles).sort(),
   }
 }
