@@ -65,7 +65,8 @@ describe('jiminy serve output', () => {
     expect(Object.keys(first).sort()).toEqual(['bus', 'profiles', 'store', 'url'])
     expect(first).toMatchObject({bus: 'memory', profiles: ['default', 'step']})
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
-    expect(typeof first.store).toBe('string')
+    // the default store: SQLite in the data dir
+    expect(first.store).toBe(join(dataHome, 'jiminy', 'conversations.db'))
     expect((await fetch(String(first.url))).status).toBe(200)
     const {code, stderr, stdout} = await s.stop()
     expect(code).toBe(0)
@@ -87,9 +88,9 @@ describe('jiminy serve output', () => {
     expect(stderr).not.toContain('listening')
   })
 
-  it('a flag wins over its variable', async () => {
-    const s = serve(['--port', '0'], {JIMINY_PORT: '1'})
-    expect(await s.firstLine).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
+  it('a flag wins over its variable; --store memory keeps nothing on disk', async () => {
+    const s = serve(['--port', '0', '--json', '--store', 'memory'], {JIMINY_PORT: '1'})
+    expect(JSON.parse(await s.firstLine)).toMatchObject({url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/), store: 'memory'})
     expect((await s.stop()).code).toBe(0)
   })
 })
