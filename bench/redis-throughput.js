@@ -7,6 +7,7 @@
 import {spawn, spawnSync} from 'node:child_process'
 import {createServer} from 'node:net'
 import {Redis} from 'ioredis'
+import {benchRow} from './bench-row.js'
 import {chatTopic} from '../dist/bus/index.js'
 import {RedisBus} from '../dist/bus/redis/index.js'
 import {StreamCoordinator} from '../dist/sem/index.js'
@@ -23,6 +24,7 @@ try {
   console.log(`raw ioredis XADD/XREAD loop   ${fmt(rawRun)} frames/s`)
   console.log(`jiminy Redis mode             ${fmt(jiminyRun)} frames/s`)
   console.log(`ratio raw / jiminy: ${(rawRun / jiminyRun).toFixed(2)}x (jiminy reaches ${((100 * jiminyRun) / rawRun).toFixed(0)}% of raw)`)
+  benchRow('Redis mode, frames/s', jiminyRun / rawRun, {target: '>= 0.80', detail: `${total} events`})
 } finally {
   redis.stop()
 }

@@ -12,6 +12,7 @@ import {join} from 'node:path'
 import {createInterface} from 'node:readline'
 import {once} from 'node:events'
 import {fileURLToPath} from 'node:url'
+import {benchRow} from './bench-row.js'
 
 const self = fileURLToPath(import.meta.url)
 
@@ -52,6 +53,14 @@ async function main(total) {
     console.log(
       `peak RSS of replay: ${mb(small.replay.maxRss)} at ${small.n} events, ${mb(large.replay.maxRss)} at ${large.n} (${(large.replay.maxRss / small.replay.maxRss).toFixed(2)}x for ${(large.n / small.n).toFixed(0)}x the events)`,
     )
+    if (process.env.JIMINY_BENCH_ROWS !== '0') {
+      benchRow('replay, events/s', large.replay.rate / large.base.rate, {target: '>= 0.60', detail: `${large.n} events`})
+      benchRow('replay peak RSS, 4x the events', large.replay.maxRss / small.replay.maxRss, {
+        kind: 'times',
+        target: '<= 1.25',
+        detail: `${mb(small.replay.maxRss)} at ${small.n} → ${mb(large.replay.maxRss)} at ${large.n}`,
+      })
+    }
   } finally {
     await rm(dir, {recursive: true, force: true})
   }

@@ -13,6 +13,7 @@ import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import WebSocket from 'ws'
+import {benchRow} from './bench-row.js'
 import {startServer} from '../dist/webchat/index.js'
 import {rerunRecording} from '../dist/fixtures/index.js'
 import {runOnce, loadEngineBuilder} from '../dist/engine/index.js'
@@ -92,10 +93,14 @@ profiles:
     `runOnce (mock engine, delay 0, tool call):                        ${runOnceRate.toFixed(1)} runs/s (${((runOnceSeconds / runs) * 1000).toFixed(2)} ms/run)`,
   )
   console.log(`ratio runOnce/rerun: ${(runOnceRate / rerunRate).toFixed(2)}x`)
+  benchRow('rerun, runs/s', rerunRate / runOnceRate, {target: '>= 0.70', detail: `${runs} runs`})
 
   // Replay throughput of this kind of fixture, with bench/replay-throughput.js's generator and
   // children (replay vs read + JSON.parse, each in its own process).
-  const out = spawnSync(process.execPath, [join(ROOT, 'bench/replay-throughput.js'), String(replayEvents)], {encoding: 'utf8'})
+  const out = spawnSync(process.execPath, [join(ROOT, 'bench/replay-throughput.js'), String(replayEvents)], {
+    encoding: 'utf8',
+    env: {...process.env, JIMINY_BENCH_ROWS: '0'},
+  })
   process.stdout.write(out.stdout)
   if (out.status !== 0) process.stderr.write(out.stderr)
 } finally {

@@ -9,6 +9,7 @@ import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
 import {fileURLToPath} from 'node:url'
 import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket, {WebSocketServer} from 'ws'
+import {benchRow} from './bench-row.js'
 
 const BATCH = 100
 
@@ -79,6 +80,10 @@ async function main() {
     console.log(
       `${String(r.clients).padStart(3)} client(s), ${r.events} events: jiminy ${fmt(r.pipeline)} f/s   raw ws ${fmt(r.baseline)} f/s   ratio ${(r.pipeline / r.baseline).toFixed(2)}`,
     )
+    benchRow(r.clients === 1 ? '1 client, frames/s' : `${r.clients} clients of one conversation, frames/s`, r.pipeline / r.baseline, {
+      target: r.clients === 1 ? '>= 0.80' : '>= 0.90',
+      detail: `${r.events} events`,
+    })
   }
 }
 
