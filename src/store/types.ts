@@ -30,9 +30,9 @@ export type StoredRun = z.infer<typeof StoredRunSchema>
 
 export interface RunEnd {
   readonly status: RunEndStatus
-  readonly ended_at?: number
-  readonly error?: string
-  readonly partial_text?: string
+  readonly ended_at?: number | undefined
+  readonly error?: string | undefined
+  readonly partial_text?: string | undefined
 }
 
 /** A rebuild record (DESIGN §3) is opaque to the store: any JSON object, kept in order. */
@@ -48,8 +48,8 @@ export interface ConversationInput {
   /** The engine config (secrets already removed); stored as canonical JSON. */
   readonly config: unknown
   /** Only used while the stored title is empty: the first prompt names the conversation. */
-  readonly title?: string
-  readonly now?: number
+  readonly title?: string | undefined
+  readonly now?: number | undefined
 }
 
 /** A conversation's metadata, without its frames, snapshot, rebuilds or runs. */
@@ -105,8 +105,8 @@ export type StoreWarningHandler = (warning: StoreWarning) => void
 
 export interface StoreOptions {
   /** Frames kept per conversation; older ones are trimmed. Default 10,000 (as FrameLog). */
-  readonly maxFrames?: number
-  readonly onWarning?: StoreWarningHandler
+  readonly maxFrames?: number | undefined
+  readonly onWarning?: StoreWarningHandler | undefined
 }
 
 export const DEFAULT_MAX_FRAMES = 10_000

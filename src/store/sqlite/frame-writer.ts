@@ -5,13 +5,13 @@ import type {Statements} from './statements.js'
 /** Group-commit tuning; the defaults are in one place so docs/store.md can quote them. */
 export interface GroupCommitOptions {
   /** How long the first frame of a batch waits for company before the batch commits. */
-  readonly flushDelayMs?: number
+  readonly flushDelayMs?: number | undefined
   /** A batch this large commits on the next turn of the event loop instead of waiting. */
-  readonly batchFrames?: number
+  readonly batchFrames?: number | undefined
   /** After a failed commit (disk full), how long to wait before retrying. */
-  readonly retryDelayMs?: number
+  readonly retryDelayMs?: number | undefined
   /** Frames held for retry while storage fails; beyond this the oldest are dropped. */
-  readonly maxPendingFrames?: number
+  readonly maxPendingFrames?: number | undefined
 }
 
 export const GROUP_COMMIT_DEFAULTS = {
@@ -19,7 +19,7 @@ export const GROUP_COMMIT_DEFAULTS = {
   batchFrames: 256,
   retryDelayMs: 1000,
   maxPendingFrames: 50_000,
-} as const satisfies Required<GroupCommitOptions>
+} as const satisfies Record<keyof GroupCommitOptions, number>
 
 /** Rows per multi-row INSERT (the `insertFrames8` statement). */
 const INSERT_CHUNK = 8
@@ -41,7 +41,7 @@ export class FrameWriter {
   private immediate: NodeJS.Immediate | undefined
   private failing = false
   private droppedReported = false
-  private readonly options: Required<GroupCommitOptions>
+  private readonly options: Record<keyof GroupCommitOptions, number>
   readonly counters = {frames_written: 0, bytes_written: 0, batches: 0, frames_trimmed: 0, frames_dropped: 0, write_errors: 0}
 
   constructor(
@@ -52,7 +52,13 @@ export class FrameWriter {
     private readonly onWarning: StoreWarningHandler,
     options: GroupCommitOptions = {},
   ) {
-    this.options = {...GROUP_COMMIT_DEFAULTS, ...options}
+    // One by one, so an option passed as `undefined` keeps its default.
+    this.options = {
+      flushDelayMs: options.flushDelayMs ?? GROUP_COMMIT_DEFAULTS.flushDelayMs,
+      batchFrames: options.batchFrames ?? GROUP_COMMIT_DEFAULTS.batchFrames,
+      retryDelayMs: options.retryDelayMs ?? GROUP_COMMIT_DEFAULTS.retryDelayMs,
+      maxPendingFrames: options.maxPendingFrames ?? GROUP_COMMIT_DEFAULTS.maxPendingFrames,
+    }
   }
 
   get pendingCount(): number {
@@ -66,7 +72,12 @@ export class FrameWriter {
 
   append(convId: string, frames: readonly StoredFrame[]): void {
     for (const frame of frames) this.pending.push({convId, frame})
-    if (this.failing) return // the retry timer owns the next attempt
+    if (this.failing) {
+      // The retry timer owns the next attempt; until then the held frames stay bounded (at most
+      // twice the cap here, trimmed back to the cap, so trimming stays O(1) a frame amortized).
+      if (this.pending.length > 2 * this.options.maxPendingFrames) this.enforceCap()
+      return
+    }
     if (this.pending.length >= this.options.batchFrames) {
       this.immediate ??= setImmediate(() => {
         this.immediate = undefined
@@ -184,23 +195,24 @@ export class FrameWriter {
     this.counters.batches++
   }
 
+  private enforceCap(): void {
+    const excess = this.pending.length - this.options.maxPendingFrames
+    if (excess <= 0) return
+    // Keep the newest frames: they are the ones a reconnecting client asks for first.
+    this.pending = this.pending.slice(excess)
+    this.counters.frames_dropped += excess
+    if (this.droppedReported) return
+    this.droppedReported = true
+    this.onWarning({
+      code: 'store_frames_dropped',
+      file: this.file,
+      message: `conversation store ${this.file}: more than ${this.options.maxPendingFrames} frames waiting, dropping the oldest`,
+    })
+  }
+
   private failed(batch: Pending[], error: unknown): void {
     this.counters.write_errors++
     this.pending = batch.concat(this.pending)
-    const excess = this.pending.length - this.options.maxPendingFrames
-    if (excess > 0) {
-      // Keep the newest frames: they are the ones a reconnecting client asks for first.
-      this.pending = this.pending.slice(excess)
-      this.counters.frames_dropped += excess
-      if (!this.droppedReported) {
-        this.droppedReported = true
-        this.onWarning({
-          code: 'store_frames_dropped',
-          file: this.file,
-          message: `conversation store ${this.file}: more than ${this.options.maxPendingFrames} frames waiting, dropping the oldest`,
-        })
-      }
-    }
     if (!this.failing) {
       this.failing = true
       const reason = error instanceof Error ? error.message : String(error)
@@ -210,6 +222,7 @@ export class FrameWriter {
         message: `conversation store ${this.file}: cannot write frames (${reason}); streaming goes on, frames are held in memory and retried`,
       })
     }
+    this.enforceCap()
     this.cancelTimers()
     this.timer = setTimeout(() => {
       this.timer = undefined

@@ -6,7 +6,7 @@ import {SCHEMA_VERSION, migrate, schemaVersionOf} from './migrations.js'
 
 export interface OpenDatabaseOptions {
   /** How long to wait for another process's lock before reporting `locked`. Default 200 ms. */
-  readonly busyTimeoutMs?: number
+  readonly busyTimeoutMs?: number | undefined
 }
 
 /**

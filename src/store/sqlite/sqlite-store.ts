@@ -23,12 +23,12 @@ import {prepareStatements, type Statements} from './statements.js'
 
 export interface SqliteStoreOptions extends StoreOptions, OpenDatabaseOptions, GroupCommitOptions {
   /** Create the file's directory when missing (the default data dir may not exist yet). */
-  readonly createDirectory?: boolean
+  readonly createDirectory?: boolean | undefined
   /**
    * Caps the file at about this many bytes (SQLite `max_page_count`); writes beyond it fail as a
    * full disk would, which the frame writer survives. Unset: no cap.
    */
-  readonly maxBytes?: number
+  readonly maxBytes?: number | undefined
 }
 
 type InterruptedRun = StoredRun & {conv_id: string}

@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {GROUP_COMMIT_DEFAULTS, SqliteConversationStore, type StoreWarning} from '../../../src/store/index.js'
+import {GROUP_COMMIT_DEFAULTS, SqliteConversationStore, type SqliteStoreOptions, type StoreWarning} from '../../../src/store/index.js'
 import {frame} from '../contract.js'
 import {eventually, tempStoreDir} from './temp-store.js'
 
@@ -24,6 +24,15 @@ describe('group commit (FrameWriter)', () => {
     expect(store.stats().frames_written).toBe(0)
     await eventually(() => store.stats().frames_written === 1)
     expect(store.stats().batches).toBe(1)
+    await store.close()
+  })
+
+  it('keeps the defaults for options passed as undefined', async () => {
+    // What a JavaScript caller, or a spread of unset config values, hands over.
+    const unset = {flushDelayMs: undefined, batchFrames: undefined} as unknown as SqliteStoreOptions
+    const store = SqliteConversationStore.open(tmp.file(), unset)
+    store.appendFrames('c', [frame(1)])
+    await eventually(() => store.stats().frames_written === 1)
     await store.close()
   })
 })
