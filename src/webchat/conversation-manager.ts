@@ -14,6 +14,7 @@ import {Conversation, type ConversationDetail, type ConversationEngine} from './
 import {signatureOf, type EngineBuilder, type Overrides} from '../engine/index.js'
 import {FrameLog, StreamCoordinator, type CoordinatorProblem} from '../sem/index.js'
 import {localRunsOf} from './multi-instance.js'
+import {OrphanedRunReaper} from './orphaned-runs.js'
 import {PublishFailureGuard} from './publish-failure.js'
 import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
 import type {SnapshotStore} from './snapshot-store.js'
@@ -118,12 +119,21 @@ export class ConversationManager {
   private readonly ownership: RunOwnership
   private readonly snapshots: SnapshotStore
   readonly store: ConversationStore
+  /** Redis mode: ends the runs of instances that died (see orphaned-runs.ts). */
+  private readonly reaper: OrphanedRunReaper | undefined
 
   constructor(private readonly options: ConversationManagerOptions) {
     this.ownership = options.ownership ?? singleInstanceOwnership
     this.store = options.store ?? new MemoryConversationStore()
     this.snapshots = options.snapshots ?? storeSnapshots(this.store)
     this.ownership.serve(localRunsOf(this))
+    this.reaper = this.ownership.shared
+      ? new OrphanedRunReaper(
+          this.ownership,
+          () => this.conversations.values(),
+          (convId, error) => this.options.events?.storeError?.(convId, error, 'orphaned run check'),
+        )
+      : undefined
   }
 
   /** True when other instances share this bus (a client may carry a cursor this reader has not reached yet). */
@@ -333,6 +343,7 @@ export class ConversationManager {
 
   /** Closes every socket (close frame `code`) and unsubscribes every coordinator. */
   async closeAll(code: number, reason: string): Promise<void> {
+    this.reaper?.stop()
     const all = [...this.conversations.values()]
     await Promise.all(all.map((c) => c.pool.closeAll(code, reason)))
     await Promise.all(all.map((c) => c.coordinator.stop()))
@@ -383,6 +394,7 @@ export class ConversationManager {
     const conversation = new Conversation(convId, engine, session, sink, coordinator, pool, ready)
     coordinator.onEvent((event, seq) => conversation.runEvents.record(event, seq))
     this.conversations.set(convId, conversation)
+    this.reaper?.watch(conversation)
     ready.catch(() => this.conversations.delete(convId))
     events?.created?.(conversation)
     return conversation
@@ -417,6 +429,7 @@ export class ConversationManager {
   /** Drops an idle conversation from memory; the store keeps it, and a later join hydrates it again. */
   private evict(c: Conversation): void {
     this.conversations.delete(c.id)
+    this.reaper?.forget(c.id)
     c.pool.dispose()
     void c.coordinator.stop()
     this.options.events?.evicted?.(c.id)

@@ -2,7 +2,11 @@ import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import {z} from 'zod'
 
-export const DEFAULT_LOCK_TTL_MS = 15_000
+/**
+ * Short, so a crashed instance's run is found orphaned and ended within ~5 s (OrphanedRunReaper:
+ * expiry ≤ 3 s after the last renewal, then two checks 0.5 s apart); renewed every second.
+ */
+export const DEFAULT_LOCK_TTL_MS = 3_000
 export const RUN_LOCK_PREFIX = 'jiminy:run:'
 
 /** What a lock's value says about its holder (stored as JSON). */
