@@ -131,4 +131,28 @@ describe('jiminy CLI', () => {
     expect(stdout).toMatch(/\[cancelled\]/)
     expect(stderr.trim()).toBe('jiminy: run cancelled')
   })
+
+  it('Ctrl-C under --json: the result has status cancelled and error {code: cancelled}, exit 130', async () => {
+    const {spawn} = await import('node:child_process')
+    const {mkdtemp, writeFile} = await import('node:fs/promises')
+    // --json prints nothing until the end, so a preload tells the test (on fd 3) when the command
+    // starts listening for SIGINT; the signal then cancels the run instead of killing the process.
+    const dir = await mkdtemp(join(tmpdir(), 'jiminy-sigint-'))
+    const preload = join(dir, 'announce-sigint.cjs')
+    await writeFile(preload, "process.on('newListener', (e) => { if (e === 'SIGINT') require('node:fs').writeSync(3, 'ready') })\n")
+    const child = spawn(process.execPath, ['--require', preload, join(root, 'bin/run.js'), 'run', '--json', 'tell a story /slow'], {
+      cwd: root,
+      env: {...process.env, NO_COLOR: '1'},
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    })
+    let stdout = ''
+    child.stdout!.on('data', (d) => (stdout += d))
+    await new Promise((ok) => child.stdio[3]!.once('data', ok))
+    child.kill('SIGINT')
+    const code = await new Promise<number | null>((ok) => child.on('exit', ok))
+    await rm(dir, {recursive: true, force: true})
+    expect(code).toBe(130)
+    const out = JSON.parse(stdout)
+    expect(out).toMatchObject({status: 'cancelled', error: {code: 'cancelled', message: 'run cancelled'}})
+  })
 })
