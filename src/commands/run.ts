@@ -7,7 +7,8 @@ import {stepAnswerer} from '../cli/step-prompt.js'
 import {TerminalRenderer, COLOURS, PLAIN} from '../cli/terminal-renderer.js'
 import {STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
 import {PROVIDER_TYPES} from '../providers/index.js'
-import {runOnce, type EngineOverrides} from '../engine/index.js'
+import {runOnce, type EngineOverrides, type RunOnceOptions} from '../engine/index.js'
+import {recordRunOnce} from '../fixtures/index.js'
 
 /** What `jiminy run --json` prints: the outcome, the final turn and every event of the run. */
 export interface RunResult {
@@ -51,6 +52,10 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
       exclusive: ['mock-provider'],
     }),
     'mock-provider': Flags.string({description: 'serve provider HTTP exchanges from this cassette dir instead of the network'}),
+    record: Flags.string({
+      description:
+        'record the run in this folder as a recording that `jiminy replay --rerun` runs again ({conv_id}.jsonl, golden, inputs, cassette)',
+    }),
   }
 
   async run(): Promise<RunResult> {
@@ -62,7 +67,7 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
     process.once('SIGINT', onSigint)
     const renderer = new TerminalRenderer(style)
     try {
-      const result = await runOnce({
+      const once: RunOnceOptions = {
         prompt: args.prompt,
         ...(flags.profile ? {profile: flags.profile} : {}),
         ...(flags.config ? {configPath: flags.config} : {}),
@@ -75,8 +80,16 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
         }),
         ...(flags['record-provider'] ? {providerCassette: {mode: 'record' as const, dir: flags['record-provider']}} : {}),
         ...(flags['mock-provider'] ? {providerCassette: {mode: 'replay' as const, dir: flags['mock-provider']}} : {}),
-        ...(json ? {} : {onEvent: (e) => process.stdout.write(renderer.render(e))}),
-      })
+        ...(json ? {} : {onEvent: (e: Event) => process.stdout.write(renderer.render(e))}),
+      }
+      let result: Awaited<ReturnType<typeof runOnce>>
+      if (flags.record !== undefined) {
+        const recorded = await recordRunOnce(flags.record, once)
+        this.logToStderr(`jiminy: recorded ${recorded.recording.path}`)
+        result = recorded
+      } else {
+        result = await runOnce(once)
+      }
       const {outcome} = result
       let error: ErrorJson | undefined
       if (outcome.status === 'failed') {
