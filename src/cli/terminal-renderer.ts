@@ -46,6 +46,9 @@ export class TerminalRenderer {
       }
       case 'final':
         return this.atLineStart ? '' : '\n'
+      case 'answer-revised':
+        // The streamed text is on screen already; the answer the snapshot holds follows it.
+        return this.line(s.bold(`↻ revised by ${event.by.join(', ')}:`)) + this.line(event.text)
       case 'tool-call':
         return this.line(s.cyan(`→ tool call ${event.tool_call.name}(${JSON.stringify(event.tool_call.args)})`))
       case 'tool-call-execution-result':
@@ -76,6 +79,7 @@ export class TerminalRenderer {
       case 'thinking-ended':
       case 'conversation-rebuilt':
       case 'run-finished':
+      case 'middleware-trace':
         return ''
     }
   }

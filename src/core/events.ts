@@ -1,4 +1,6 @@
 import {z} from 'zod'
+import {MiddlewareCallSchema} from './middleware-trace-schema.js'
+import {RunTimelineSchema} from './run-timeline-schema.js'
 import {ToolCallSchema, ToolUseSchema} from './turn.js'
 
 /**
@@ -73,7 +75,17 @@ export const EventSchema = z.discriminatedUnion('type', [
     stop_reason: z.string().optional(),
     usage: z.record(z.string(), z.unknown()).optional(),
     duration_ms: z.number().nonnegative(),
+    /** Where the run's time went (time to first token, tool calls, pauses); see run-timeline.ts. */
+    timeline: RunTimelineSchema.optional(),
   }),
+  /**
+   * The middleware chain returned an answer whose text differs from what the engine streamed for
+   * `meta.message_id` (after its `final`): `text` is the answer as the snapshot holds it, `by` the
+   * middlewares that changed it, outermost first.
+   */
+  ev('answer-revised', {text: z.string(), by: z.array(z.string())}),
+  /** Every traced middleware call of the run (timed, with its turn diffs), published once per run. */
+  ev('middleware-trace', {calls: z.array(MiddlewareCallSchema)}),
 ])
 
 export type Event = z.infer<typeof EventSchema>

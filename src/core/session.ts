@@ -3,6 +3,7 @@ import {isAbortError, RunInProgressError} from './errors.js'
 import type {Event, MetaExtra, RunFinishedStatus} from './events.js'
 import {newId} from './ids.js'
 import {publish, withRunContext, type EventSink, type RunContext} from './run-context.js'
+import {RunTimelineRecorder} from './run-timeline.js'
 import {RunInterruptedError} from './tool-loop.js'
 import {appendBlocks, assistantTextBlock, cloneTurn, newTurn, userBlock, type Turn} from './turn.js'
 
@@ -74,15 +75,16 @@ export class Session {
     if (this.active) throw new RunInProgressError(this.active.inferenceId)
     const controller = new AbortController()
     const partial = new PartialTextTracker()
+    const timeline = new RunTimelineRecorder()
     const ctx: RunContext = {
       sessionId: this.id,
       inferenceId: newId('inf'),
       turnId: seed.id,
       signal: controller.signal,
-      sinks: [partial, ...this.pipeline.sinks],
+      sinks: [partial, timeline, ...this.pipeline.sinks],
     }
     const run = this.pipeline.run
-    const done = withRunContext(ctx, () => this.execute(run, cloneTurn(seed), ctx, partial)).finally(() => {
+    const done = withRunContext(ctx, () => this.execute(run, cloneTurn(seed), ctx, partial, timeline)).finally(() => {
       if (this.active === handle) this.active = undefined
     })
     const handle: ExecutionHandle = {
@@ -96,7 +98,13 @@ export class Session {
     return handle
   }
 
-  private async execute(run: InferenceFn, seed: Turn, ctx: RunContext, partial: PartialTextTracker): Promise<RunOutcome> {
+  private async execute(
+    run: InferenceFn,
+    seed: Turn,
+    ctx: RunContext,
+    partial: PartialTextTracker,
+    timeline: RunTimelineRecorder,
+  ): Promise<RunOutcome> {
     const outcome = await this.outcomeOf(run, seed, ctx, partial)
     // The run's last event, however it ended: clients learn the run is over without asking.
     publish({
@@ -105,6 +113,7 @@ export class Session {
       ...(outcome.status === 'completed' && partial.stopReason !== undefined ? {stop_reason: partial.stopReason} : {}),
       ...(partial.usage !== undefined ? {usage: partial.usage} : {}),
       duration_ms: Date.now() - partial.runStartedAt,
+      timeline: timeline.timeline(),
     })
     return outcome
   }

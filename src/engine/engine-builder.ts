@@ -2,15 +2,15 @@ import {
   definedFields,
   StepController,
   announcePromptMiddleware,
-  composeMiddlewares,
   engineAsFn,
   redactSecrets,
   systemPromptMiddleware,
   toolLoop,
+  traceMiddlewares,
   type Engine,
   type EventSink,
   type InferenceFn,
-  type Middleware,
+  type NamedMiddleware,
   type ToolDefinition,
   type ToolRegistry,
 } from '../core/index.js'
@@ -154,13 +154,18 @@ export class EngineBuilder {
     const tools = catalog.toolRegistry(config.tools)
     const factory = this.options.engineFactory ?? createEngine
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})
-    const middlewares: Middleware[] = []
-    if (config.system_prompt) middlewares.push(systemPromptMiddleware(config.system_prompt))
+    const middlewares: NamedMiddleware[] = []
+    if (config.system_prompt) middlewares.push({name: 'system-prompt', middleware: systemPromptMiddleware(config.system_prompt)})
     for (const ref of config.middlewares)
-      middlewares.push(require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx))
-    // Innermost, so clients see the prompt as the engine does (after redaction).
-    middlewares.push(announcePromptMiddleware())
-    const inference = composeMiddlewares(engineAsFn(engine), middlewares)
+      middlewares.push({
+        name: ref.name,
+        middleware: require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx),
+      })
+    // Innermost, so clients see the prompt as the engine does (after redaction); plumbing, not traced.
+    middlewares.push({name: 'announce-prompt', middleware: announcePromptMiddleware(), traced: false})
+    // Every call timed and diffed (one middleware-trace per run); a changed answer is published as a revision.
+    const chain = traceMiddlewares(engineAsFn(engine), middlewares)
+    const inference = chain.inference
     const step = new StepController({
       enabled: config.step_mode,
       ...(this.options.stepTimeoutMs ? {timeoutMs: this.options.stepTimeoutMs} : {}),
@@ -172,7 +177,7 @@ export class EngineBuilder {
     const sinks = (config.subscribers ?? []).map((ref) =>
       require(catalog.subscriber(ref.name), 'subscriber', ref.name).item.create(ref.config, {...ctx, convId}),
     )
-    const run = config.loop.single_pass
+    const loop = config.loop.single_pass
       ? inference
       : toolLoop({
           inference,
@@ -182,7 +187,7 @@ export class EngineBuilder {
           toolTimeoutMs: config.loop.timeout_ms,
           step,
         })
-    return {run, step, tools, sinks}
+    return {run: chain.around(loop), step, tools, sinks}
   }
 }
 

@@ -1,4 +1,4 @@
-import type {RunStatus, StepAction, StepPhase, ToolCall} from '../core/index.js'
+import type {MiddlewareCall, RunStatus, RunTimeline, StepAction, StepPhase, ToolCall} from '../core/index.js'
 
 /**
  * SEM frames: what the server sends a browser for each conversation. `{"sem": true, "event": {...}}`
@@ -36,6 +36,8 @@ export type SemFrameBody =
         readonly text: string
         /** `stop_reason` is `cancelled` / `error` for a message its run's cancel or failure closed. */
         readonly metadata: LlmMetadata
+        /** Set on the second llm.final of a message whose answer the middleware chain changed. */
+        readonly revised?: {readonly by: readonly string[]}
       })
   | (Base<'llm.thinking.start'> & {readonly role: 'thinking'; readonly metadata: LlmMetadata})
   | (Base<'llm.thinking.delta'> & {readonly delta: string; readonly cumulative: string; readonly metadata: LlmMetadata})
@@ -75,7 +77,10 @@ export type SemFrameBody =
       readonly stop_reason?: string
       readonly usage?: Readonly<Record<string, unknown>>
       readonly duration_ms: number
+      readonly timeline?: RunTimeline
     })
+  /** One per run that went through traced middlewares: each call timed, with its turn diffs. */
+  | (Base<'middleware.trace'> & {readonly calls: readonly MiddlewareCall[]})
 
 export type SemFrameType = SemFrameBody['type']
 
@@ -100,6 +105,7 @@ export const SEM_FRAME_TYPES: readonly SemFrameType[] = [
   'run.error',
   'run.cancelled',
   'run.finished',
+  'middleware.trace',
 ]
 
 /** Where a frame sits in its conversation's stream. */

@@ -32,6 +32,11 @@ export function translateEvent(event: Event): SemFrameBody[] {
       return [{type: 'llm.delta', id: messageId, ...run, delta: event.delta, cumulative: event.completion, metadata: metadataOf(m)}]
     case 'final':
       return [finalFrame(m, event.text)]
+    case 'answer-revised':
+      // A second llm.final for the message: the text the snapshot holds, and who changed it.
+      return [finalFrame(m, event.text, event.by)]
+    case 'middleware-trace':
+      return [{type: 'middleware.trace', id: `${m.inference_id}:trace`, ...run, calls: event.calls}]
     case 'partial-thinking': {
       const id = thinkingId(messageId)
       const metadata = metadataOf(m)
@@ -83,6 +88,7 @@ export function translateEvent(event: Event): SemFrameBody[] {
           ...(event.stop_reason !== undefined ? {stop_reason: event.stop_reason} : {}),
           ...(event.usage !== undefined ? {usage: event.usage} : {}),
           duration_ms: event.duration_ms,
+          ...(event.timeline !== undefined ? {timeline: event.timeline} : {}),
         },
       ]
     case 'log':
@@ -157,7 +163,7 @@ function closesMessage(event: Extract<Event, {type: 'error'}>): boolean {
 }
 
 /** `llm.final`: pinocchio's `metadata`, and the same fields top level (jiminy v1 clients read them there). */
-function finalFrame(m: EventMeta, text: string): SemFrameBody {
+function finalFrame(m: EventMeta, text: string, revisedBy?: readonly string[]): SemFrameBody {
   const metadata = metadataOf(m)
   return {
     type: 'llm.final',
@@ -167,6 +173,7 @@ function finalFrame(m: EventMeta, text: string): SemFrameBody {
     text,
     ...metadata,
     metadata,
+    ...(revisedBy !== undefined ? {revised: {by: revisedBy}} : {}),
   }
 }
 

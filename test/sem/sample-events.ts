@@ -49,6 +49,30 @@ export function sampleEvent(type: EventType): Event {
       return {type, record: {reason: 'x'}, meta: meta()}
     case 'run-finished':
       return {type, status: 'completed', stop_reason: 'stop', usage: {input_tokens: 3, output_tokens: 5}, duration_ms: 12, meta: meta()}
+    case 'answer-revised':
+      return {type, text: 'HELLO', by: ['shout'], meta: meta({message_id: 'msg_1', stop_reason: 'stop'})}
+    case 'middleware-trace':
+      return {
+        type,
+        calls: [
+          {
+            name: 'shout',
+            depth: 0,
+            round: 1,
+            start_ms: 0,
+            duration_ms: 3,
+            self_ms: 1,
+            request: {added: [], removed: [], changed: [], reordered: false},
+            response: {
+              added: [],
+              removed: [],
+              changed: [{id: 'blk_2', kind: 'llm_text', text: 'HELLO', before: 'hello'}],
+              reordered: false,
+            },
+          },
+        ],
+        meta: meta(),
+      }
   }
 }
 

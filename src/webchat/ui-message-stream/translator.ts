@@ -110,7 +110,11 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
           ]
     case 'agent-mode':
       return [{type: 'data-agent-mode', id: m.id, data: {mode: event.mode, message: event.message, ...event.data}}]
+    case 'answer-revised':
+      // The text part already ended: the revision travels as data, keyed by the message it revises.
+      return [{type: 'data-answer-revised', id: m.message_id ?? m.id, data: {message_id: m.message_id, text: event.text, by: event.by}}]
     case 'tool-call-execute':
+    case 'middleware-trace':
     case 'user-prompt':
     case 'log':
     case 'info':

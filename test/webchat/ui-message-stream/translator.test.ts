@@ -32,6 +32,8 @@ const SAMPLES: Record<EventType, Event[]> = {
     {type: 'final', meta: meta({stop_reason: 'stop'}), text: 'Hi there'},
     {type: 'final', meta: meta(), text: ''},
   ],
+  'answer-revised': [{type: 'answer-revised', meta: meta(), text: 'HI THERE', by: ['shout']}],
+  'middleware-trace': [{type: 'middleware-trace', meta: meta(), calls: []}],
   'tool-call': [{type: 'tool-call', meta: meta({message_id: call.id}), tool_call: call}],
   'tool-call-execute': [{type: 'tool-call-execute', meta: meta({message_id: call.id}), tool_call: call}],
   'tool-result': [{type: 'tool-result', meta: meta(), tool_result: {id: call.id, result: {value: 5}}}],
