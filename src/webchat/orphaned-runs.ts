@@ -57,7 +57,7 @@ export class OrphanedRunReaper {
       runs?.delete(event.meta.inference_id)
       return
     }
-    if (!runs) this.open.set(convId, (runs = new Map()))
+    if (!runs) this.open.set(convId, (runs = new Map<string, OpenRun>()))
     const run = runs.get(event.meta.inference_id)
     if (run) run.strikes = 0
     else runs.set(event.meta.inference_id, {turnId: event.meta.turn_id, strikes: 0})

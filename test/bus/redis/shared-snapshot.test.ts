@@ -77,8 +77,8 @@ describe('conversation history shared by the instances (Redis mode)', () => {
   })
 })
 
-describe('memory mode keeps the snapshot in the Session', () => {
-  it('GET …/snapshot answers from the local Session', async () => {
+describe('memory mode keeps the snapshot in the conversation store', () => {
+  it('GET …/snapshot answers from the store (the Session first while it is live)', async () => {
     const server = await startServer({port: 0, logLevel: 'silent', config: parseConfigText(PROFILES, 'shared-snapshot.test.ts')})
     try {
       const id = conv()
@@ -88,7 +88,7 @@ describe('memory mode keeps the snapshot in the Session', () => {
       expect((await chat(server, id, 'two')).status).toBe(200)
       await server.manager.get(id)!.running()?.wait()
       const snap = await snapshotOn(server, id)
-      expect(snap.store).toBe('local')
+      expect(snap.store).toBe('store')
       expect(texts(snap.turn).filter((t) => t.startsWith('user:'))).toEqual(['user:one', 'user:two'])
       expect(snap.blocks).toBe(4)
     } finally {
