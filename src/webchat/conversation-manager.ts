@@ -355,10 +355,17 @@ export class ConversationManager {
     const events = this.options.events
     // After a restart the log continues from the store: same seqs, so clients resume by after_seq.
     const frameLog = new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes)
-    const hydrated = await storedLog(this.store, convId, this.options.frameLogCapacity).catch((error: unknown) => {
-      events?.storeError?.(convId, error, 'log hydration')
-      return {lastSeq: 0, frames: []}
-    })
+    const [hydrated, storedSnapshot] = await Promise.all([
+      storedLog(this.store, convId, this.options.frameLogCapacity).catch((error: unknown) => {
+        events?.storeError?.(convId, error, 'log hydration')
+        return {lastSeq: 0, frames: []}
+      }),
+      // The model sees the earlier turns: the Session starts from the last stored snapshot.
+      this.store.loadSnapshot(convId).catch((error: unknown) => {
+        events?.storeError?.(convId, error, 'snapshot hydration')
+        return undefined
+      }),
+    ])
     for (const frame of hydrated.frames) frameLog.append(frame)
     const raced = this.conversations.get(convId)
     if (raced) return raced
@@ -372,7 +379,7 @@ export class ConversationManager {
         if (conversation) this.publishFailures.handle(conversation, event, error)
       },
     })
-    const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]})
+    const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]}, storedSnapshot)
     const pool = new ConnectionPool({
       maxBufferedBytes: this.options.maxBufferedBytes,
       idleMs: this.options.idleTimeoutMs,

@@ -11,12 +11,15 @@ describe('conversation lifecycle', () => {
       await waitIdle(server, 'alone')
       await waitIdle(server, 'watched')
       await new Promise((r) => setTimeout(r, 250))
-      expect((await getJson(server, '/api/conversations/alone')).status).toBe(404)
+      // Evicted: gone from memory (the store still lists it, not live).
+      expect(server.manager.get('alone')).toBeUndefined()
+      expect((await getJson(server, '/api/conversations/alone')).body).toMatchObject({live: false})
       expect((await getJson(server, '/api/conversations/watched')).status).toBe(200)
       await watcher.close()
       await new Promise((r) => setTimeout(r, 250))
-      expect((await getJson(server, '/api/conversations/watched')).status).toBe(404)
-      // An evicted conversation id starts over.
+      expect(server.manager.get('watched')).toBeUndefined()
+      expect((await getJson(server, '/api/conversations/watched')).body).toMatchObject({live: false})
+      // An evicted conversation comes back from the store on its next prompt.
       expect((await postJson(server, '/chat', {prompt: 'back', conv_id: 'alone'})).status).toBe(200)
       await waitIdle(server, 'alone')
     } finally {
