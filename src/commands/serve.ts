@@ -55,6 +55,11 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
       description:
         'also accept browser requests from this origin (scheme://host[:port]; repeatable): a front end served elsewhere, or a proxy that rewrites Host; added to allow_origins in the config',
     }),
+    'allow-host': Flags.string({
+      multiple: true,
+      description:
+        'also serve requests whose Host is this name (repeatable; `all` for any): by default only IP addresses and localhost are, against DNS rebinding',
+    }),
     open: Flags.boolean({description: 'open the chat page in a browser (only on a terminal, never in CI)'}),
     record: Flags.string({description: 'record every conversation as a replayable fixture in this folder ({conv_id}.jsonl)'}),
     watch: Flags.boolean({
@@ -98,6 +103,7 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
         ...(flags.config !== undefined ? {configPath: flags.config} : {}),
         ...(flags.token !== undefined ? {token: flags.token} : {}),
         ...(flags['allow-origin'] !== undefined ? {allowOrigins: flags['allow-origin']} : {}),
+        ...(flags['allow-host'] !== undefined ? {allowHosts: flags['allow-host']} : {}),
         ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
         ...storeOption(flags.store, flags.config, this.config.dataDir),
         busFlags: {

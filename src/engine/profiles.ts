@@ -68,6 +68,8 @@ export const ConfigFileSchema = z
     allow_origins: z
       .array(z.string().regex(ORIGIN, 'an origin is scheme://host[:port], e.g. https://chat.example.com (no path)'))
       .optional(),
+    /** Host names served besides IP literals and localhost (DNS-rebinding defence; `serve --allow-host` adds more, `all` allows any). */
+    allow_hosts: z.array(z.string().regex(/^([a-z0-9.-]+|all)$/i, 'a host name like chat.internal, or all')).optional(),
   })
   .strict()
 export type ConfigFile = z.infer<typeof ConfigFileSchema>
@@ -110,7 +112,7 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
     const line = e.linePos?.[0]?.line
-    throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source)
+    throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source, line)
   }
   const parsed = ConfigFileSchema.safeParse(doc.toJS() ?? {})
   if (!parsed.success) throw ConfigError.fromZod(parsed.error, '', source)

@@ -22,7 +22,7 @@ import {buildRoutes} from './http/routes.js'
 import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
 import {sendJson} from './http/json-response.js'
 import {DEFAULT_BODY_LIMIT_BYTES} from './http/read-json-body.js'
-import {allowedOriginSet, isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-guard.js'
+import {allowedHostSet, allowedOriginSet, isAllowedHost, isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-guard.js'
 import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
@@ -75,6 +75,8 @@ export interface ServerOptions {
   readonly token?: string
   /** Browser origins allowed besides the server's own (`--allow-origin`), added to the config's `allow_origins`. */
   readonly allowOrigins?: readonly string[]
+  /** Host names served besides IP literals and localhost (`--allow-host`; `all` allows any): the DNS-rebinding defence. */
+  readonly allowHosts?: readonly string[]
   readonly logLevel?: LogLevel
   readonly logger?: Logger
   readonly webRoot?: string
@@ -137,6 +139,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const builder = options.builder ?? (await newBuilder(options))
   // Before anything opens: a bad --allow-origin is bad input (InvalidOriginError), nothing to close.
   const allowedOrigins = allowedOriginSet([...(builder.config.allow_origins ?? []), ...(options.allowOrigins ?? [])])
+  const allowedHosts = allowedHostSet([...(builder.config.allow_hosts ?? []), ...(options.allowHosts ?? [])])
   const ownsBus = options.bus === undefined
   // Redis down at start: openBusTransport throws one RedisUnavailableError naming the URL.
   const transport = options.bus
@@ -183,7 +186,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     port: () => port,
   }
   const router = buildRoutes()
-  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs, allowedOrigins})
+  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs, allowedOrigins, allowedHosts})
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))
@@ -191,6 +194,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     const isApi = url.pathname === '/chat' || url.pathname.startsWith('/chat/') || url.pathname.startsWith('/api/')
+    if (!isAllowedHost(req, allowedHosts)) return refuseHost(res, req.headers.host)
     if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin(req, port, allowedOrigins)) {
       return sendJson(res, 403, {error: `origin ${req.headers.origin} is not allowed`})
     }
@@ -344,5 +348,12 @@ function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logge
     explicit: options.storeExplicit ?? true,
     ...(configured?.max_frames !== undefined ? {maxFrames: configured.max_frames} : {}),
     onWarning: (warning) => logger.warn(warning, warning.message),
+  })
+}
+
+function refuseHost(res: ServerResponse, host: string | undefined): void {
+  sendJson(res, 403, {
+    error: `host ${JSON.stringify(host)} is not served (DNS-rebinding defence); add it with --allow-host NAME or allow_hosts: in the config`,
+    code: 'host_not_allowed',
   })
 }

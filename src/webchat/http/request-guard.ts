@@ -1,5 +1,6 @@
 import {timingSafeEqual} from 'node:crypto'
 import type {IncomingMessage} from 'node:http'
+import {isIP} from 'node:net'
 import {readCookies, TOKEN_COOKIE} from './cookies.js'
 
 export const WS_TOKEN_PROTOCOL_PREFIX = 'jiminy.bearer.'
@@ -29,6 +30,38 @@ export function isAllowedOrigin(req: IncomingMessage, serverPort: number, allowe
 }
 
 const NO_ORIGINS: ReadonlySet<string> = new Set()
+
+/**
+ * The DNS-rebinding defence (as Vite and webpack-dev-server have it): a page on `evil.example`
+ * whose name is re-pointed at 127.0.0.1 sends `Host: evil.example:PORT` and a matching Origin, so
+ * the Origin check alone lets it in. Only these Host names are served: IP literals (a rebinding
+ * needs a name), `localhost` and `*.localhost`, and the names given with `--allow-host` /
+ * `allow_hosts:` (lowercase, without port); `'any'` turns the check off (`--allow-host all`).
+ */
+export function isAllowedHost(req: IncomingMessage, allowed: ReadonlySet<string> | 'any'): boolean {
+  if (allowed === 'any') return true
+  const host = req.headers.host
+  if (host === undefined) return true // HTTP/1.0 clients; browsers always send Host
+  const name = hostnameOf(host)
+  if (name === undefined) return false
+  if (name === 'localhost' || name.endsWith('.localhost')) return true
+  if (isIP(name.replace(/^\[|\]$/g, '')) !== 0) return true
+  return allowed.has(name)
+}
+
+function hostnameOf(host: string): string | undefined {
+  try {
+    return new URL(`http://${host}`).hostname.toLowerCase()
+  } catch {
+    return undefined
+  }
+}
+
+/** `--allow-host` / `allow_hosts:` as isAllowedHost reads them; `all` anywhere allows any Host. */
+export function allowedHostSet(names: readonly string[]): ReadonlySet<string> | 'any' {
+  if (names.includes('all')) return 'any'
+  return new Set(names.map((n) => n.toLowerCase().replace(/:\d+$/, '')))
+}
 
 /**
  * The `--allow-origin` / `allow_origins:` list as the set `isAllowedOrigin` reads: each normalized

@@ -4,7 +4,7 @@ import WebSocket, {WebSocketServer} from 'ws'
 import {ConfigError, UnknownProfileError} from '../../engine/index.js'
 import {CONV_ID_PATTERN} from '../http/chat-route.js'
 import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
-import {isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
+import {isAllowedHost, isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
 import {buildControlFrame, type ControlFrameBody} from '../../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
@@ -28,6 +28,8 @@ export interface WsGatewayOptions {
   readonly heartbeatMs?: number
   /** Origins allowed besides the server's own (`allowedOriginSet`). */
   readonly allowedOrigins?: ReadonlySet<string>
+  /** Host names served (DNS-rebinding defence); default: IP literals and localhost only. */
+  readonly allowedHosts?: ReadonlySet<string> | 'any'
 }
 
 /**
@@ -41,6 +43,7 @@ export class WsGateway {
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
   private readonly allowedOrigins: ReadonlySet<string>
+  private readonly allowedHosts: ReadonlySet<string> | 'any'
 
   constructor(
     private readonly app: ServerContext,
@@ -53,6 +56,7 @@ export class WsGateway {
       handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
     })
     this.allowedOrigins = options.allowedOrigins ?? new Set()
+    this.allowedHosts = options.allowedHosts ?? new Set()
     this.heartbeat = setInterval(() => this.sweep(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
     this.heartbeat.unref()
   }
@@ -61,6 +65,10 @@ export class WsGateway {
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== WS_PATH) return refuse(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`)
+    if (!isAllowedHost(req, this.allowedHosts)) {
+      this.app.logger.warn({host: req.headers.host}, 'refused WebSocket upgrade for a Host not served (DNS rebinding?)')
+      return refuse(socket, 403, `host ${req.headers.host} is not served; add it with --allow-host`)
+    }
     if (!isAllowedOrigin(req, this.app.port(), this.allowedOrigins)) {
       this.app.logger.warn({origin: req.headers.origin}, 'refused WebSocket upgrade from a foreign Origin')
       return refuse(socket, 403, `origin ${req.headers.origin} is not allowed`)
