@@ -15,13 +15,21 @@ export class RecordingConversationManager extends ConversationManager {
     super(options)
   }
 
-  override async startRun(convId: string, profile: string, overrides: Overrides, prompt: string): Promise<StartedRun> {
+  /** `request.idempotencyKey` is recorded with the run when the caller passes it (the `/chat` body's `idempotency_key`). */
+  override async startRun(
+    convId: string,
+    profile: string,
+    overrides: Overrides,
+    prompt: string,
+    request: {idempotencyKey?: string} = {},
+  ): Promise<StartedRun> {
     const started = await super.startRun(convId, profile, overrides, prompt)
     const {conversation, handle} = started
     this.recording.runStarted(convId, {
       profile: conversation.profile,
       overrides: {...overrides},
       prompt,
+      ...(request.idempotencyKey !== undefined ? {idempotency_key: request.idempotencyKey} : {}),
       config: {...conversation.engine.config},
       signature: conversation.engine.signature.hash,
       inference_id: handle.inferenceId,
