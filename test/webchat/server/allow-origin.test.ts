@@ -35,7 +35,8 @@ describe('serve with allowed origins (option and config)', () => {
   let server: RunningServer
   beforeAll(async () => {
     const config = parseConfigText(`${TEST_CONFIG_YAML}\nallow_origins: [https://from-config.example]\n`, 'test.yaml')
-    server = await startTestServer({config, allowOrigins: ['http://localhost:5173']})
+    // The proxy rewrites Host to its upstream's name, which the DNS-rebinding defence serves only when allowed.
+    server = await startTestServer({config, allowOrigins: ['http://localhost:5173'], allowHosts: ['upstream.internal']})
   })
   afterAll(async () => {
     await server.close()
