@@ -172,6 +172,7 @@ function providerHeaders(
           `provider.headers.${name}`,
         )
       secrets.push(value)
+      registerSecret(value)
       return value
     })
   }
