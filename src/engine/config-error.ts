@@ -6,6 +6,8 @@ export class ConfigError extends Error {
     readonly reason: string,
     readonly field: string,
     readonly source?: string,
+    /** The line in `source` when the file is malformed (YAML). */
+    readonly line?: number,
   ) {
     super(`${source ? `${source}: ` : ''}${field ? `${field}: ` : ''}${reason}`)
     this.name = 'ConfigError'
@@ -13,7 +15,7 @@ export class ConfigError extends Error {
 
   /** The same error, naming the file it came from. */
   withSource(source: string): ConfigError {
-    return this.source ? this : new ConfigError(this.reason, this.field, source)
+    return this.source ? this : new ConfigError(this.reason, this.field, source, this.line)
   }
 
   static fromZod(error: z.ZodError, prefix: string, source?: string): ConfigError {

@@ -40,6 +40,11 @@ export const BusConfigSchema = z
   .object({
     type: z.enum(['memory', 'redis']).default('memory'),
     redis_url: z.string().optional(),
+    /** Redis Cluster nodes (`host:port`), the same as `redis_url: redis+cluster://host:port,…`. */
+    cluster: z
+      .array(z.string().regex(/^[^\s,@/]+$/, 'a cluster node is host:port'))
+      .min(1)
+      .optional(),
     maxlen: z.number().int().positive().optional(),
     /** How long a publish may wait for Redis before the run ends with a run.error. */
     publish_timeout_ms: z.number().int().min(100).max(600_000).optional(),
@@ -111,7 +116,8 @@ export function parseConfigText(text: string, source: string): ConfigFile {
   const doc = parseDocument(text, {prettyErrors: false})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
-    const line = e.linePos?.[0]?.line
+    // linePos is only filled with prettyErrors; the offset always is.
+    const line = e.linePos?.[0]?.line ?? (e.pos[0] >= 0 ? text.slice(0, e.pos[0]).split('\n').length : undefined)
     throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source, line)
   }
   const parsed = ConfigFileSchema.safeParse(doc.toJS() ?? {})

@@ -177,6 +177,22 @@ export type ControlFrameBody =
       readonly reset?: true
     }
 
+  /**
+   * Server news for every open socket, whatever its conversation (no seq): `serve --watch` could
+   * not reload the config or a plugin (`reload-failed`: file, line, message; the last good set stays)
+   * or reloaded after failing (`recovered`).
+   */
+  | {
+      readonly type: 'server.notice'
+      readonly level: 'error' | 'info'
+      readonly kind: 'reload-failed' | 'recovered'
+      readonly message: string
+      readonly file?: string
+      readonly line?: number
+      readonly field?: string
+      readonly files?: readonly string[]
+    }
+
 export type ControlFrameType = ControlFrameBody['type']
 
 /** A control frame's event: its body plus the fields every control frame carries. */

@@ -11,8 +11,8 @@ import {
 import {BusSink, type BusSinkOptions} from './bus-sink.js'
 import {ConnectionPool, type DropReason} from './connection-pool.js'
 import {Conversation, type ConversationDetail, type ConversationEngine} from './conversation.js'
-import {signatureOf, type EngineBuilder, type Overrides} from '../engine/index.js'
-import {FrameLog, StreamCoordinator, type CoordinatorProblem} from '../sem/index.js'
+import {signatureOf, type EngineBuilder, type Overrides, type RebuildCause, type ReloadNotice} from '../engine/index.js'
+import {FrameLog, StreamCoordinator, buildControlFrame, type CoordinatorProblem} from '../sem/index.js'
 import {localRunsOf} from './multi-instance.js'
 import {OrphanedRunReaper} from './orphaned-runs.js'
 import {PublishFailureGuard} from './publish-failure.js'
@@ -115,6 +115,10 @@ export interface ConversationManagerEvents {
 export class ConversationManager {
   private readonly conversations = new Map<string, Conversation>()
   private readonly publishFailures = new PublishFailureGuard()
+  /** Bumped by each builder swap (`serve --watch`); `builtAt` is the generation a conversation's engine came from. */
+  private generation = 0
+  private lastReload: RebuildCause | undefined
+  private readonly builtAt = new Map<string, number>()
 
   private readonly ownership: RunOwnership
   private readonly snapshots: SnapshotStore
@@ -240,6 +244,7 @@ export class ConversationManager {
     if (running) throw new RunInProgressError(running.inferenceId)
     if (live) {
       this.conversations.delete(convId)
+      this.builtAt.delete(convId)
       await live.pool.closeAll(CLOSE_DELETED, 'conversation deleted')
       live.pool.dispose()
       await live.coordinator.stop()
@@ -273,9 +278,25 @@ export class ConversationManager {
     return this.options.builder
   }
 
-  /** Swaps the builder (config file or plugins reloaded); each conversation rebuilds on its next request. */
-  setBuilder(builder: EngineBuilder): void {
+  /**
+   * Swaps the builder (config file or plugins reloaded); each conversation rebuilds on its next
+   * request, and its rebuild record names `cause` (the file, the plugin) unless the request itself
+   * changed the profile.
+   */
+  setBuilder(builder: EngineBuilder, cause: RebuildCause = {source: 'file'}): void {
     this.options.builder = builder
+    this.generation++
+    this.lastReload = cause
+  }
+
+  /** A `server.notice` frame (built once per conversation by the control frame builder) on every open socket. */
+  notice(notice: ReloadNotice): void {
+    const body =
+      notice.kind === 'reload-failed'
+        ? {type: 'server.notice' as const, level: 'error' as const, ...notice}
+        : {type: 'server.notice' as const, level: 'info' as const, kind: notice.kind, message: notice.message, files: notice.files}
+    const now = Date.now()
+    for (const c of this.conversations.values()) if (c.pool.size > 0) c.pool.broadcast(buildControlFrame(body, c.id, now))
   }
 
   get(convId: string): Conversation | undefined {
@@ -301,15 +322,23 @@ export class ConversationManager {
     const existing = this.conversations.get(convId)
     if (!existing) {
       const conversation = await this.create(convId, {config, signature, built: this.options.builder.buildFromConfig(convId, config)})
+      this.builtAt.set(convId, this.generation)
       await conversation.ready
       return {conversation}
     }
     await existing.ready
-    if (existing.engine.signature.hash === signature.hash) return {conversation: existing}
+    if (existing.engine.signature.hash === signature.hash) {
+      this.builtAt.set(convId, this.generation)
+      return {conversation: existing}
+    }
     const running = existing.running()
     if (running) throw new RunInProgressError(running.inferenceId)
     const next: ConversationEngine = {config, signature, built: this.options.builder.buildFromConfig(convId, config)}
-    const record = rebuildRecord(existing.engine, next, existing.profile !== profile ? `profile ${existing.profile} → ${profile}` : cause)
+    // A reload since this engine was built, on the same profile: the file (or plugin) changed it.
+    const reloaded = this.lastReload !== undefined && (this.builtAt.get(convId) ?? this.generation) < this.generation
+    const why = existing.profile !== profile ? `profile ${existing.profile} → ${profile}` : reloaded ? this.lastReload! : cause
+    const record = rebuildRecord(existing.engine, next, why)
+    this.builtAt.set(convId, this.generation)
     existing.replaceEngine(next, record)
     this.persist(convId, 'rebuild record', () => this.store.recordRebuild(convId, {...record}))
     this.options.events?.rebuilt?.(existing, record)
@@ -436,6 +465,7 @@ export class ConversationManager {
   /** Drops an idle conversation from memory; the store keeps it, and a later join hydrates it again. */
   private evict(c: Conversation): void {
     this.conversations.delete(c.id)
+    this.builtAt.delete(c.id)
     this.reaper?.forget(c.id)
     c.pool.dispose()
     void c.coordinator.stop()

@@ -49,6 +49,7 @@ beforeAll(async () => {
   server = await startServer({port: 0, logLevel: 'silent', builder})
   watcher = watchServerConfig({
     manager: server.manager,
+    notices: server.manager,
     logger: {
       info: (fields, message) => logs.push({level: 'info', fields: fields as Record<string, unknown>, message}),
       error: (fields, message) => logs.push({level: 'error', fields: fields as Record<string, unknown>, message}),
@@ -70,6 +71,7 @@ afterAll(async () => {
 })
 
 const rebuiltFrames = () => client.sem.filter((f) => f.type === 'conversation.rebuilt')
+const notices = () => client.sem.filter((f) => f.type === 'server.notice')
 
 describe('serve --watch', () => {
   it('watches the config file and the local plugin files', () => {
@@ -92,6 +94,9 @@ describe('serve --watch', () => {
     const frame = rebuiltFrames()[0]!
     const record = frame.record as {reasons: string[]; diff: unknown; from: string; to: string}
     expect(record.reasons).toEqual(['system_prompt added'])
+    // A rebuild caused by a file edit names the file (DESIGN §3 rebuild records).
+    expect(frame.record).toMatchObject({source: 'file', file: configPath})
+    expect(String((frame.record as {reason: string}).reason)).toBe(`config file ${configPath}: system_prompt added`)
     expect(record.from).toBe(first.signature)
     expect(record.to).toBe(second.signature)
     expect(JSON.stringify(record.diff)).toContain('be brief')
@@ -106,6 +111,7 @@ describe('serve --watch', () => {
     await chat('after plugin edit')
     await client.waitForType('conversation.rebuilt', 2)
     const record = rebuiltFrames()[1]!.record as {reasons: string[]}
+    expect(rebuiltFrames()[1]!.record).toMatchObject({source: 'plugin', file: pluginPath, plugin: 'tag'})
     expect(record.reasons).toHaveLength(1)
     expect(record.reasons[0]).toMatch(/^plugin tag sha256:[0-9a-f]{16} → sha256:[0-9a-f]{16}$/)
   })
@@ -119,6 +125,10 @@ describe('serve --watch', () => {
     expect(error.message.startsWith(`${pluginPath}: cannot import`)).toBe(true)
     expect(logs.at(-1)).toMatchObject({level: 'error', fields: {file: pluginPath}})
     expect(server.manager.builder).toBe(good)
+    // Every open socket is told: a server.notice naming the file (no seq: not part of the conversation's log).
+    await client.waitForType('server.notice')
+    expect(notices().at(-1)).toMatchObject({type: 'server.notice', level: 'error', kind: 'reload-failed', file: pluginPath})
+    expect(notices().at(-1)!.seq).toBeUndefined()
     const body = await chat('still works')
     expect(body.rebuilt).toBe(false)
   })
@@ -142,5 +152,20 @@ describe('serve --watch', () => {
     await chat('fixed')
     await client.waitForType('conversation.rebuilt', 3)
     expect((rebuiltFrames()[2]!.record as {reasons: string[]}).reasons).toEqual(['middleware tag config changed', 'system_prompt removed'])
+  })
+  it('a YAML error is a notice with the file and line; the next good save says recovered', async () => {
+    // The previous test's fix was a recovery.
+    expect(notices().at(-1)).toMatchObject({level: 'info', kind: 'recovered', files: [configPath]})
+    const count = notices().length
+    const broken = await nextOutcome(() => writeFile(configPath, `${configYaml()}\n  bad: [unclosed\n`))
+    expect(broken.ok).toBe(false)
+    await client.waitForType('server.notice', count + 1)
+    const notice = notices().at(-1)!
+    expect(notice).toMatchObject({level: 'error', kind: 'reload-failed', file: configPath})
+    expect(notice.line).toBeGreaterThan(5)
+    expect(String(notice.message)).toMatch(/invalid YAML/)
+    expect((await nextOutcome(() => writeFile(configPath, configYaml()))).ok).toBe(true)
+    await client.waitForType('server.notice', count + 2)
+    expect(notices().at(-1)).toMatchObject({level: 'info', kind: 'recovered', files: [configPath]})
   })
 })
