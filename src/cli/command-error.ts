@@ -161,7 +161,7 @@ function parseErrorCode(error: ErrorLike): ErrorCode | undefined {
 
 /** oclif's parse messages, made one short line that points at the command's help. */
 const FLAG_PARSE = /^Parsing --([a-z][a-z0-9-]*) \n\t([^\n]*)/i
-const helpHint = (commandId: string | undefined) => `see \`jiminy ${commandId ? `${commandId} ` : ''}--help\``
+const helpHint = (commandId: string | undefined) => `see \`jiminy ${commandId ? `${commandId.replaceAll(':', ' ')} ` : ''}--help\``
 
 function parseError(error: ErrorLike, code: ErrorCode, commandId: string | undefined): CommandError {
   const help = helpHint(commandId)

@@ -75,6 +75,14 @@ const CASES: Case[] = [
     field: 'port',
   },
   {
+    command: 'serve',
+    args: (c) => ['serve', '--port', '0', '--store', join(c.dir, 'broken.yaml')],
+    code: 'bad_config',
+    exit: 2,
+    message: /^cannot open conversation store .*broken\.yaml: the file is not a SQLite database; /,
+    field: 'store',
+  },
+  {
     command: 'signature',
     args: () => ['signature', '-p', 'nope'],
     code: 'not_found',
@@ -122,6 +130,38 @@ const CASES: Case[] = [
     message: /broken\.yaml: invalid YAML/,
   },
   {
+    command: 'conversations list',
+    args: (c) => ['conversations', 'list', '--store', join(c.dir, 'broken.yaml')],
+    code: 'bad_config',
+    exit: 2,
+    message: /^cannot open conversation store .*broken\.yaml: the file is not a SQLite database; /,
+    field: 'store',
+  },
+  {
+    command: 'conversations show',
+    args: () => ['conversations', 'show'],
+    code: 'bad_arg',
+    exit: 2,
+    message: /^missing argument ID \(see `jiminy conversations show --help`\)$/,
+    field: 'id',
+  },
+  {
+    command: 'conversations delete',
+    args: (c) => ['conversations', 'delete', 'conv-1', '--store', join(c.dir, 'nothing.db')],
+    code: 'not_found',
+    exit: 2,
+    message: /^no conversation store at .*nothing\.db$/,
+    field: 'store',
+  },
+  {
+    command: 'conversations export',
+    args: (c) => ['conversations', 'export', 'conv-1', '--server', `http://127.0.0.1:${c.closedPort}`],
+    code: 'unreachable',
+    exit: 2,
+    message: /^cannot reach http:\/\/127\.0\.0\.1:\d+: /,
+    field: 'server',
+  },
+  {
     command: 'record',
     args: () => ['record'],
     code: 'bad_flag',
@@ -153,7 +193,7 @@ afterAll(async () => {
 })
 
 // Keys unset so a developer's shell cannot change the answers.
-const env = {ANTHROPIC_API_KEY: '', JIMINY_CONFIG: '', JIMINY_PROFILE: '', JIMINY_PORT: '', JIMINY_SERVER: ''}
+const env = {ANTHROPIC_API_KEY: '', JIMINY_CONFIG: '', JIMINY_PROFILE: '', JIMINY_PORT: '', JIMINY_SERVER: '', JIMINY_STORE: ''}
 
 describe('every command: a bad input gives the same message, code and exit code with and without --json', () => {
   const names: Ctx = {dir: '<tmp>', busyPort: '<busy>' as unknown as number, closedPort: '<closed>' as unknown as number}
@@ -191,7 +231,20 @@ describe('every command: a bad input gives the same message, code and exit code 
 })
 
 describe('every command takes -h', () => {
-  it.each(['run', 'serve', 'signature', 'diff', 'explain', 'replay', 'profiles list', 'record'])('%s -h', async (command) => {
+  it.each([
+    'run',
+    'serve',
+    'signature',
+    'diff',
+    'explain',
+    'replay',
+    'profiles list',
+    'record',
+    'conversations list',
+    'conversations show',
+    'conversations delete',
+    'conversations export',
+  ])('%s -h', async (command) => {
     const r = await jiminy([...command.split(' '), '-h'], {dataHome: tmp.dir, cwd: tmp.dir})
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`$ jiminy ${command}`)
