@@ -63,6 +63,14 @@ export function createApi({token = null, base = ''} = {}) {
     conversations: () => request('GET', '/api/conversations'),
     /** @param {string} convId */
     conversation: (convId) => request('GET', `/api/conversations/${enc(convId)}`),
+    /**
+     * `PATCH /api/conversations/{id}` `{title}` (404 for a conversation the server never stored)
+     * @param {string} convId
+     * @param {string} title
+     */
+    rename: (convId, title) => request('PATCH', `/api/conversations/${enc(convId)}`, {title}),
+    /** @param {string} convId `DELETE`: 409 while it runs, 404 when the server does not have it */
+    remove: (convId) => request('DELETE', `/api/conversations/${enc(convId)}`),
     /** `{prompt, conv_id, overrides?, idempotency_key}` → `{conv_id, inference_id, …}` */
     /**
      * @param {string} profile

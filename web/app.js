@@ -99,6 +99,9 @@ function onControl(frame) {
   switch (frame.type) {
     case 'ws.hello':
       state.lastWsError = null
+      // A conversation this browser sent prompts in, that the server has no frame of: it is gone there.
+      gone = frame.last_seq === 0 && Boolean(state.convId && store.get(state.convId)?.title) && !run.running
+      if (gone) noticeGone()
       run.scheduleCheck()
       break
     case 'ws.replay':
@@ -106,6 +109,7 @@ function onControl(frame) {
         // The socket replays the conversation from seq 1: start the view over (prompts come back from the store).
         transcript.reset(null)
         run.set(false)
+        if (gone) noticeGone()
         break
       }
       if (frame.truncated)
@@ -136,6 +140,18 @@ function onControl(frame) {
   }
 }
 
+/** Set by `ws.hello`: the open conversation is one the server no longer has. */
+let gone = false
+
+function noticeGone() {
+  transcript.notice(
+    'info',
+    'This conversation is gone from the server',
+    'The server no longer has its history (restarted without a store, or deleted). A new message starts it over.',
+    'conversation-gone',
+  )
+}
+
 /**
  * @param {string} convId
  * @param {string} profile
@@ -164,7 +180,50 @@ function renderList() {
   renderConversationList(ui.list, mergeConversations(store.list(), state.server), state.convId, {
     running: run.running,
     onOpen: openConversation,
+    onRename: renameConversation,
+    onDelete: deleteConversation,
   })
+}
+
+/** @param {string} convId */
+async function renameConversation(convId) {
+  const current = state.server.find((c) => c.conv_id === convId)?.title || store.get(convId)?.title || ''
+  const title = window.prompt('Rename conversation', current)?.trim()
+  if (!title) return
+  try {
+    await api.rename(convId, title)
+  } catch (e) {
+    // 404: a conversation only this browser knows (nothing sent yet): renamed here only.
+    if (!(e instanceof ApiError && e.status === 404)) return showError(`Rename failed: ${messageOf(e)}`)
+  }
+  store.upsert(convId, {title})
+  state.server = state.server.map((c) => (c.conv_id === convId ? {...c, title} : c))
+  if (convId === state.convId) {
+    ui.title.textContent = title
+    document.title = `${title} · jiminy`
+  }
+  refreshList()
+}
+
+/** @param {string} convId */
+async function deleteConversation(convId) {
+  const title = state.server.find((c) => c.conv_id === convId)?.title || store.get(convId)?.title || convId
+  if (!window.confirm(`Delete "${title}" and its history?`)) return
+  try {
+    await api.remove(convId)
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 409) return showError('This conversation is running: cancel it before deleting it.')
+    if (!(e instanceof ApiError && e.status === 404)) return showError(`Delete failed: ${messageOf(e)}`)
+  }
+  store.remove(convId)
+  state.server = state.server.filter((c) => c.conv_id !== convId)
+  if (convId === state.convId) {
+    state.socket?.close()
+    state.socket = null
+    state.convId = null
+    newConversation()
+  }
+  refreshList()
 }
 
 function refreshList() {

@@ -18,7 +18,8 @@ export function mergeConversations(local, server) {
   /** @type {Map<string, ConversationItem>} */
   const byId = new Map()
   for (const c of server) {
-    if (c && typeof c.conv_id === 'string') {
+    // A conversation another tab opened but never used (no frame yet) is not worth a row.
+    if (c && typeof c.conv_id === 'string' && (c.last_seq !== 0 || c.running)) {
       byId.set(c.conv_id, {
         conv_id: c.conv_id,
         profile: c.profile,
@@ -34,7 +35,8 @@ export function mergeConversations(local, server) {
     byId.set(c.conv_id, {
       conv_id: c.conv_id,
       profile: c.profile ?? s?.profile,
-      title: c.title || s?.title || '',
+      // The server's title wins once it has one: a rename (here, in another browser or by the CLI) shows everywhere.
+      title: s?.title || c.title || '',
       updated_at: later(c.updated_at, s?.updated_at),
       running: s?.running ?? false,
       local: true,
@@ -54,9 +56,9 @@ const later = (a, b) => (String(a ?? '') > String(b ?? '') ? a : b) ?? ''
  * @param {HTMLElement} container
  * @param {readonly ConversationItem[]} items
  * @param {string | null} currentId
- * @param {{running: boolean, onOpen: (convId: string) => void}} o
+ * @param {{running: boolean, onOpen: (convId: string) => void, onRename?: (convId: string) => void, onDelete?: (convId: string) => void}} o
  */
-export function renderConversationList(container, items, currentId, {running, onOpen}) {
+export function renderConversationList(container, items, currentId, {running, onOpen, onRename, onDelete}) {
   container.replaceChildren(
     ...items.map((c) => {
       const active = c.conv_id === currentId
@@ -80,7 +82,34 @@ export function renderConversationList(container, items, currentId, {running, on
         ),
       )
       button.addEventListener('click', () => onOpen(c.conv_id))
-      return el('li', {}, button)
+      const label = c.title || c.conv_id
+      const actions = el(
+        'span',
+        {class: 'conv-actions'},
+        onRename
+          ? el('button', {
+              type: 'button',
+              class: 'conv-action',
+              testid: 'conversation-rename',
+              title: 'Rename',
+              'aria-label': `Rename ${label}`,
+              text: '✎',
+            })
+          : null,
+        onDelete
+          ? el('button', {
+              type: 'button',
+              class: 'conv-action',
+              testid: 'conversation-delete',
+              title: 'Delete',
+              'aria-label': `Delete ${label}`,
+              text: '×',
+            })
+          : null,
+      )
+      actions.querySelector('[data-testid="conversation-rename"]')?.addEventListener('click', () => onRename?.(c.conv_id))
+      actions.querySelector('[data-testid="conversation-delete"]')?.addEventListener('click', () => onDelete?.(c.conv_id))
+      return el('li', {class: 'conv-row'}, button, actions)
     }),
   )
 }

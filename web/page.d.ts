@@ -28,6 +28,8 @@ export interface ServerConversation {
   readonly inference_id?: string
   readonly updated_at?: string
   readonly last_activity?: string
+  /** Seq of its newest frame; 0 for a conversation opened somewhere but never used. */
+  readonly last_seq?: number
 }
 
 /** Per-conversation overrides sent with each POST. */
