@@ -25,6 +25,7 @@ const BENCHES = [
   ['record-overhead.js', ['100000']],
   ['watch-latency.js', ['5']],
   ['store-hydrate.js', ['1000', '200', '100000']],
+  ['store-throughput.js', ['20000', '5']],
 ]
 
 const rows = new Map()
