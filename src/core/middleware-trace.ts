@@ -125,7 +125,7 @@ function traced(name: string, depth: number, middleware: Middleware, runs: Async
         call.duration_ms = ms(total)
         call.self_ms = ms(Math.max(0, total - state.innerMs))
         call.request = diffTurns(turn, state.sentDown ?? turn)
-        call.response = state.cameUp !== undefined && out !== undefined ? diffTurns(state.cameUp, out) : NO_CHANGE
+        call.response = state.cameUp !== undefined && out !== undefined ? diffTurns(state.cameUp, out, true) : NO_CHANGE
       }
     }
   }
@@ -189,8 +189,13 @@ function newTextBlocks(before: Turn, after: Turn): Block[] {
 
 const NO_CHANGE: TurnDiff = Object.freeze({added: [], removed: [], changed: [], reordered: false})
 
-/** Blocks added, removed and changed (by id) from `before` to `after`, with redacted previews. */
-export function diffTurns(before: Turn, after: Turn): TurnDiff {
+/**
+ * Blocks added, removed and changed (by id) from `before` to `after`, with redacted previews of the
+ * text that flows on. What a block held before is shown only with `showBefore` (the response side:
+ * text the engine already streamed): on the way down, a middleware that scrubs the prompt must not
+ * have its work undone by the trace, so a changed or removed block there shows no old text.
+ */
+export function diffTurns(before: Turn, after: Turn, showBefore = false): TurnDiff {
   if (before === after || before.blocks === after.blocks) return NO_CHANGE
   const old = new Map(before.blocks.map((b) => [b.id, b]))
   const now = new Map(after.blocks.map((b) => [b.id, b]))
@@ -199,9 +204,9 @@ export function diffTurns(before: Turn, after: Turn): TurnDiff {
   for (const block of after.blocks) {
     const was = old.get(block.id)
     if (!was) added.push(change(block))
-    else if (was !== block && !sameBlock(was, block)) changed.push({...change(block), before: preview(was)})
+    else if (was !== block && !sameBlock(was, block)) changed.push(showBefore ? {...change(block), before: preview(was)} : change(block))
   }
-  const removed = before.blocks.filter((b) => !now.has(b.id)).map(change)
+  const removed = before.blocks.filter((b) => !now.has(b.id)).map((b) => (showBefore ? change(b) : change(b, false)))
   const kept = before.blocks.filter((b) => now.has(b.id)).map((b) => b.id)
   const keptAfter = after.blocks.filter((b) => old.has(b.id)).map((b) => b.id)
   const reordered = kept.some((id, i) => keptAfter[i] !== id)
@@ -209,8 +214,8 @@ export function diffTurns(before: Turn, after: Turn): TurnDiff {
   return {added, removed, changed, reordered}
 }
 
-function change(block: Block): BlockChange {
-  const text = preview(block)
+function change(block: Block, withText = true): BlockChange {
+  const text = withText ? preview(block) : ''
   return {id: block.id, kind: block.kind, ...(block.role !== undefined ? {role: block.role} : {}), ...(text !== '' ? {text} : {})}
 }
 

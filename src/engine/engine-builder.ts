@@ -147,6 +147,7 @@ export class EngineBuilder {
     const {catalog} = this.options
     const ctx: ContributionContext = {
       profile: config.profile,
+      provider: config.provider.type,
       tools: config.tools,
       env: this.options.env ?? process.env,
       resources: this.resources,

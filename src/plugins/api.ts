@@ -5,6 +5,8 @@ import {defineTool, type EventSink, type Middleware, type ToolDefinition, type T
 /** Everything a contribution factory may know about where it is used. */
 export interface ContributionContext {
   readonly profile: string
+  /** The profile's provider type (`openai-chat`, `anthropic`, `mock`…), without any of its settings. */
+  readonly provider?: string
   /** Tool names the profile allows. */
   readonly tools: readonly string[]
   /** The host's environment (read this, never `process.env`: hosts and tests inject their own). */

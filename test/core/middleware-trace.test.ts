@@ -128,3 +128,22 @@ describe('traceMiddlewares', () => {
     expect(JSON.stringify(diffTurns(before, after))).not.toContain('sk-trace-secret-value-123456')
   })
 })
+
+describe('diffTurns on the way down', () => {
+  it('never shows what a scrubbing middleware removed from the prompt', async () => {
+    const scrub: Middleware = (next) => (turn, ctx) =>
+      next(
+        {
+          ...turn,
+          blocks: turn.blocks.map((b) =>
+            b.kind === 'user' ? {...b, payload: {text: String(b.payload.text).replace('hunter42', '<gone>')}} : b,
+          ),
+        },
+        ctx,
+      )
+    const {events} = await run(answering('ok'), [{name: 'scrub', middleware: scrub}], 'password hunter42')
+    const trace = events.find((e) => e.type === 'middleware-trace')
+    expect(JSON.stringify(trace)).toContain('<gone>')
+    expect(JSON.stringify(events)).not.toContain('hunter42')
+  })
+})

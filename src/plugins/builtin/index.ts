@@ -5,6 +5,7 @@ import {allowlistContribution} from './executors/allowlist.js'
 import {dryRunContribution} from './executors/dry-run.js'
 import {redactContribution} from './middlewares/redact.js'
 import {memorySubscriberContribution} from './subscribers/memory.js'
+import {otelSubscriberContribution} from './subscribers/otel.js'
 import {redisSubscriberContribution} from './redis-subscriber.js'
 import {calcTool} from './tools/calc.js'
 import {clockTool} from './tools/clock.js'
@@ -40,6 +41,6 @@ export const builtinPlugin = definePlugin({
     allowlistContribution,
     dryRunContribution,
   ],
-  subscribers: [memorySubscriberContribution, redisSubscriberContribution],
+  subscribers: [memorySubscriberContribution, redisSubscriberContribution, otelSubscriberContribution],
   tools: [calcTool, clockTool],
 })
