@@ -1,6 +1,6 @@
 import type {Bus} from '../bus/index.js'
 import {MemoryBus} from '../bus/index.js'
-import {DEFAULT_REDIS_URL, describeRedisUrl} from '../bus/redis/redis-url.js'
+import {clusterUrlOf, DEFAULT_REDIS_URL, describeRedisUrl, redisUrlPassword} from '../bus/redis/redis-url.js'
 import {registerSecret} from '../core/index.js'
 import {decodeEvent} from '../core/index.js'
 import type {ConfigFile} from '../engine/index.js'
@@ -24,14 +24,18 @@ export type BusSelection =
   | {readonly type: 'memory'}
   | {readonly type: 'redis'; readonly redisUrl: string; readonly maxlen?: number; readonly publishTimeoutMs?: number}
 
-/** Flags win over the config file; `JIMINY_REDIS_URL`, then redis://127.0.0.1:6379 when Redis is chosen without a URL. */
+/**
+ * Flags win over the config file (`bus.redis_url`, else `bus.cluster: [host:port, …]` as a
+ * `redis+cluster://` URL); `JIMINY_REDIS_URL`, then redis://127.0.0.1:6379 when Redis is chosen without a URL.
+ */
 export function selectBus(flags: BusFlags = {}, config: ConfigFile['bus'], env: NodeJS.ProcessEnv = process.env): BusSelection {
   const type = flags.type ?? config?.type ?? 'memory'
   if (type === 'memory') return {type}
   const maxlen = flags.maxlen ?? config?.maxlen
   const publishTimeoutMs = flags.publishTimeoutMs ?? config?.publish_timeout_ms
-  const redisUrl = flags.redisUrl ?? config?.redis_url ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL
-  registerSecret(redisPassword(redisUrl))
+  const configUrl = config?.redis_url ?? (config?.cluster !== undefined ? clusterUrlOf(config.cluster) : undefined)
+  const redisUrl = flags.redisUrl ?? configUrl ?? env.JIMINY_REDIS_URL ?? DEFAULT_REDIS_URL
+  registerSecret(redisUrlPassword(redisUrl))
   return {
     type,
     redisUrl,
@@ -97,15 +101,5 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
       await ownership.close()
       await bus.close()
     },
-  }
-}
-
-/** The password of a `redis://user:password@host` URL, if any (scrubbed by value from every output). */
-function redisPassword(url: string): string | undefined {
-  try {
-    const password = new URL(url).password
-    return password ? decodeURIComponent(password) : undefined
-  } catch {
-    return undefined
   }
 }

@@ -1,9 +1,10 @@
 import type {Redis} from 'ioredis'
+import {headKeyOf} from './keys.js'
 
 /**
  * XADD with the seq assigned in Redis, atomically: every entry stores `seq` (its first frame) and
  * `next` (seq + its frame count), so the next entry starts at the previous one's `next` whichever
- * instance writes it. The head hash (`jiminy:head:{topic}`: next, pid, id, seq of the last append)
+ * instance writes it. The head hash (`jiminy:head:<stream key>`, same hash slot: next, pid, id, seq of the last append)
  * saves reading the last entry (and its payload) back on every publish; without it (first publish,
  * or deleted) the stream's last entry is read instead. `floor` keeps seq rising when both were lost
  * (Redis restarted without persistence). A retried publish (same `pid`: the connection dropped
@@ -32,8 +33,8 @@ redis.call('HSET', KEYS[2], 'next', nextText, 'pid', ARGV[6], 'id', id, 'seq', s
 return {id, seqText}
 `
 
-/** Writer bookkeeping next to a topic's stream (outside the `chat:*` names, so no conversation can collide). */
-export const headKey = (topic: string): string => `jiminy:head:${topic}`
+/** Writer bookkeeping next to a topic's stream: `jiminy:head:chat:{conv_id}`, the stream's hash slot. */
+export const headKey = headKeyOf
 
 export interface AppendArgs {
   readonly key: string

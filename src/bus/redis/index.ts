@@ -15,3 +15,4 @@ export {describeRedisUrl, RedisUnavailableError, DEFAULT_REDIS_URL} from './redi
 export {compareStreamIds, parseEntry, type StreamEntry} from './stream-entry.js'
 export {StreamReader} from './stream-reader.js'
 export {RedisSnapshotStore, SNAPSHOT_PREFIX, type RedisSnapshotStoreOptions} from './snapshot-store.js'
+export {hashTagged, headKeyOf, runLockKey, snapshotKey, streamKeyOf} from './keys.js'

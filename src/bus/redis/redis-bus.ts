@@ -2,6 +2,7 @@ import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
 import {appendCommand, type AppendArgs} from './append-script.js'
+import {streamKeyOf} from './keys.js'
 import {connectRedis, duplicateConnection, reconnectDelayMs, withTimeout} from './redis-connection.js'
 import {compareStreamIds, parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
 import {StreamReader} from './stream-reader.js'
@@ -30,8 +31,9 @@ export interface RedisBusOptions {
 }
 
 /**
- * Bus over Redis Streams. `publish` appends `payload`, `seq`, `next` to the stream named like the
- * topic (`chat:{conv_id}`) with `XADD … MAXLEN ~ N *`; the entry id is the message's `streamId`.
+ * Bus over Redis Streams. `publish` appends `payload`, `seq`, `next` to the topic's stream (topic
+ * `chat:<conv_id>` → key `chat:{<conv_id>}`, hash-tagged for Redis Cluster: keys.ts) with
+ * `XADD … MAXLEN ~ N *`; the entry id is the message's `streamId`.
  * Every `subscribe` runs its own reader (catch-up, then blocking XREAD on a connection of its own),
  * so every instance sees every entry, in stream order, once.
  */
@@ -95,7 +97,7 @@ export class RedisBus implements Bus {
     const onError = (error: unknown): void => this.options.onError?.(error, `reader ${topic}`)
     const reader = new StreamReader({
       client: duplicateConnection(this.client, onError, {maxRetriesPerRequest: null}),
-      key: topic,
+      key: streamKeyOf(topic),
       afterId,
       blockMs: this.options.blockMs ?? 5000,
       onError,
@@ -128,7 +130,7 @@ export class RedisBus implements Bus {
 
   /** The newest entry of a topic, if any. */
   async lastEntry(topic: string): Promise<StreamEntry | undefined> {
-    const raw = (await this.client.xrevrange(topic, '+', '-', 'COUNT', 1)) as RawEntry[]
+    const raw = (await this.client.xrevrange(streamKeyOf(topic), '+', '-', 'COUNT', 1)) as RawEntry[]
     return raw[0] ? parseEntry(raw[0]) : undefined
   }
 
@@ -150,12 +152,12 @@ export class RedisBus implements Bus {
     if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId))
       throw new Error(`afterStreamId must be a stream id like 1700000000000-0, got ${JSON.stringify(afterStreamId)}`)
     const start = afterStreamId === '0' ? '0-0' : afterStreamId
-    const anchor = start === '0-0' ? undefined : ((await this.client.xrange(topic, start, start)) as RawEntry[])[0]
+    const anchor = start === '0-0' ? undefined : ((await this.client.xrange(streamKeyOf(topic), start, start)) as RawEntry[])[0]
     const afterNext = anchor ? parseEntry(anchor)?.next : start === '0-0' ? 1 : undefined
     const messages: BusMessage[] = []
     let last = start
     for (;;) {
-      const reply = await this.client.xread('COUNT', 500, 'STREAMS', topic, last)
+      const reply = await this.client.xread('COUNT', 500, 'STREAMS', streamKeyOf(topic), last)
       const page = reply?.[0]?.[1] ?? []
       for (const raw of page) {
         last = raw[0]
@@ -170,7 +172,7 @@ export class RedisBus implements Bus {
     let truncated = false
     if (first && afterNext !== undefined) truncated = first.seq !== undefined && first.seq > afterNext
     else if (first) {
-      const oldest = ((await this.client.xrange(topic, '-', '+', 'COUNT', 1)) as RawEntry[])[0]
+      const oldest = ((await this.client.xrange(streamKeyOf(topic), '-', '+', 'COUNT', 1)) as RawEntry[])[0]
       truncated = oldest !== undefined && oldest[0] === first.streamId && compareStreamIds(start, oldest[0]) < 0
     }
     return {messages, afterNext, truncated}
@@ -183,7 +185,7 @@ export class RedisBus implements Bus {
   async streamIdAfterSeq(topic: string, afterSeq: number): Promise<string> {
     let end = '+'
     for (;;) {
-      const page = (await this.client.xrevrange(topic, end, '-', 'COUNT', 200)) as RawEntry[]
+      const page = (await this.client.xrevrange(streamKeyOf(topic), end, '-', 'COUNT', 200)) as RawEntry[]
       for (const raw of page) {
         const entry = parseEntry(raw)
         if (entry?.next !== undefined && entry.next <= afterSeq + 1) return entry.id
@@ -206,7 +208,7 @@ export class RedisBus implements Bus {
     // The publisher's count when it gives one (BusSink does), else decode the payload to count.
     const frames = Math.max(1, given ?? this.options.framesOf?.(payload) ?? 1)
     const args: AppendArgs = {
-      key: topic,
+      key: streamKeyOf(topic),
       maxlen: this.maxlen,
       payload,
       frames,

@@ -1,5 +1,5 @@
-import {Redis, type RedisOptions} from 'ioredis'
-import {describeRedisUrl, RedisUnavailableError} from './redis-url.js'
+import {Cluster, Redis, type ClusterOptions, type RedisOptions} from 'ioredis'
+import {describeRedisUrl, isClusterUrl, parseClusterUrl, RedisUnavailableError} from './redis-url.js'
 
 /** Reconnect delay after the n-th failed attempt: 50 ms doubling, capped at 2 s. Never gives up. */
 export const reconnectDelayMs = (attempt: number): number => Math.min(50 * 2 ** Math.min(attempt, 10), 2000)
@@ -18,13 +18,53 @@ export interface ConnectOptions {
  */
 export async function connectRedis(url: string, options: ConnectOptions = {}): Promise<Redis> {
   const shown = describeRedisUrl(url)
-  if (!/^rediss?:\/\//.test(url)) throw new RedisUnavailableError(shown, 'the URL must start with redis:// or rediss://')
+  if (isClusterUrl(url)) return connectCluster(url, shown, options)
+  if (!/^rediss?:\/\//.test(url)) throw new RedisUnavailableError(shown, 'the URL must start with redis://, rediss:// or redis+cluster://')
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? 3000,
     retryStrategy: reconnectDelayMs,
     ...options.redis,
   })
+  return checkConnected(client, shown, options)
+}
+
+/**
+ * A Redis Cluster (`redis+cluster://host:port,…`) through ioredis `Cluster`. Every key of one
+ * conversation is hash-tagged to one slot (keys.ts), so the append script and the run lock run on
+ * one node. jiminy types the connection as `Redis`: every command it sends has the same signature
+ * on both; `duplicateConnection` is the one place that tells them apart.
+ */
+async function connectCluster(url: string, shown: string, options: ConnectOptions): Promise<Redis> {
+  let parsed: ReturnType<typeof parseClusterUrl>
+  try {
+    parsed = parseClusterUrl(url)
+  } catch (error) {
+    throw new RedisUnavailableError(shown, errorText(error))
+  }
+  const state = {connected: false}
+  const clusterOptions: ClusterOptions = {
+    lazyConnect: true,
+    // Fail fast at start (like a single node), reconnect forever once connected.
+    clusterRetryStrategy: (attempt) => (state.connected ? reconnectDelayMs(attempt) : null),
+    redisOptions: {
+      connectTimeout: options.connectTimeoutMs ?? 3000,
+      ...(parsed.username !== undefined ? {username: parsed.username} : {}),
+      ...(parsed.password !== undefined ? {password: parsed.password} : {}),
+      ...(parsed.tls ? {tls: {}} : {}),
+      ...options.redis,
+    },
+  }
+  const cluster = new Cluster(
+    parsed.nodes.map((n) => ({host: n.host, port: n.port})),
+    clusterOptions,
+  )
+  const client = await checkConnected(cluster as unknown as Redis, shown, options)
+  state.connected = true
+  return client
+}
+
+async function checkConnected(client: Redis, shown: string, options: ConnectOptions): Promise<Redis> {
   let connected = false
   let firstError: Error | undefined
   // ioredis reports every failed reconnect as an 'error' event; without a listener it prints to stderr.
@@ -45,9 +85,24 @@ export async function connectRedis(url: string, options: ConnectOptions = {}): P
 
 /** A second connection to the same server with the same options (blocking reads, pub/sub). */
 export function duplicateConnection(client: Redis, onError: (error: Error) => void, overrides: RedisOptions = {}): Redis {
-  const copy = client.duplicate({lazyConnect: false, ...overrides})
+  const copy =
+    (client as unknown) instanceof Cluster
+      ? duplicateCluster(client as unknown as Cluster, overrides)
+      : client.duplicate({lazyConnect: false, ...overrides})
   copy.on('error', onError)
   return copy
+}
+
+/** A second Cluster client with the same nodes; `overrides` apply to each node connection. */
+function duplicateCluster(cluster: Cluster, overrides: RedisOptions): Redis {
+  const base = cluster.options
+  const copy = cluster.duplicate([], {
+    ...base,
+    lazyConnect: false,
+    clusterRetryStrategy: reconnectDelayMs,
+    redisOptions: {...base.redisOptions, ...overrides},
+  })
+  return copy as unknown as Redis
 }
 
 export function errorText(error: unknown): string {

@@ -1,13 +1,14 @@
 import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import {z} from 'zod'
+import {hashTagged, RUN_LOCK_PREFIX} from './keys.js'
 
 /**
  * Short, so a crashed instance's run is found orphaned and ended within ~5 s (OrphanedRunReaper:
  * expiry ≤ 3 s after the last renewal, then two checks 0.5 s apart); renewed every second.
  */
 export const DEFAULT_LOCK_TTL_MS = 3_000
-export const RUN_LOCK_PREFIX = 'jiminy:run:'
+export {RUN_LOCK_PREFIX} from './keys.js'
 
 /** What a lock's value says about its holder (stored as JSON). */
 export interface RunLockHolder {
@@ -59,8 +60,9 @@ export class RunLock {
     this.prefix = options.prefix ?? RUN_LOCK_PREFIX
   }
 
+  /** `<prefix>{conv_id}`: hash-tagged, in the conversation's Redis Cluster slot (keys.ts). */
   key(convId: string): string {
-    return `${this.prefix}${convId}`
+    return hashTagged(this.prefix, convId)
   }
 
   /** Takes the lock if free; otherwise says who holds it. */

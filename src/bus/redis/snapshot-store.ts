@@ -1,8 +1,9 @@
 import type {Redis} from 'ioredis'
 import {TurnSchema, type Turn} from '../../core/index.js'
 import {reconnectDelayMs, withTimeout} from './redis-connection.js'
+import {hashTagged, SNAPSHOT_PREFIX} from './keys.js'
 
-export const SNAPSHOT_PREFIX = 'jiminy:snapshot:'
+export {SNAPSHOT_PREFIX} from './keys.js'
 /** How long a snapshot save keeps trying while Redis is unreachable (the run lock waits for it). */
 export const SAVE_WINDOW_MS = 10_000
 
@@ -31,8 +32,9 @@ export class RedisSnapshotStore {
     this.prefix = options.prefix ?? SNAPSHOT_PREFIX
   }
 
+  /** `<prefix>{conv_id}`: hash-tagged, in the conversation's Redis Cluster slot (keys.ts). */
   key(convId: string): string {
-    return `${this.prefix}${convId}`
+    return hashTagged(this.prefix, convId)
   }
 
   async load(convId: string, local: Turn | undefined): Promise<Turn | undefined> {

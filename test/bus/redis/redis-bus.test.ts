@@ -1,7 +1,7 @@
 import {Redis} from 'ioredis'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {chatTopic, type BusMessage} from '../../../src/bus/index.js'
-import {compareStreamIds, RedisBus, RedisUnavailableError} from '../../../src/bus/redis/index.js'
+import {compareStreamIds, RedisBus, RedisUnavailableError, streamKeyOf} from '../../../src/bus/redis/index.js'
 import {eventually, freePort, startRedis, type RedisProcess} from './redis-server.js'
 
 let redis: RedisProcess
@@ -43,7 +43,7 @@ describe('RedisBus', () => {
     const bus = await newBus()
     const topic = freshTopic()
     await Promise.all(Array.from({length: 50}, (_, i) => bus.publish(topic, `c${i}`)))
-    const raw = (await bus.client.xrange(topic, '-', '+')) as [string, string[]][]
+    const raw = (await bus.client.xrange(streamKeyOf(topic), '-', '+')) as [string, string[]][]
     expect(raw.map(([, f]) => f[f.indexOf('payload') + 1])).toEqual(Array.from({length: 50}, (_, i) => `c${i}`))
   })
 
@@ -155,7 +155,7 @@ describe('RedisBus', () => {
     const bus = await newBus({maxlen: 100})
     const topic = freshTopic()
     for (let i = 0; i < 1000; i++) await bus.publish(topic, `t${i}`)
-    const length = await bus.client.xlen(topic)
+    const length = await bus.client.xlen(streamKeyOf(topic))
     expect(length).toBeGreaterThanOrEqual(100)
     expect(length).toBeLessThan(1000)
     const last = await bus.lastEntry(topic)
@@ -168,7 +168,7 @@ describe('RedisBus', () => {
     const topic = freshTopic()
     const seen: string[] = []
     await bus.subscribe(topic, (m) => seen.push(m.payload))
-    await bus.client.xadd(topic, '*', 'something', 'else')
+    await bus.client.xadd(streamKeyOf(topic), '*', 'something', 'else')
     await bus.publish(topic, 'after')
     await eventually(() => expect(seen).toEqual(['after']))
   })
@@ -210,7 +210,7 @@ describe('RedisBus', () => {
     const topic = freshTopic()
     const {streamId} = await bus.publish(topic, '{"type":"info"}')
     const raw = new Redis(redis.url)
-    const entries = (await raw.xrange(topic, '-', '+')) as [string, string[]][]
+    const entries = (await raw.xrange(streamKeyOf(topic), '-', '+')) as [string, string[]][]
     raw.disconnect()
     expect(entries[0]![0]).toBe(streamId)
     expect(entries[0]![1].slice(0, 6)).toEqual(['payload', '{"type":"info"}', 'seq', '1', 'next', '2'])

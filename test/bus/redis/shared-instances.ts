@@ -1,12 +1,12 @@
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {Redis} from 'ioredis'
 import {expect} from 'vitest'
 import {chatTopic} from '../../../src/bus/index.js'
-import {RUN_LOCK_PREFIX} from '../../../src/bus/redis/index.js'
+import {runLockKey, streamKeyOf} from '../../../src/bus/redis/index.js'
 import {startServer, type RunningServer, type ServerOptions} from '../../../src/webchat/server.js'
 import type {BusFlags} from '../../../src/webchat/bus-selection.js'
+import {rawClient} from './redis-cluster.js'
 import {eventually, type RedisProcess} from './redis-server.js'
 import type {FrameClient} from './serve-instance.js'
 
@@ -67,12 +67,12 @@ export async function getJson(url: string): Promise<{status: number; body: Recor
 }
 
 /** Waits until convId's run lock is gone (the owner released it after flushing and saving), then for the watchers to have the last frame. */
-export async function runDone(redis: RedisProcess, convId: string, ...watchers: FrameClient[]): Promise<number> {
-  const raw = new Redis(redis.url)
+export async function runDone(redis: Pick<RedisProcess, 'url'>, convId: string, ...watchers: FrameClient[]): Promise<number> {
+  const raw = rawClient(redis.url)
   try {
     const lastSeq = await eventually(async () => {
-      expect(await raw.exists(`${RUN_LOCK_PREFIX}${convId}`)).toBe(0)
-      const [entry] = (await raw.xrevrange(chatTopic(convId), '+', '-', 'COUNT', 1)) as [string, string[]][]
+      expect(await raw.exists(runLockKey(convId))).toBe(0)
+      const [entry] = (await raw.xrevrange(streamKeyOf(chatTopic(convId)), '+', '-', 'COUNT', 1)) as [string, string[]][]
       const fields = entry![1]
       return Number(fields[fields.indexOf('next') + 1]) - 1
     }, 30_000)

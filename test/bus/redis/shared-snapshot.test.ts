@@ -1,6 +1,6 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {Redis} from 'ioredis'
-import {SNAPSHOT_PREFIX} from '../../../src/bus/redis/index.js'
+import {snapshotKey} from '../../../src/bus/redis/index.js'
 import type {Turn} from '../../../src/core/index.js'
 import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/server.js'
@@ -66,7 +66,7 @@ describe('conversation history shared by the instances (Redis mode)', () => {
     expect((await chat(b, id, 'remember me')).status).toBe(200)
     await runDone(redis, id)
     const raw = new Redis(redis.url)
-    const stored = JSON.parse((await raw.get(`${SNAPSHOT_PREFIX}${id}`))!) as Turn
+    const stored = JSON.parse((await raw.get(snapshotKey(id)))!) as Turn
     raw.disconnect()
     expect(texts(stored)[0]).toBe('user:remember me')
     expect(stored.blocks).toHaveLength(2)
