@@ -1,6 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 import {Args, Flags} from '@oclif/core'
-import cliProgress from 'cli-progress'
+import {createRequire} from 'node:module'
+import type CliProgress from 'cli-progress'
 import {EXIT_FAILED} from '../cli/command-error.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {
@@ -118,10 +119,14 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
 
 /** A byte-based bar on stderr, redrawn at most every 0.5% of the total. */
 class ProgressBar {
-  private readonly bar = new cliProgress.SingleBar(
-    {stream: process.stderr, format: 'replay [{bar}] {percentage}% | {fixtures} | {name}', hideCursor: true, clearOnComplete: true},
-    cliProgress.Presets.shades_classic,
-  )
+  // cli-progress loads only when a bar is drawn (a TTY), not on every replay start-up.
+  private readonly bar: CliProgress.SingleBar = (() => {
+    const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress
+    return new cliProgress.SingleBar(
+      {stream: process.stderr, format: 'replay [{bar}] {percentage}% | {fixtures} | {name}', hideCursor: true, clearOnComplete: true},
+      cliProgress.Presets.shades_classic,
+    )
+  })()
   private started = false
   private shown = 0
 

@@ -1,6 +1,7 @@
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
-import {watch, type FSWatcher} from 'chokidar'
+import {createRequire} from 'node:module'
+import type {FSWatcher} from 'chokidar'
 import {PluginLoadError} from '../plugins/index.js'
 import type {EngineBuilder} from './engine-builder.js'
 import {loadEngineBuilder, type LoadEngineBuilderOptions} from './load-engine-builder.js'
@@ -40,6 +41,9 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
   const {builder: initial, onReload, onError, debounceMs = 75, ...load} = options
   const configPath = initial.configPath ?? load.configPath
   let watched = new Set(initial.watchedFiles)
+  // chokidar loads when a watcher starts (serve), not with the engine layer every command imports.
+  // An ES module without top-level await: Node ≥ 20.19 requires it synchronously.
+  const {watch} = createRequire(import.meta.url)('chokidar') as typeof import('chokidar')
   const watcher: FSWatcher = watch([...watched], {ignoreInitial: true, atomic: true})
   const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
   let pending: string[] = []

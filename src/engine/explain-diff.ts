@@ -1,4 +1,5 @@
-import jsonDiff from 'json-diff'
+import {createRequire} from 'node:module'
+import type JsonDiff from 'json-diff'
 import {redactSecrets} from '../core/index.js'
 import {canonicalJson} from './engine-config.js'
 
@@ -13,6 +14,11 @@ export interface ConfigDiff {
 
 type Json = Record<string, unknown>
 
+// json-diff (and its dependencies) load on the first diff, not at start-up: `signature`, `replay`
+// and `run` never diff. A CommonJS package, so a synchronous require keeps these functions sync.
+let jsonDiffModule: typeof JsonDiff | undefined
+const jsonDiff = (): typeof JsonDiff => (jsonDiffModule ??= createRequire(import.meta.url)('json-diff') as typeof JsonDiff)
+
 /**
  * The one reason/diff formatter: `jiminy diff`, `jiminy explain` and the server's rebuild record
  * all use it. Inputs are EngineConfigs (or any JSON objects); secrets are removed first.
@@ -23,13 +29,13 @@ export function explainConfigDiff(from: unknown, to: unknown): ConfigDiff {
   if (canonicalJson(a) === canonicalJson(b)) return {changed: false, reasons: [], diff: undefined}
   const reasons: string[] = []
   for (const key of unionKeys(a, b)) reasons.push(...reasonsFor(key, a[key], b[key]))
-  return {changed: true, reasons, diff: jsonDiff.diff(a, b) ?? {}}
+  return {changed: true, reasons, diff: jsonDiff().diff(a, b) ?? {}}
 }
 
 /** The structural diff as text, json-diff style (`-`/`+` lines), coloured when asked. */
 export function renderConfigDiff(diff: unknown, options: {color?: boolean} = {}): string {
   if (diff === undefined || diff === null) return ''
-  return jsonDiff.colorize(diff, {color: options.color ?? false})
+  return jsonDiff().colorize(diff, {color: options.color ?? false})
 }
 
 function plain(value: unknown): Json {
