@@ -8,6 +8,7 @@ import {emptyStateView} from './render.js'
 import {newId} from './ids.js'
 import {RunState} from './run-state.js'
 import {Transcript} from './transcript.js'
+import {showServerNotice} from './run-insights.js'
 import {ConversationSocket} from './ws-client.js'
 
 /** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
@@ -52,6 +53,10 @@ const ui = {
   stepMode: $('opt-step-mode', HTMLInputElement),
   systemPrompt: $('opt-system-prompt', HTMLInputElement),
 }
+
+/** Page-wide server news (`server.notice`: a config reload failed / recovered), above the transcript. */
+const bannerSlot = el('div', {class: 'banner-slot', testid: 'banner-slot', 'aria-live': 'assertive'})
+ui.transcript.before(bannerSlot)
 
 /** @type {PageState} */
 const state = {profiles: [], server: [], convId: null, socket: null, lastWsError: null}
@@ -164,6 +169,7 @@ function connect(convId, profile) {
     token,
     afterSeq: 0,
     onEvent: (event) => {
+      if (event.type === 'server.notice') showServerNotice(bannerSlot, event)
       transcript.apply(event)
       run.track(event)
       if (event.type === 'run.finished') refreshList()

@@ -46,6 +46,7 @@ export interface RebuildRecord {
   readonly reason?: string
   readonly source?: 'request' | 'file' | 'plugin' | string
   readonly file?: string
+  readonly plugin?: string
   readonly from?: unknown
   readonly to?: unknown
   readonly diff?: unknown
@@ -149,18 +150,73 @@ export interface RunFinished extends FrameBase<'run.finished'> {
   readonly stop_reason?: string
   readonly usage?: Usage
   readonly duration_ms?: number
+  readonly timeline?: RunTimeline
 }
+/** Where a run's time went; `start_ms` from the run's start. */
+export interface RunTimeline {
+  readonly total_ms?: number
+  readonly inferences?: readonly {
+    readonly message_id?: string
+    readonly model?: string
+    readonly start_ms?: number
+    readonly first_token_ms?: number
+    readonly duration_ms?: number
+    readonly output_tokens?: number
+    readonly tokens_per_s?: number
+  }[]
+  readonly tools?: readonly {
+    readonly id?: string
+    readonly name?: string
+    readonly start_ms?: number
+    readonly duration_ms?: number
+    readonly error?: boolean
+  }[]
+  readonly pauses?: readonly {
+    readonly pause_id?: string
+    readonly phase?: string
+    readonly start_ms?: number
+    readonly wait_ms?: number
+    readonly action?: string
+    readonly timed_out?: boolean
+  }[]
+}
+export interface TraceBlock {
+  readonly id?: string
+  readonly kind?: string
+  readonly role?: string
+  readonly text?: string
+  readonly before?: string
+}
+export interface TraceDiff {
+  readonly added?: readonly TraceBlock[]
+  readonly removed?: readonly TraceBlock[]
+  readonly changed?: readonly TraceBlock[]
+  readonly reordered?: boolean
+}
+export interface TraceCall {
+  readonly name?: string
+  readonly depth?: number
+  readonly round?: number
+  readonly start_ms?: number
+  readonly duration_ms?: number
+  readonly self_ms?: number
+  readonly request?: TraceDiff
+  readonly response?: TraceDiff
+  readonly error?: string
+}
+/** Every middleware call of a run, timed, with what each changed. */
 export interface MiddlewareTrace extends FrameBase<'middleware.trace'> {
-  readonly middlewares?: readonly unknown[]
-  readonly [key: string]: unknown
+  readonly calls?: readonly TraceCall[]
 }
-/** Config reload failed (file, line, message) or recovered. */
+/** Config reload failed (file, line, message) or recovered; sent to every socket, without seq. */
 export interface ServerNotice extends FrameBase<'server.notice'> {
   readonly level?: string
+  readonly kind?: string
   readonly message?: string
   readonly file?: string
   readonly line?: number
-  readonly [key: string]: unknown
+  readonly field?: string
+  readonly files?: readonly string[]
 }
 
 /** Every frame of a conversation's stream. */

@@ -48,6 +48,15 @@ export function assistantView(id) {
   const meta = el('span', {class: 'msg-meta', testid: 'assistant-meta'})
   const notes = el('span', {class: 'msg-notes'})
   const copy = copyButton(() => markdown.text, {label: 'Copy', title: 'Copy message (markdown)', testid: 'copy-message'})
+  // Debugging: every frame this message got, as the server sent it (text only, drawn when opened).
+  /** @type {string[]} */
+  const frames = []
+  const rawText = el('pre', {class: 'raw-frames-text', testid: 'raw-frames-text'})
+  const raw = el('details', {class: 'raw-frames', testid: 'raw-frames'}, el('summary', {text: 'Raw frames'}), rawText)
+  const drawRaw = () => {
+    if (raw.open) rawText.textContent = frames.join('\n')
+  }
+  raw.addEventListener('toggle', drawRaw)
   const root = el(
     'div',
     {class: 'msg assistant streaming', testid: 'assistant-message', dataset: {messageId: id}, 'aria-busy': 'true'},
@@ -56,6 +65,7 @@ export function assistantView(id) {
     text,
     typing,
     el('div', {class: 'msg-footer'}, meta, notes, copy),
+    raw,
   )
   /** @param {string} [note] */
   const finish = (note) => {
@@ -69,6 +79,8 @@ export function assistantView(id) {
     root,
     thinkingSlot,
     apply(event) {
+      frames.push(JSON.stringify(event))
+      drawRaw()
       switch (event.type) {
         case 'llm.start': {
           const name = event.model ?? event.metadata?.model
@@ -324,6 +336,17 @@ const shortHash = (value) => {
   return jsonPreview(value, 24)
 }
 
+/**
+ * What caused a rebuild: the request, the config file (its path) or a plugin (its name).
+ * @param {{source?: unknown, file?: unknown, plugin?: unknown}} record
+ */
+function sourceLabel(record) {
+  if (record.source === 'file') return `config file${typeof record.file === 'string' ? ` ${record.file}` : ''}`
+  if (record.source === 'plugin')
+    return `plugin ${typeof record.plugin === 'string' ? record.plugin : typeof record.file === 'string' ? record.file : ''}`.trim()
+  return 'request'
+}
+
 /** @param {import('./frames.js').ConversationRebuilt} event */
 export function rebuildView(event) {
   const record = event.record && typeof event.record === 'object' ? event.record : event
@@ -331,6 +354,9 @@ export function rebuildView(event) {
     'summary',
     {},
     el('span', {class: 'notice-title', text: 'Engine rebuilt'}),
+    typeof record.source === 'string'
+      ? el('span', {class: `badge source ${record.source}`, testid: 'rebuild-source', text: sourceLabel(record)})
+      : null,
     record.reason ? el('span', {class: 'notice-detail', text: ` · ${record.reason}`}) : null,
     el('code', {class: 'hash', text: ` ${shortHash(record.from)} → ${shortHash(record.to)}`}),
   )

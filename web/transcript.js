@@ -11,6 +11,7 @@ import {
   toolView,
   userMessageView,
 } from './render.js'
+import {timelineView, traceView} from './run-insights.js'
 
 /** @typedef {import('./frames.js').SemEvent} SemEvent */
 /**
@@ -177,6 +178,10 @@ export class Transcript {
       case 'run.finished':
         // The last frame of every run (DESIGN §3): the run's section is complete.
         if (event.inference_id) parent().dataset.status = String(event.status ?? 'finished')
+        if (event.timeline && typeof event.timeline === 'object') parent().append(timelineView(event.timeline))
+        return
+      case 'middleware.trace':
+        parent().append(traceView(event))
         return
       case 'server.notice': {
         const where = event.file ? `${event.file}${event.line ? `:${event.line}` : ''}: ` : ''
