@@ -22,7 +22,8 @@ import type {
 export interface ConversationStore {
   /** `memory` or the database file path, for the start-up line and errors. */
   readonly location: string
-  readonly kind: 'memory' | 'sqlite'
+  /** `redis`: the Redis-mode store (`webchat/redis-conversation-store.ts`), where the stream is the log. */
+  readonly kind: 'memory' | 'sqlite' | 'redis'
 
   /** Every conversation, most recent activity first. */
   list(): Promise<ConversationSummary[]>

@@ -7,6 +7,7 @@ import type {ConfigFile} from '../engine/index.js'
 import type {Logger} from './logger.js'
 import type {RunOwnership} from '../bus/index.js'
 import type {SnapshotStore} from './snapshot-store.js'
+import type {ConversationStore} from '../store/index.js'
 import type {StreamHistory} from './stream-replay.js'
 import {frameCount} from '../sem/translator.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
@@ -53,6 +54,8 @@ export interface BusTransport {
   readonly snapshots?: SnapshotStore
   /** The log read back by stream id (Redis: the stream itself). */
   readonly streamHistory?: StreamHistory
+  /** Conversations listed and shown by every instance (Redis: RedisConversationStore); used unless a store is named. */
+  readonly conversationStore?: ConversationStore
   close(): Promise<void>
 }
 
@@ -74,6 +77,7 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
   }
   // Loaded only in Redis mode: ioredis costs every other command a noticeable startup time.
   const {RedisBus, RedisRunOwnership, RedisSnapshotStore} = await import('../bus/redis/index.js')
+  const {RedisConversationStore} = await import('./redis-conversation-store.js')
   const onError = (error: unknown, where: string) =>
     logger.warn({err: error, where, redis: describeRedisUrl(selection.redisUrl)}, 'redis problem; retrying')
   const bus = await RedisBus.connect(selection.redisUrl, {
@@ -97,6 +101,7 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
     runOwnership: ownership,
     snapshots: new RedisSnapshotStore(bus.client, {onError}),
     streamHistory: bus,
+    conversationStore: new RedisConversationStore(bus.client, `redis ${describeRedisUrl(selection.redisUrl)}`),
     close: async () => {
       await ownership.close()
       await bus.close()

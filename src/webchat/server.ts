@@ -149,7 +149,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const runOwnership = options.runOwnership ?? ('runOwnership' in transport ? transport.runOwnership : undefined)
   const snapshots = options.snapshots ?? ('snapshots' in transport ? transport.snapshots : undefined)
   const ownsStore = typeof options.store !== 'object'
-  const store = openStore(options, builder, logger)
+  const store = openStore(options, builder, logger, 'conversationStore' in transport ? transport.conversationStore : undefined)
   let port = 0
   const recording = new ConversationRecording({
     ...(options.record?.dir !== undefined ? {recordDir: options.record.dir} : {}),
@@ -337,9 +337,11 @@ function logLevelFrom(env: NodeJS.ProcessEnv): LogLevel {
 }
 
 /** The store the options name (`--store`, then the config file's `store:`), opened; memory by default. */
-function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logger): ConversationStore {
+function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logger, shared?: ConversationStore): ConversationStore {
   if (typeof options.store === 'object') return options.store
   const fromConfig = builder.config.store
+  // Redis mode: the instances share Redis (the stream is the log); a store named by the user still wins.
+  if (shared && fromConfig === undefined && (options.store === undefined || options.storeExplicit === false)) return shared
   const configured = typeof fromConfig === 'string' ? {path: fromConfig} : fromConfig
   const spec = options.store ?? configured?.path ?? 'memory'
   // A path in the config file is relative to that file.
