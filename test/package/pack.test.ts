@@ -114,7 +114,7 @@ describe('the package from a clean git archive of HEAD', () => {
       await writeFile(join(app, 'package.json'), JSON.stringify({name: 'jiminy-consumer', version: '1.0.0', private: true, type: 'module'}))
       await ok(`npm install ${NPM_QUIET} --ignore-scripts ${JSON.stringify(join(work, info!.filename))}`, app)
       await nativeBuildInto(app)
-      const du = await ok('du -sk node_modules node_modules/jiminy-harness', app)
+      const du = await ok('du -sk node_modules && du -sk node_modules/jiminy-harness', app)
       const [installKb, packageKb] = du.stdout.split('\n').map((line) => Number(line.split(/\s+/)[0]))
       const sizes = {
         tarball_bytes: info!.size,
