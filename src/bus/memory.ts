@@ -4,7 +4,8 @@ import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, 
  * The in-process bus: one topic is a list of handlers. Delivery is synchronous and in publish order;
  * a publish made from inside a handler is queued behind the message being delivered, so every
  * subscriber sees one order. Nothing is kept after delivery (replay is the FrameLog's job), so
- * `afterStreamId` is ignored and messages carry no `streamId`.
+ * `afterStreamId` is ignored and messages carry no `streamId`. A publisher's `event` rides along
+ * (same process, never serialised), so readers skip decoding what was just encoded.
  */
 export class MemoryBus implements Bus {
   readonly kind = 'memory' as const
@@ -15,7 +16,8 @@ export class MemoryBus implements Bus {
 
   async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<{streamId?: string}> {
     if (this.closed) throw new Error('bus is closed')
-    this.pending.push(options.seq !== undefined ? {topic, payload, seq: options.seq} : {topic, payload})
+    const {seq, event} = options
+    this.pending.push({topic, payload, ...(seq !== undefined ? {seq} : {}), ...(event !== undefined ? {event} : {})})
     this.drain()
     return {}
   }

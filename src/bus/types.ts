@@ -1,3 +1,5 @@
+import type {Event} from '../core/index.js'
+
 /**
  * The transport between the run that publishes events and every reader of a conversation.
  * Topics are `chat:{conv_id}`; payloads are event JSON (core event codec). Implementations:
@@ -15,6 +17,14 @@ export interface BusMessage {
    * Absent: the StreamCoordinator numbers frames itself at consume time.
    */
   readonly seq?: number
+  /**
+   * The event the payload encodes, as the publisher holds it: only from an in-process publisher on
+   * the in-memory bus, and only when the payload is exactly `encodeEvent(event)` (nothing redacted).
+   * A reader may use it instead of decoding the payload (the StreamCoordinator does). Every
+   * transport that carries data across a process boundary (Redis) drops it, so zod still checks
+   * everything that comes from outside.
+   */
+  readonly event?: Event
 }
 
 export interface PublishOptions {
@@ -22,6 +32,8 @@ export interface PublishOptions {
   readonly seq?: number
   /** How many frames this message translates to, when the publisher knows (saves the transport decoding the payload again). */
   readonly frames?: number
+  /** The event the payload encodes (see BusMessage.event); only the in-memory bus passes it on. */
+  readonly event?: Event
 }
 
 export interface Publisher {

@@ -90,7 +90,8 @@ export class StreamCoordinator {
 
   /** Translates one bus message and hands its frames out; returns them. Never throws on bad input. */
   consume(message: BusMessage): BuiltFrame[] {
-    const decoded = decodeEvent(message.payload)
+    // In-process messages carry the event they encode (memory bus): no decode, no zod. From outside: decoded and checked.
+    const decoded = message.event !== undefined ? ({ok: true, event: message.event} as const) : decodeEvent(message.payload)
     const streamId = message.streamId
     let bodies: SemFrameBody[]
     if (decoded.ok) {

@@ -19,7 +19,7 @@ export interface BusSinkOptions {
  */
 export class BusSink implements EventSink {
   readonly topic: string
-  private queue: {payload: string; seq: number | undefined; frames: number; event: Event}[] = []
+  private queue: {payload: string; seq: number | undefined; frames: number; event: Event; same: boolean}[] = []
   private head = 0
   private draining: Promise<void> | undefined
   private seq: number | undefined
@@ -44,11 +44,13 @@ export class BusSink implements EventSink {
   }
 
   publish(event: Event): void {
-    const payload = redactString(encodeEvent(event))
+    const json = encodeEvent(event)
+    const payload = redactString(json)
     const seq = this.seq
     const frames = frameCount(event)
     if (seq !== undefined) this.seq = seq + frames
-    this.queue.push({payload, seq, frames, event})
+    // The event rides along only when redaction changed nothing: then it is exactly what the payload decodes to.
+    this.queue.push({payload, seq, frames, event, same: payload === json})
     this.draining ??= this.drain()
   }
 
@@ -61,9 +63,9 @@ export class BusSink implements EventSink {
   private async drain(): Promise<void> {
     try {
       while (this.head < this.queue.length) {
-        const {payload, seq, frames, event} = this.queue[this.head]!
+        const {payload, seq, frames, event, same} = this.queue[this.head]!
         try {
-          await this.publisher.publish(this.topic, payload, seq !== undefined ? {seq, frames} : {frames})
+          await this.publisher.publish(this.topic, payload, {...(seq !== undefined ? {seq} : {}), frames, ...(same ? {event} : {})})
         } catch (error) {
           this.options.onError?.(error, event)
         }
