@@ -6,6 +6,7 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    globalSetup: ['./test/global-setup.ts'],
     // Servers started in-process stay quiet; tests that read logs pass their own logger or level.
     env: {JIMINY_LOG_LEVEL: 'silent'},
     reporters: ['default', './test/summary-reporter.ts'],
