@@ -17,8 +17,11 @@ export interface ReplaySlice {
  * frames and about `maxBytes` of frame text (llm.delta frames carry the cumulative text, so a long
  * answer is heavy). A ring buffer: appending is O(1), a replay lookup is a binary search.
  */
+const INITIAL_SLOTS = 16
+
 export class FrameLog {
-  private readonly ring: (BuiltFrame | undefined)[]
+  /** Grows by doubling up to `capacity`: an idle conversation holds a few frames, not `capacity` empty slots. */
+  private ring: (BuiltFrame | undefined)[]
   private start = 0
   private size = 0
   private bytes = 0
@@ -28,7 +31,7 @@ export class FrameLog {
     readonly maxBytes = DEFAULT_FRAME_LOG_MAX_BYTES,
   ) {
     if (!Number.isInteger(capacity) || capacity < 1) throw new Error(`frame log capacity must be a positive integer, got ${capacity}`)
-    this.ring = new Array<BuiltFrame | undefined>(capacity)
+    this.ring = new Array<BuiltFrame | undefined>(Math.min(capacity, INITIAL_SLOTS))
   }
 
   /** Approximate bytes of frame text held (UTF-16 length). */
@@ -53,8 +56,9 @@ export class FrameLog {
   append(frame: BuiltFrame): void {
     const last = this.lastSeq
     if (last !== undefined && frame.seq <= last) throw new Error(`frame log: seq ${frame.seq} is not after ${last}`)
+    if (this.size === this.ring.length && this.size < this.capacity) this.grow()
     if (this.size === this.capacity) this.evictOldest()
-    this.ring[(this.start + this.size) % this.capacity] = frame
+    this.ring[(this.start + this.size) % this.ring.length] = frame
     this.size++
     this.bytes += frame.json.length
     // Keep at least the newest frame, however large.
@@ -64,7 +68,7 @@ export class FrameLog {
   private evictOldest(): void {
     const oldest = this.ring[this.start]!
     this.ring[this.start] = undefined
-    this.start = (this.start + 1) % this.capacity
+    this.start = (this.start + 1) % this.ring.length
     this.size--
     this.bytes -= oldest.json.length
   }
@@ -89,13 +93,21 @@ export class FrameLog {
   }
 
   clear(): void {
-    this.ring.fill(undefined)
+    this.ring = new Array<BuiltFrame | undefined>(Math.min(this.capacity, INITIAL_SLOTS))
     this.start = 0
     this.size = 0
     this.bytes = 0
   }
 
   private at(i: number): BuiltFrame {
-    return this.ring[(this.start + i) % this.capacity]!
+    return this.ring[(this.start + i) % this.ring.length]!
+  }
+
+  /** Doubles the ring (at most to capacity), oldest frame first at slot 0. */
+  private grow(): void {
+    const next = new Array<BuiltFrame | undefined>(Math.min(this.capacity, this.ring.length * 2))
+    for (let i = 0; i < this.size; i++) next[i] = this.at(i)
+    this.ring = next
+    this.start = 0
   }
 }

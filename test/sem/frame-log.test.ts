@@ -46,4 +46,28 @@ describe('FrameLog byte cap', () => {
     tiny.append(frame(2))
     expect([tiny.length, tiny.firstSeq]).toEqual([1, 2])
   })
+
+  it('grows its ring as frames arrive and answers like a plain list at every size (clear included)', () => {
+    for (const capacity of [1, 5, 16, 17, 100]) {
+      const log = new FrameLog(capacity)
+      let model: number[] = []
+      for (let seq = 1; seq <= 260; seq++) {
+        log.append(frame(seq))
+        model = [...model, seq].slice(-capacity)
+        if (seq % 37 === 0 || seq === 260) {
+          for (const after of [0, seq - 3, model[0]! - 1, seq])
+            expect(
+              log.since(after).frames.map((f) => f.seq),
+              `capacity ${capacity} seq ${seq} after ${after}`,
+            ).toEqual(model.filter((s) => s > after))
+          expect([log.length, log.firstSeq, log.lastSeq]).toEqual([model.length, model[0], seq])
+        }
+        if (seq === 130) {
+          log.clear()
+          model = []
+          expect(log.length).toBe(0)
+        }
+      }
+    }
+  })
 })
