@@ -1,4 +1,5 @@
 import {z} from 'zod'
+import {RunTimelineSchema} from '../core/index.js'
 import {CommandError} from './command-error.js'
 
 /** One rebuild as the server records it (`GET /api/conversations/{id}` → `rebuilds[]`). */
@@ -20,6 +21,20 @@ export const ConversationRebuildsSchema = z
     profile: z.string(),
     signature: z.string(),
     rebuilds: z.array(RebuildSchema).default([]),
+    /** The live conversation's finished runs with their timelines (`explain --runs`). */
+    timelines: z
+      .array(
+        z
+          .object({
+            inference_id: z.string(),
+            status: z.string(),
+            duration_ms: z.number(),
+            stop_reason: z.string().optional(),
+            timeline: RunTimelineSchema.optional(),
+          })
+          .loose(),
+      )
+      .default([]),
   })
   .loose()
 export type ConversationRebuilds = z.infer<typeof ConversationRebuildsSchema>

@@ -428,7 +428,10 @@ export class ConversationManager {
     })
     const ready = coordinator.start(this.options.subscriberFactory(convId))
     const conversation = new Conversation(convId, engine, session, sink, coordinator, pool, ready)
-    coordinator.onEvent((event, seq) => conversation.runEvents.record(event, seq))
+    coordinator.onEvent((event, seq) => {
+      conversation.runEvents.record(event, seq)
+      if (event.type === 'run-finished') conversation.noteRunFinished(event)
+    })
     this.conversations.set(convId, conversation)
     this.reaper?.watch(conversation)
     ready.catch(() => this.conversations.delete(convId))

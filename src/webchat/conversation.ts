@@ -7,6 +7,8 @@ import {
   type StepAction,
   type StepDecisionResult,
   type Turn,
+  type Event,
+  type RunTimeline,
 } from '../core/index.js'
 import type {BusSink} from './bus-sink.js'
 import type {ConnectionPool} from './connection-pool.js'
@@ -32,6 +34,8 @@ export class Conversation {
   readonly rebuilds: RebuildRecord[] = []
   /** The latest run's events from its start (fed by the coordinator): what the UI Message Stream replays and follows. */
   readonly runEvents = new RunEventLog()
+  /** The latest runs' ends with their timelines (newest last, at most MAX_RUN_TIMELINES), for `explain --runs`. */
+  readonly timelines: RunTimelineEntry[] = []
   private current: ConversationEngine
 
   constructor(
@@ -123,6 +127,19 @@ export class Conversation {
     }
   }
 
+  /** Keeps a finished run's timeline (what `GET /api/conversations/{id}` lists as `timelines`). */
+  noteRunFinished(event: Extract<Event, {type: 'run-finished'}>): void {
+    this.timelines.push({
+      inference_id: event.meta.inference_id,
+      status: event.status,
+      duration_ms: event.duration_ms,
+      ...(event.stop_reason !== undefined ? {stop_reason: event.stop_reason} : {}),
+      ...(event.usage !== undefined ? {usage: event.usage} : {}),
+      ...(event.timeline !== undefined ? {timeline: event.timeline} : {}),
+    })
+    if (this.timelines.length > MAX_RUN_TIMELINES) this.timelines.splice(0, this.timelines.length - MAX_RUN_TIMELINES)
+  }
+
   detail(): ConversationDetail {
     const pause = this.pendingPause()
     return {
@@ -130,6 +147,7 @@ export class Conversation {
       signature_canonical: this.current.signature.canonical,
       config: this.current.config,
       rebuilds: [...this.rebuilds],
+      timelines: [...this.timelines],
       pending_pause: pause
         ? {pause_id: pause.pauseId, phase: pause.phase, tool_calls: [...pause.toolCalls], deadline: pause.deadline.toISOString()}
         : null,
@@ -155,6 +173,20 @@ export interface ConversationDetail extends ConversationSummary {
   readonly signature_canonical: string
   readonly config: EngineConfig
   readonly rebuilds: RebuildRecord[]
+  readonly timelines: RunTimelineEntry[]
   readonly pending_pause: {pause_id: string; phase: string; tool_calls: unknown[]; deadline: string} | null
   readonly turn: unknown
+}
+
+/** How many finished runs a live conversation keeps the timeline of. */
+export const MAX_RUN_TIMELINES = 50
+
+/** One finished run: how it ended and where its time went. */
+export interface RunTimelineEntry {
+  readonly inference_id: string
+  readonly status: string
+  readonly duration_ms: number
+  readonly stop_reason?: string
+  readonly usage?: Record<string, unknown>
+  readonly timeline?: RunTimeline
 }
