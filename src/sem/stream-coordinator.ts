@@ -120,9 +120,12 @@ export class StreamCoordinator {
         this.options.onProblem?.({kind: 'gap', expected: seq, got: message.seq, ...(streamId !== undefined ? {streamId} : {})})
       seq = message.seq
     }
+    // A conversation hydrated from the store does not number from 1: a recorder must keep the seq
+    // so the recording replays to the frames the clients got.
+    const heard = message.seq === undefined && (this.options.afterSeq ?? 0) > 0 ? {...message, seq} : message
     for (const listener of this.messageListeners) {
       try {
-        listener(message)
+        listener(heard)
       } catch {
         // A broken recorder must not stop the stream.
       }
