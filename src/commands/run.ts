@@ -4,7 +4,8 @@ import {EXIT_CANCELLED, EXIT_FAILED, type ErrorJson} from '../cli/command-error.
 import {configFlag, profileFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {stepAnswerer} from '../cli/step-prompt.js'
-import {TerminalRenderer, COLOURS, PLAIN} from '../cli/terminal-renderer.js'
+import {formatMiddlewareTrace, formatTimeline} from '../cli/run-trace-report.js'
+import {TerminalRenderer, COLOURS, PLAIN, type TerminalStyle} from '../cli/terminal-renderer.js'
 import {STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
 import {PROVIDER_TYPES} from '../providers/index.js'
 import {runOnce, type EngineOverrides, type RunOnceOptions} from '../engine/index.js'
@@ -58,6 +59,7 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
     store: Flags.string({
       description: 'keep the run as a conversation of this SQLite store file (as serve --store does); without it run keeps nothing',
     }),
+    trace: Flags.boolean({description: 'after the answer, print the middleware trace as a tree and the run timeline'}),
     record: Flags.string({
       description:
         'record the run in this folder as a recording that `jiminy replay --rerun` runs again ({conv_id}.jsonl, golden, inputs, cassette)',
@@ -99,6 +101,7 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
       const {outcome} = result
       const stored = flags.store !== undefined ? await saveRunToStore(flags.store, result, args.prompt, result.config.profile) : undefined
       if (stored && !json) this.logToStderr(`jiminy: stored as conversation ${stored.conv_id} in ${stored.store}`)
+      if (flags.trace && !json) this.log(traceReport(result.events, style))
       let error: ErrorJson | undefined
       if (outcome.status === 'failed') {
         error = {code: 'run_failed', message: outcome.error ?? 'the run failed'}
@@ -121,6 +124,17 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
       process.off('SIGINT', onSigint)
     }
   }
+}
+
+/** `--trace`: the run's middleware trace (a tree) and its timeline, from the run's own events. */
+function traceReport(events: readonly Event[], style: TerminalStyle): string {
+  const trace = events.find((e) => e.type === 'middleware-trace')
+  const finished = events.find((e) => e.type === 'run-finished')
+  return [
+    '',
+    formatMiddlewareTrace(trace?.type === 'middleware-trace' ? trace.calls : [], style),
+    ...(finished?.type === 'run-finished' && finished.timeline ? [formatTimeline(finished.timeline, style)] : []),
+  ].join('\n')
 }
 
 function overridesFrom(flags: {
