@@ -23,6 +23,44 @@ const samples: Event[] = [
   {type: 'user-prompt', meta, text: 'what is 2+3?', block_id: 'blk_1'},
   {type: 'thinking-ended', meta, text: 'hm'},
   {type: 'conversation-rebuilt', meta, record: {reason: 'request: system_prompt changed'}},
+  {
+    type: 'run-finished',
+    meta,
+    status: 'completed',
+    stop_reason: 'stop',
+    usage: {input_tokens: 3, output_tokens: 5},
+    duration_ms: 40,
+    timeline: {
+      total_ms: 40,
+      inferences: [
+        {message_id: 'msg_1', model: 'm', start_ms: 1, first_token_ms: 4, duration_ms: 20, output_tokens: 5, tokens_per_s: 312.5},
+      ],
+      tools: [{id: 'call_1', name: 'calc', start_ms: 22, duration_ms: 2}],
+      pauses: [{pause_id: 'pause_1', phase: 'after_inference', start_ms: 21, wait_ms: 1, action: 'continue', timed_out: false}],
+    },
+  },
+  {type: 'answer-revised', meta, text: 'HELLO', by: ['shout']},
+  {
+    type: 'middleware-trace',
+    meta,
+    calls: [
+      {
+        name: 'shout',
+        depth: 0,
+        round: 1,
+        start_ms: 0,
+        duration_ms: 21,
+        self_ms: 0.3,
+        request: {added: [], removed: [], changed: [], reordered: false},
+        response: {
+          added: [],
+          removed: [],
+          changed: [{id: 'blk_2', kind: 'llm_text', role: 'assistant', text: 'HELLO', before: 'hello'}],
+          reordered: false,
+        },
+      },
+    ],
+  },
 ]
 
 describe('event codec', () => {
