@@ -19,7 +19,7 @@ const BENCHES = [
   ['rerun-throughput.js', ['100', '100000']],
   ['redis-throughput.js', ['10000']],
   ['startup.js', ['5']],
-  ['idle-memory.js', ['2000']],
+  ['idle-memory.js', ['300']],
   // Not rows of the table, but kept in the suite:
   ['core-throughput.js', ['1000000']],
   ['record-overhead.js', ['100000']],
