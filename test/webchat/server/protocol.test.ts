@@ -26,7 +26,7 @@ describe('WebSocket protocol', () => {
     await client.waitFor(() => client.control.length > 0, 'hello')
     expect(client.control[0]).toMatchObject({type: 'ws.hello', conv_id: 'hello-1', profile: 'step', last_seq: 0})
     expect(JSON.parse(client.raw[0]!)).toMatchObject({sem: true, event: {type: 'ws.hello'}})
-    const {id, server_time: serverTime} = client.control[0] as {id: string; server_time: number}
+    const {id, server_time: serverTime} = client.control[0] as unknown as {id: string; server_time: number}
     expect(Number.isInteger(serverTime)).toBe(true)
     expect(id).toBe(`ws.hello:hello-1:${serverTime}`)
     await client.close()
