@@ -136,7 +136,8 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
     const info = serveInfo(server)
     process.stdout.write(this.jsonEnabled() ? `${JSON.stringify(info)}\n` : `${info.url}\n`)
     log.release()
-    if (flags.watch) watcher = watchServerConfig({manager: server.manager, notices: server.manager, logger: server.logger, dataDir: this.config.dataDir})
+    if (flags.watch)
+      watcher = watchServerConfig({manager: server.manager, notices: server.manager, logger: server.logger, dataDir: this.config.dataDir})
     if (flags.open) openBrowser(flags.token !== undefined ? `${server.url}?token=${encodeURIComponent(flags.token)}` : server.url)
     await stopped
     process.exit(0)
