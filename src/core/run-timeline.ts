@@ -93,7 +93,17 @@ export class RunTimelineRecorder implements EventSink {
     for (const [id] of this.open) this.closeInference(id, at, undefined)
     this.openTools.clear()
     this.openPauses.clear()
-    return {total_ms: at - this.startedAt, inferences: [...this.inferences], tools: [...this.tools], pauses: [...this.pauses]}
+    // Keys in the schema's order, so the live event and its decoded copy serialise byte for byte alike.
+    const inferences = this.inferences.map((i) => ({
+      message_id: i.message_id,
+      ...(i.model !== undefined ? {model: i.model} : {}),
+      start_ms: i.start_ms,
+      ...(i.first_token_ms !== undefined ? {first_token_ms: i.first_token_ms} : {}),
+      duration_ms: i.duration_ms,
+      ...(i.output_tokens !== undefined ? {output_tokens: i.output_tokens} : {}),
+      ...(i.tokens_per_s !== undefined ? {tokens_per_s: i.tokens_per_s} : {}),
+    }))
+    return {total_ms: at - this.startedAt, inferences, tools: [...this.tools], pauses: [...this.pauses]}
   }
 
   private closeInference(id: string, at: number, usage: Record<string, unknown> | undefined): void {

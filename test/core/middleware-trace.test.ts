@@ -147,3 +147,15 @@ describe('diffTurns on the way down', () => {
     expect(JSON.stringify(events)).not.toContain('hunter42')
   })
 })
+
+describe('run-finished timeline', () => {
+  it('serialises exactly as its decoded copy (keys in schema order), so a replay makes the same frame', async () => {
+    const {decodeEvent, encodeEvent} = await import('../../src/core/index.js')
+    const {events} = await run(answering('one two three'), [{name: 'pass', middleware: passThrough}])
+    for (const event of events) {
+      const decoded = decodeEvent(encodeEvent(event))
+      if (!decoded.ok) throw new Error(decoded.error.message)
+      expect(JSON.stringify(translateEvent(decoded.event))).toBe(JSON.stringify(translateEvent(event)))
+    }
+  })
+})
