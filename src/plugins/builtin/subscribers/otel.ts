@@ -91,6 +91,8 @@ export class OtelSink implements EventSink {
   ) {}
 
   publish(event: Event): void {
+    // The hot path: deltas make no span and change none.
+    if (event.type === 'partial' || event.type === 'partial-thinking') return
     try {
       this.handle(event)
     } catch {
