@@ -78,7 +78,8 @@ function diffLines(side, diff) {
 export function traceView(event) {
   const calls = Array.isArray(event.calls) ? event.calls : []
   const rounds = new Set(calls.map((c) => c.round ?? 1)).size
-  const total = calls.filter((c) => (c.depth ?? 0) === 0).reduce((sum, c) => sum + (typeof c.self_ms === 'number' ? c.self_ms : 0), 0)
+  // The middlewares' own time, all calls: what the chain added on top of the engine and the tools.
+  const total = calls.reduce((sum, c) => sum + (typeof c.self_ms === 'number' ? c.self_ms : 0), 0)
   const list = el('ol', {class: 'trace-calls'})
   for (const call of calls) {
     const changes = diffLines('request', call.request).concat(diffLines('response', call.response))
