@@ -1,18 +1,10 @@
-import {singleInstanceOwnership, type Publisher, type RemoteRun, type RunOwnership} from '../bus/index.js'
-import {
-  RunInProgressError,
-  Session,
-  type ExecutionHandle,
-  type RunOutcome,
-  type StepAction,
-  type StepDecisionResult,
-  type Turn,
-} from '../core/index.js'
-import {BusSink, type BusSinkOptions} from './bus-sink.js'
-import {ConnectionPool, type DropReason} from './connection-pool.js'
-import {Conversation, type ConversationDetail, type ConversationEngine} from './conversation.js'
+import {singleInstanceOwnership, type RemoteRun, type RunOwnership} from '../bus/index.js'
+import {RunInProgressError, Session, type StepAction, type StepDecisionResult, type Turn} from '../core/index.js'
+import {BusSink} from './bus-sink.js'
+import {ConnectionPool} from './connection-pool.js'
+import {Conversation, type ConversationEngine} from './conversation.js'
 import {signatureOf, type EngineBuilder, type Overrides, type RebuildCause, type ReloadNotice} from '../engine/index.js'
-import {FrameLog, StreamCoordinator, buildControlFrame, type CoordinatorProblem} from '../sem/index.js'
+import {FrameLog, StreamCoordinator, buildControlFrame} from '../sem/index.js'
 import {localRunsOf} from './multi-instance.js'
 import {OrphanedRunReaper} from './orphaned-runs.js'
 import {PublishFailureGuard} from './publish-failure.js'
@@ -28,83 +20,18 @@ import {
   storeSnapshots,
   titleOf,
   type ConversationListing,
-  type StoredConversationDetail,
 } from './stored-conversations.js'
-import type {SubscriberFactory} from './subscriber-factory.js'
+import {TooManyConversationsError, UnknownConversationError} from './conversation-errors.js'
+import {
+  CLOSE_DELETED,
+  DEFAULT_MAX_CONVERSATIONS,
+  type ConversationManagerOptions,
+  type ConversationView,
+  type StartedRun,
+} from './conversation-manager-options.js'
 
-export interface ConversationManagerOptions {
-  builder: EngineBuilder
-  readonly publisher: Publisher
-  readonly subscriberFactory: SubscriberFactory
-  /** Evict a conversation with no socket and no run after this long. */
-  readonly idleTimeoutMs: number
-  readonly maxBufferedBytes: number
-  readonly frameLogCapacity: number
-  readonly frameLogMaxBytes: number
-  readonly events?: ConversationManagerEvents
-  /** Per-conversation BusSink options (a Redis bus makes the sink the single writer: `firstSeq`). */
-  readonly sinkOptions?: (convId: string) => Omit<BusSinkOptions, 'onError'>
-  /** Who runs which conversation across instances (Redis mode); default: this instance alone. */
-  readonly ownership?: RunOwnership
-  /** Where snapshots live between runs (Redis mode: shared); default: the conversation store. */
-  readonly snapshots?: SnapshotStore
-  /** Where conversations outlive the process (frames, snapshots, runs, rebuilds); default: memory. */
-  readonly store?: ConversationStore
-  /**
-   * Live conversations at most (engine, pool, log in memory). Past it the least recently active idle
-   * one (no socket, no run) is evicted; when none is idle, TooManyConversationsError. Default 1000.
-   */
-  readonly maxConversations?: number
-}
-
-export const DEFAULT_MAX_CONVERSATIONS = 1000
-
-/** Every live conversation is busy (sockets or a run) and the cap is reached. */
-export class TooManyConversationsError extends Error {
-  constructor(readonly limit: number) {
-    super(`too many live conversations (limit ${limit}, all in use); try again later or raise limits.max_conversations`)
-    this.name = 'TooManyConversationsError'
-  }
-}
-
-/** WebSocket close code sent to the sockets of a deleted conversation (application range). */
-export const CLOSE_DELETED = 4404
-
-/** A run `startRun` started. */
-export interface StartedRun {
-  readonly conversation: Conversation
-  readonly handle: ExecutionHandle
-  /** Set when the request's config changed the conversation's signature. */
-  readonly rebuilt?: RebuildRecord
-}
-
-/** What `detail` knows of a conversation: this instance's view, or only that another instance runs it. */
-export type ConversationView =
-  | {readonly kind: 'live'; readonly detail: ConversationDetail & {readonly title: string}; readonly remote?: RemoteRun}
-  | {readonly kind: 'remote'; readonly remote: RemoteRun}
-  | {readonly kind: 'stored'; readonly stored: StoredConversationDetail}
-
-/** No live conversation with this id here (never started, or evicted after being idle). */
-export class UnknownConversationError extends Error {
-  constructor(readonly convId: string) {
-    super(`no conversation ${JSON.stringify(convId)} (never started, or evicted after being idle)`)
-    this.name = 'UnknownConversationError'
-  }
-}
-
-/** What the manager tells the server (logs, recorders, watchers). All optional. */
-export interface ConversationManagerEvents {
-  created?(conversation: Conversation): void
-  rebuilt?(conversation: Conversation, record: RebuildRecord): void
-  evicted?(convId: string): void
-  dropped?(convId: string, reason: DropReason): void
-  problem?(convId: string, problem: CoordinatorProblem): void
-  busError?(convId: string, error: unknown): void
-  runStarted?(conversation: Conversation, handle: ExecutionHandle): void
-  runEnded?(conversation: Conversation, outcome: RunOutcome): void
-  /** A snapshot could not be saved, or the run lock could not be read; the request goes on. */
-  storeError?(convId: string, error: unknown, what: string): void
-}
+export * from './conversation-manager-options.js'
+export * from './conversation-errors.js'
 
 /**
  * Owns every live conversation. `getOrCreate` builds the config a request asks for and compares
