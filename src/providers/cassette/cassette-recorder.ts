@@ -2,6 +2,7 @@ import {mkdir, readdir, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {CASSETTE_VERSION, encodeBody, type CassetteEntry} from './cassette-format.js'
 import type {CassetteHandle} from './cassette-handle.js'
+import {teeBody} from './tee-body.js'
 import {identifyProviderRequest} from './identify-provider-request.js'
 import {redactCassetteEntry, redactHeaders, redactUrl, replayableResponseHeaders} from './redact-exchange.js'
 
@@ -54,42 +55,15 @@ export async function startCassetteRecorder(dir: string): Promise<CassetteHandle
         save(new Uint8Array(), [])
         return new Response(null, {status: upstream.status, headers: replayableResponseHeaders(upstream.headers)})
       }
-      const reader = upstream.body.getReader()
-      const chunks: Uint8Array[] = []
-      let saved = false
-      const finish = () => {
-        if (saved) return
-        saved = true
-        inFlight.delete(finish)
+      const tee = teeBody(upstream.body, (chunks) => {
+        inFlight.delete(tee.finish)
         save(
           new Uint8Array(Buffer.concat(chunks)),
           chunks.map((c) => c.byteLength),
         )
-      }
-      inFlight.add(finish)
-      // Pass-through that keeps a copy of every chunk the client reads, exactly as it arrived.
-      const toClient = new ReadableStream<Uint8Array>({
-        async pull(controller) {
-          try {
-            const {done, value} = await reader.read()
-            if (done) {
-              finish()
-              controller.close()
-              return
-            }
-            chunks.push(value)
-            controller.enqueue(value)
-          } catch (error) {
-            finish()
-            controller.error(error)
-          }
-        },
-        cancel(reason) {
-          finish()
-          return reader.cancel(reason)
-        },
       })
-      return new Response(toClient, {
+      inFlight.add(tee.finish)
+      return new Response(tee.stream, {
         status: upstream.status,
         statusText: upstream.statusText,
         headers: replayableResponseHeaders(upstream.headers),
