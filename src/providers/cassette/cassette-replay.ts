@@ -1,3 +1,4 @@
+import {chunkedStream} from './chunked-stream.js'
 import {decodeBody, type CassetteEntry} from './cassette-format.js'
 import type {CassetteHandle} from './cassette-handle.js'
 import {identifyProviderRequest} from './identify-provider-request.js'
@@ -59,22 +60,4 @@ export async function startCassetteReplay(dir: string): Promise<CassetteHandle> 
       server.close()
     },
   }
-}
-
-function chunkedStream(bytes: Uint8Array, sizes: readonly number[]): ReadableStream<Uint8Array> {
-  const total = sizes.reduce((a, b) => a + b, 0)
-  const plan = total === bytes.byteLength && sizes.length > 0 ? sizes : [bytes.byteLength]
-  let offset = 0
-  let i = 0
-  return new ReadableStream({
-    pull(controller) {
-      if (i >= plan.length) {
-        controller.close()
-        return
-      }
-      const size = plan[i++]!
-      controller.enqueue(bytes.slice(offset, offset + size))
-      offset += size
-    },
-  })
 }
