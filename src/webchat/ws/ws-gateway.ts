@@ -101,7 +101,6 @@ export class WsGateway {
       return fail(ws, convId, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
     const afterStreamId = url.searchParams.get('after_stream_id')
     if (afterStreamId !== null) {
-      if (afterRaw !== null) return fail(ws, convId, 'bad_resume', 'give after_seq or after_stream_id, not both')
       if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId))
         return fail(
           ws,
@@ -130,7 +129,14 @@ export class WsGateway {
       this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
       return fail(ws, convId, 'internal', 'could not join the conversation; see the server log')
     }
-    if (afterStreamId !== null) return this.joinAfterStreamId(ws, conversation, afterStreamId)
+    // Both: the cursor names a frame inside that entry (its seq), so the entry's later frames are sent too.
+    if (afterStreamId !== null)
+      return this.joinAfterStreamId(
+        ws,
+        conversation,
+        afterStreamId,
+        afterRaw !== null && afterStreamId !== '0' ? Number(afterRaw) : undefined,
+      )
     // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
     if (afterRaw !== null && this.app.manager.multiInstance) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
     if (ws.readyState !== WebSocket.OPEN) return
@@ -163,10 +169,10 @@ export class WsGateway {
   }
 
   /** `after_stream_id`: the frames after that entry, read from the stream itself, then live ones. */
-  private async joinAfterStreamId(ws: WebSocket, conversation: Conversation, afterStreamId: string): Promise<void> {
+  private async joinAfterStreamId(ws: WebSocket, conversation: Conversation, afterStreamId: string, withinSeq?: number): Promise<void> {
     let replay
     try {
-      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS)
+      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS, withinSeq)
     } catch (error) {
       this.app.logger.error({err: error, conv_id: conversation.id}, 'replay by stream id failed')
       return fail(ws, conversation.id, 'replay_failed', 'could not read the stream; reconnect to try again')
