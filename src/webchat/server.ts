@@ -241,6 +241,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address
   const url = `http://${host}:${port}/`
   logger.info({url, bus: bus.kind, store: store.location, auth: options.token !== undefined}, 'listening')
+  if (options.token === undefined && !isLoopback(address.address))
+    logger.warn(
+      {host: address.address},
+      `listening on ${address.address} without --token: anyone who can reach this machine can read and start conversations; pass --token or bind 127.0.0.1`,
+    )
 
   let closing: Promise<void> | undefined
   const close = () =>
@@ -358,4 +363,8 @@ function refuseHost(res: ServerResponse, host: string | undefined): void {
     error: `host ${JSON.stringify(host)} is not served (DNS-rebinding defence); add it with --allow-host NAME or allow_hosts: in the config`,
     code: 'host_not_allowed',
   })
+}
+
+function isLoopback(address: string): boolean {
+  return address === '::1' || address.startsWith('127.') || address === '::ffff:127.0.0.1'
 }

@@ -56,3 +56,18 @@ describe('hardening of the HTTP surface', () => {
     expect(answer.headers.location).toBe('/evil.example/')
   })
 })
+
+describe('binding beyond loopback', () => {
+  it('warns when it listens on all interfaces without a token', async () => {
+    const warnings: string[] = []
+    const {createLogger} = await import('../../../src/webchat/logger.js')
+    const logger = createLogger('warn')
+    logger.warn = ((_fields: unknown, message?: string) => void warnings.push(String(message))) as typeof logger.warn
+    server = await startTestServer({host: '0.0.0.0', logger})
+    expect(warnings.join('\n')).toMatch(/without --token/)
+    await server.close()
+    warnings.length = 0
+    server = await startTestServer({host: '0.0.0.0', logger, token: 'a-long-enough-token'})
+    expect(warnings.join('\n')).not.toMatch(/without --token/)
+  })
+})
