@@ -78,7 +78,14 @@ export class ConversationManager {
    * snapshot, flush its events, release the claim. Throws UnknownProfileError, ConfigError or
    * RunInProgressError.
    */
-  async startRun(convId: string, profile: string, overrides: Overrides, prompt: string): Promise<StartedRun> {
+  async startRun(
+    convId: string,
+    profile: string,
+    overrides: Overrides,
+    prompt: string,
+    // What a recorder keeps of the request beside the prompt (the base manager does not use it).
+    _request: {idempotencyKey?: string} = {},
+  ): Promise<StartedRun> {
     const claim = await this.ownership.claim(convId)
     let started: StartedRun
     try {

@@ -44,7 +44,9 @@ export async function chatRoute({req, res, params, app}: RouteContext): Promise<
       return
     }
   }
-  const answer = app.manager.startRun(convId ?? newId('conv'), profile, overrides, prompt).then(chatResponse)
+  const answer = app.manager
+    .startRun(convId ?? newId('conv'), profile, overrides, prompt, key !== undefined ? {idempotencyKey: key} : {})
+    .then(chatResponse)
   if (scopedKey !== undefined) {
     app.idempotency.set(scopedKey, answer)
     answer.catch(() => app.idempotency.delete(scopedKey))
