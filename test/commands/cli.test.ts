@@ -71,7 +71,9 @@ describe('jiminy CLI', () => {
     expect(out.turn.blocks.map((b: {kind: string}) => b.kind)).toEqual(['user', 'llm_text'])
     expect(out.events[0]).toMatchObject({type: 'user-prompt', text: 'hello there', block_id: out.turn.blocks[0].id})
     expect(out.events[1].type).toBe('start')
-    expect(out.events.at(-2)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
+    // The answer's final, then the run's middleware trace, then run-finished as the last event.
+    expect(out.events.at(-3)).toMatchObject({type: 'final', meta: {stop_reason: 'stop'}})
+    expect(out.events.at(-2)).toMatchObject({type: 'middleware-trace'})
     expect(out.events.at(-1)).toMatchObject({type: 'run-finished', status: 'completed'})
   })
 
