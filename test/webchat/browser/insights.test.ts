@@ -143,7 +143,8 @@ describe('run insights in the page', () => {
     // The raw frames of a message, for debugging: the revision is there as the server sent it.
     const raw = answer.getByTestId('raw-frames')
     await raw.locator('summary').click()
-    expect(await raw.getByTestId('raw-frames-text').textContent()).toContain('"revised":{"by":["shout"]}')
+    // Filled when the panel opens: wait for it rather than read at once (a loaded machine is slow).
+    await expect.poll(() => raw.getByTestId('raw-frames-text').textContent(), {timeout: 10_000}).toContain('"revised":{"by":["shout"]}')
     await raw.locator('summary').click()
 
     await run.screenshot({path: resolve(SCREENSHOTS, 'run-trace-timeline.png')})
