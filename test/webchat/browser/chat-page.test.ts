@@ -1,6 +1,7 @@
-import {existsSync, mkdirSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {chromium, type Browser, type BrowserContext, type Page} from 'playwright-core'
+import type {Browser, BrowserContext, Page} from 'playwright-core'
+import {launchChromium} from './launch-chromium.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/index.js'
@@ -9,7 +10,6 @@ import {startServer, type RunningServer} from '../../../src/webchat/index.js'
  * The chat page in a real browser against the real server (in-process, mock engine). Debian's
  * chromium is required: CI installs it with apt; without it this suite fails, it never skips.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const ARTIFACTS = resolve(import.meta.dirname, '../../artifacts')
 
 // Small per-chunk delay so answers stream (several frames) yet tests stay quick. `/slow` streams
@@ -31,23 +31,8 @@ let server: RunningServer
 let browser: Browser
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium)`)
-  }
   server = await startServer({port: 0, config: parseConfigText(CONFIG, 'chat-page.test.ts'), logLevel: 'silent'})
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

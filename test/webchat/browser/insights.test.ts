@@ -1,8 +1,9 @@
-import {existsSync, mkdirSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {chromium, type Browser, type Page} from 'playwright-core'
+import type {Browser, Page} from 'playwright-core'
+import {launchChromium} from './launch-chromium.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {loadEngineBuilder, watchServerConfig, type ConfigWatcher} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/index.js'
@@ -13,7 +14,6 @@ import {startServer, type RunningServer} from '../../../src/webchat/index.js'
  * broken config save under --watch shows a banner until a good save recovers. Screenshots go to
  * test-artifacts/ (git-ignored; CI keeps them).
  */
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = resolve(import.meta.dirname, '../../../test-artifacts')
 const EXAMPLE_PLUGIN = resolve(import.meta.dirname, '../../../examples/jiminy-plugin-example/plugin.js')
 
@@ -34,8 +34,6 @@ let browser: Browser
 let reloads = 0
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium)`)
   mkdirSync(SCREENSHOTS, {recursive: true})
   dir = await mkdtemp(join(tmpdir(), 'jiminy-insights-'))
   configPath = join(dir, 'jiminy.yaml')
@@ -52,19 +50,7 @@ beforeAll(async () => {
     onFailed: () => reloads++,
   })
   await watcher.ready
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

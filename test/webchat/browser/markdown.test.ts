@@ -1,6 +1,7 @@
-import {existsSync, mkdirSync} from 'node:fs'
+import {mkdirSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {chromium, type Browser, type Page} from 'playwright-core'
+import type {Browser, Page} from 'playwright-core'
+import {launchChromium} from './launch-chromium.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/index.js'
@@ -11,7 +12,6 @@ import {startEchoProvider, type EchoProvider} from './echo-provider.js'
  * an echo provider (the prompt streamed back verbatim through the openai-compatible engine), so a
  * prompt is exactly the markdown the page renders. Fails (never skips) without Debian's chromium.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const SCREENSHOTS = resolve(import.meta.dirname, '../../../test-artifacts')
 
 let server: RunningServer
@@ -19,9 +19,6 @@ let echo: EchoProvider
 let browser: Browser
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium)`)
-  }
   echo = await startEchoProvider({chunkChars: 9, delayMs: 5})
   const config = `
 profiles:
@@ -30,19 +27,7 @@ profiles:
     provider: {type: openai-compatible, model: echo-1, base_url: "${echo.baseUrl}"}
 `
   server = await startServer({port: 0, config: parseConfigText(config, 'markdown.test.ts'), logLevel: 'silent'})
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {

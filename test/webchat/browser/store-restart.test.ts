@@ -1,8 +1,8 @@
-import {existsSync} from 'node:fs'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {chromium, type Browser, type Page} from 'playwright-core'
+import type {Browser, Page} from 'playwright-core'
+import {launchChromium} from './launch-chromium.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/index.js'
@@ -12,7 +12,6 @@ import {startServer, type RunningServer} from '../../../src/webchat/index.js'
  * reload shows the history; the sidebar lists stored conversations, renames and deletes them; a
  * server that no longer has the open conversation (restarted on the memory store) is said so.
  */
-const CHROMIUM = '/usr/bin/chromium'
 const CONFIG = parseConfigText(
   `
 profiles:
@@ -27,10 +26,8 @@ let dir: string
 let server: RunningServer | undefined
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium)`)
   dir = await mkdtemp(join(tmpdir(), 'jiminy-page-store-'))
-  browser = await chromium.launch({executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run']})
+  browser = await launchChromium()
 })
 afterAll(async () => {
   await browser?.close()

@@ -1,7 +1,8 @@
-import {cpSync, existsSync, mkdtempSync, rmSync} from 'node:fs'
+import {cpSync, mkdtempSync, rmSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
-import {chromium, type Browser, type Page} from 'playwright-core'
+import type {Browser, Page} from 'playwright-core'
+import {launchChromium} from '../launch-chromium.js'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseConfigText} from '../../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../../src/webchat/index.js'
@@ -10,7 +11,6 @@ import {startServer, type RunningServer} from '../../../../src/webchat/index.js'
  * A page of our own that uses the AI SDK's Chat client (the vendored bundle, web/vendor/ai/), served
  * same-origin by jiminy under its CSP, in Debian's chromium (required: the suite fails without it).
  */
-const CHROMIUM = '/usr/bin/chromium'
 const HERE = import.meta.dirname
 const BUNDLE = resolve(HERE, '../../../../web/vendor/ai/ai-sdk.js')
 
@@ -30,25 +30,11 @@ let browser: Browser
 let webRoot: string
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium)`)
   webRoot = mkdtempSync(join(tmpdir(), 'jiminy-ai-sdk-page-'))
   for (const file of ['index.html', 'page.js', 'page.css']) cpSync(join(HERE, file), join(webRoot, file))
   cpSync(BUNDLE, join(webRoot, 'vendor', 'ai-sdk.js'))
   server = await startServer({port: 0, config: parseConfigText(CONFIG, 'ai-sdk-page.test.ts'), logLevel: 'silent', webRoot})
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  })
+  browser = await launchChromium()
 })
 
 afterAll(async () => {
