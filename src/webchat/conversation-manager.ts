@@ -16,7 +16,7 @@ import {
   runEndOf,
   storedDetail,
   storedFrameOf,
-  storedLog,
+  hydrate,
   storeSnapshots,
   titleOf,
   type ConversationListing,
@@ -177,11 +177,8 @@ export class ConversationManager {
     const running = live?.running()
     if (running) throw new RunInProgressError(running.inferenceId)
     if (live) {
-      this.conversations.delete(convId)
-      this.builtAt.delete(convId)
       await live.pool.closeAll(CLOSE_DELETED, 'conversation deleted')
-      live.pool.dispose()
-      await live.coordinator.stop()
+      this.evict(live)
     }
     return (await this.store.delete(convId)) || live !== undefined
   }
@@ -318,17 +315,9 @@ export class ConversationManager {
     const events = this.options.events
     // After a restart the log continues from the store: same seqs, so clients resume by after_seq.
     const frameLog = new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes)
-    const [hydrated, storedSnapshot] = await Promise.all([
-      storedLog(this.store, convId, this.options.frameLogCapacity).catch((error: unknown) => {
-        events?.storeError?.(convId, error, 'log hydration')
-        return {lastSeq: 0, frames: []}
-      }),
-      // The model sees the earlier turns: the Session starts from the last stored snapshot.
-      this.store.loadSnapshot(convId).catch((error: unknown) => {
-        events?.storeError?.(convId, error, 'snapshot hydration')
-        return undefined
-      }),
-    ])
+    const hydrated = await hydrate(this.store, convId, this.options.frameLogCapacity, (error, what) =>
+      events?.storeError?.(convId, error, what),
+    )
     for (const frame of hydrated.frames) frameLog.append(frame)
     const raced = this.conversations.get(convId)
     if (raced) return raced
@@ -342,7 +331,7 @@ export class ConversationManager {
         if (conversation) this.publishFailures.handle(conversation, event, error)
       },
     })
-    const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]}, storedSnapshot)
+    const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]}, hydrated.snapshot)
     const pool = new ConnectionPool({
       maxBufferedBytes: this.options.maxBufferedBytes,
       idleMs: this.options.idleTimeoutMs,

@@ -22,11 +22,7 @@ export function storedFrameOf(frame: BuiltFrame): StoredFrame {
  * A stored conversation's log as the FrameLog holds it: its last `capacity` frames (parsed once,
  * at hydration) and the seq the next frame continues from.
  */
-export async function storedLog(
-  store: ConversationStore,
-  convId: string,
-  capacity: number,
-): Promise<{lastSeq: number; frames: BuiltFrame[]}> {
+async function storedLog(store: ConversationStore, convId: string, capacity: number): Promise<{lastSeq: number; frames: BuiltFrame[]}> {
   const lastSeq = await store.lastSeq(convId)
   if (lastSeq === 0) return {lastSeq, frames: []}
   const stored = await store.framesAfter(convId, Math.max(0, lastSeq - capacity), capacity)
@@ -37,6 +33,30 @@ export async function storedLog(
     json: f.json,
   }))
   return {lastSeq, frames}
+}
+
+/**
+ * What a conversation brings back from the store when it is opened again: its log (same seqs, so
+ * clients resume by after_seq) and its snapshot (so the model sees the earlier turns). A store that
+ * cannot be read is reported and the conversation starts empty rather than failing the request.
+ */
+export async function hydrate(
+  store: ConversationStore,
+  convId: string,
+  capacity: number,
+  onError: (error: unknown, what: string) => void,
+): Promise<{lastSeq: number; frames: BuiltFrame[]; snapshot: Turn | undefined}> {
+  const [log, snapshot] = await Promise.all([
+    storedLog(store, convId, capacity).catch((error: unknown) => {
+      onError(error, 'log hydration')
+      return {lastSeq: 0, frames: []}
+    }),
+    store.loadSnapshot(convId).catch((error: unknown) => {
+      onError(error, 'snapshot hydration')
+      return undefined
+    }),
+  ])
+  return {...log, snapshot}
 }
 
 /** What a run's outcome leaves in the store: its status, error and (for a run cut short) the text so far. */
