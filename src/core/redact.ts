@@ -23,16 +23,14 @@ const knownSecrets: string[] = []
 /** Registers secret values to scrub by exact match from everything redactString sees. */
 export function registerSecret(...values: readonly (string | undefined)[]): void {
   for (const value of values) {
-    if (value === undefined || value.length < MIN_SECRET_LENGTH || knownSecrets.includes(value)) continue
-    knownSecrets.push(value)
-    // Longest first, so a key that contains another is replaced whole.
-    knownSecrets.sort((a, b) => b.length - a.length)
-    // The same value as it appears inside JSON text and URLs.
-    for (const variant of [JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
-      if (variant !== value && !knownSecrets.includes(variant)) knownSecrets.push(variant)
+    if (value === undefined || value.length < MIN_SECRET_LENGTH) continue
+    // The value itself, and as it appears inside JSON text and URLs.
+    for (const form of [value, JSON.stringify(value).slice(1, -1), encodeURIComponent(value)]) {
+      if (!knownSecrets.includes(form)) knownSecrets.push(form)
     }
-    knownSecrets.sort((a, b) => b.length - a.length)
   }
+  // Longest first, so a key that contains another is replaced whole.
+  knownSecrets.sort((a, b) => b.length - a.length)
 }
 
 /** How many values are registered (tests, diagnostics); never the values themselves. */

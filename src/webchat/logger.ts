@@ -47,14 +47,16 @@ export interface ServeLogger {
  * and held until `release()`, so the URL is the first line a user or a script sees.
  */
 export function createServeLogger(level: LogLevel, options: {pretty: boolean; colorize?: boolean}): ServeLogger {
-  const target: DestinationStream = options.pretty
-    ? pretty({destination: 2, sync: true, colorize: options.colorize ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss'})
-    : pino.destination({dest: 2, sync: true})
+  const target = scrubbing(
+    options.pretty
+      ? pretty({destination: 2, sync: true, colorize: options.colorize ?? false, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss'})
+      : pino.destination({dest: 2, sync: true}),
+  )
   let held: string[] | undefined = []
   const destination: DestinationStream = {
     write(line: string) {
-      if (held) held.push(redactString(line))
-      else target.write(redactString(line))
+      if (held) held.push(line)
+      else target.write(line)
     },
   }
   return {
