@@ -1,10 +1,10 @@
-import {AsyncLocalStorage} from 'node:async_hooks'
 import {performance} from 'node:perf_hooks'
 import type {InferenceFn} from './engine.js'
 import type {Event} from './events.js'
 import {composeMiddlewares, type Middleware} from './middleware.js'
 import type {BlockChange, MiddlewareCall, TurnDiff} from './middleware-trace-schema.js'
 import {redactString} from './redact.js'
+import {ScopedValue} from './scoped-value.js'
 import {publish, withRunContext, type EventSink} from './run-context.js'
 import {blockText, type Block, type Turn} from './turn.js'
 
@@ -49,7 +49,7 @@ export interface TracedChain {
  * `answer-revised` naming the middlewares that changed it, so the stream shows what the snapshot holds.
  */
 export function traceMiddlewares(engine: InferenceFn, middlewares: readonly NamedMiddleware[]): TracedChain {
-  const runs = new AsyncLocalStorage<RunTrace>()
+  const runs = new ScopedValue<RunTrace>()
   const wrapped = middlewares.map((m, depth) => (m.traced === false ? m.middleware : traced(m.name, depth, m.middleware, runs)))
   const chain = composeMiddlewares(captureEngine(engine, runs), wrapped)
 
@@ -79,8 +79,8 @@ export function traceMiddlewares(engine: InferenceFn, middlewares: readonly Name
   return {inference, around}
 }
 
-function traced(name: string, depth: number, middleware: Middleware, runs: AsyncLocalStorage<RunTrace>): Middleware {
-  const current = new AsyncLocalStorage<CallState>()
+function traced(name: string, depth: number, middleware: Middleware, runs: ScopedValue<RunTrace>): Middleware {
+  const current = new ScopedValue<CallState>()
   return (next) => {
     const below: InferenceFn = async (turn, ctx) => {
       const state = current.getStore()
@@ -132,7 +132,7 @@ function traced(name: string, depth: number, middleware: Middleware, runs: Async
 }
 
 /** Innermost: notes what the engine got and returned, and the `final` events it streamed. */
-function captureEngine(engine: InferenceFn, runs: AsyncLocalStorage<RunTrace>): InferenceFn {
+function captureEngine(engine: InferenceFn, runs: ScopedValue<RunTrace>): InferenceFn {
   return async (turn, ctx) => {
     const run = runs.getStore()
     if (!run) return engine(turn, ctx)
