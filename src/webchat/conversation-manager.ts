@@ -318,7 +318,7 @@ export class ConversationManager {
     const hydrated = await hydrate(this.store, convId, this.options.frameLogCapacity, (error, what) =>
       events?.storeError?.(convId, error, what),
     )
-    for (const frame of hydrated.frames) frameLog.append(frame)
+    for (const frame of hydrated.frames) frameLog.appendLogged(frame)
     const raced = this.conversations.get(convId)
     if (raced) return raced
     this.makeRoom()
@@ -345,7 +345,7 @@ export class ConversationManager {
       afterSeq: hydrated.lastSeq,
       onFrame: (frame) => {
         pool.broadcast(frame.json)
-        store.appendFrames(convId, [storedFrameOf(frame)])
+        store.appendFrames(convId, [storedFrameOf(frame, frameLog)])
       },
       onProblem: (problem) => events?.problem?.(convId, problem),
     })

@@ -1,5 +1,5 @@
 import {blockText, redactSecrets, redactString, type RunOutcome, type Turn} from '../core/index.js'
-import type {BuiltFrame, SemFrame, SemFrameType} from '../sem/index.js'
+import {loggedFrameOf, type BuiltFrame, type FrameLog, type LoggedFrame} from '../sem/index.js'
 import type {ConversationStore, ConversationSummary, RunEnd, StoredFrame, StoredRun} from '../store/index.js'
 import type {SnapshotStore} from './snapshot-store.js'
 
@@ -12,27 +12,24 @@ export function storeSnapshots(store: ConversationStore): SnapshotStore {
   }
 }
 
-/** The row the store keeps for a frame: the frame text as built, never re-encoded. */
-export function storedFrameOf(frame: BuiltFrame): StoredFrame {
-  const streamId = frame.frame.event.stream_id
-  return {seq: frame.seq, type: frame.type, json: frame.json, ...(streamId !== undefined ? {stream_id: streamId} : {})}
+/**
+ * The row the store keeps for a frame: the frame text as built, never re-encoded. The FrameLog
+ * keeps the same fields, so the row is the log's own entry when it has the frame (one object and
+ * one string per frame for both, not one each).
+ */
+export function storedFrameOf(frame: BuiltFrame, log: FrameLog): StoredFrame {
+  const logged = log.newest()
+  return logged?.seq === frame.seq ? logged : loggedFrameOf(frame)
 }
 
 /**
- * A stored conversation's log as the FrameLog holds it: its last `capacity` frames (parsed once,
- * at hydration) and the seq the next frame continues from.
+ * A stored conversation's log as the FrameLog holds it: its last `capacity` frames (the rows as
+ * read: the log keeps text, not parsed frames) and the seq the next frame continues from.
  */
-async function storedLog(store: ConversationStore, convId: string, capacity: number): Promise<{lastSeq: number; frames: BuiltFrame[]}> {
+async function storedLog(store: ConversationStore, convId: string, capacity: number): Promise<{lastSeq: number; frames: LoggedFrame[]}> {
   const lastSeq = await store.lastSeq(convId)
   if (lastSeq === 0) return {lastSeq, frames: []}
-  const stored = await store.framesAfter(convId, Math.max(0, lastSeq - capacity), capacity)
-  const frames = stored.map((f): BuiltFrame => ({
-    seq: f.seq,
-    type: f.type as SemFrameType,
-    frame: JSON.parse(f.json) as SemFrame,
-    json: f.json,
-  }))
-  return {lastSeq, frames}
+  return {lastSeq, frames: await store.framesAfter(convId, Math.max(0, lastSeq - capacity), capacity)}
 }
 
 /**
@@ -45,7 +42,7 @@ export async function hydrate(
   convId: string,
   capacity: number,
   onError: (error: unknown, what: string) => void,
-): Promise<{lastSeq: number; frames: BuiltFrame[]; snapshot: Turn | undefined}> {
+): Promise<{lastSeq: number; frames: LoggedFrame[]; snapshot: Turn | undefined}> {
   const [log, snapshot] = await Promise.all([
     storedLog(store, convId, capacity).catch((error: unknown) => {
       onError(error, 'log hydration')

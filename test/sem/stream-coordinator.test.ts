@@ -2,6 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {chatTopic, MemoryBus} from '../../src/bus/index.js'
 import {encodeEvent} from '../../src/core/index.js'
 import type {BuiltFrame} from '../../src/sem/frames.js'
+import {loggedFrameOf} from '../../src/sem/frame-log.js'
 import {StreamCoordinator, type CoordinatorProblem} from '../../src/sem/stream-coordinator.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
@@ -15,7 +16,7 @@ describe('StreamCoordinator', () => {
     expect(out.map((f) => f.seq)).toEqual(out.map((_, i) => i + 1))
     expect(out.map((f) => JSON.parse(f.json).event.seq)).toEqual(out.map((_, i) => i + 1))
     expect(c.lastSeq).toBe(out.length)
-    expect(c.log?.since(0).frames).toEqual(out)
+    expect(c.log?.since(0).frames).toEqual(out.map(loggedFrameOf))
   })
 
   it('writes stream_id from the transport and uses the seq the writer stored; drops redeliveries', () => {
