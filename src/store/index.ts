@@ -6,3 +6,4 @@ export {SqliteConversationStore, type SqliteStoreOptions} from './sqlite/sqlite-
 export {GROUP_COMMIT_DEFAULTS, type GroupCommitOptions} from './sqlite/frame-writer.js'
 export {MIGRATIONS, SCHEMA_VERSION, migrate, type Migration} from './sqlite/migrations.js'
 export {openConversationStore, type OpenConversationStoreOptions} from './open-store.js'
+export * from './packed-text.js'

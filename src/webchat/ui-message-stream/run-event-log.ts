@@ -1,4 +1,5 @@
 import type {Event} from '../../core/index.js'
+import {packedBytes, packText, unpackText, type PackedText} from '../../store/index.js'
 
 /** A decoded event of the conversation's stream with the SEM cursor it was consumed at. */
 export interface RecordedEvent {
@@ -15,10 +16,16 @@ export const DEFAULT_RUN_EVENT_CAPACITY = 100_000
  * StreamCoordinator; what `GET /api/chat/{id}/stream` replays and what `POST /api/chat` follows. A
  * run is an `inference_id`: the first event of another one starts a new log (events outside runs,
  * such as rebuilds, are not kept). Listeners see every event, after it is recorded.
+ *
+ * Once a run's `run-finished` is recorded its events are only read again by a stream opened late
+ * (a quick run can end before the `POST /api/chat` that started it streams it), so an idle
+ * conversation keeps them packed (JSON, deflated) and decodes them on such a read.
  */
 export class RunEventLog {
   private inferenceId: string | undefined
   private events: RecordedEvent[] = []
+  /** The finished run's events, packed; `events` is empty while this is set. */
+  private packed: PackedText | undefined
   private overflowed = false
   /** Runs whose events this log held and dropped (bounded). */
   private readonly replaced = new Set<string>()
@@ -34,10 +41,19 @@ export class RunEventLog {
         if (this.replaced.size > 1000) this.replaced.clear()
         this.inferenceId = event.meta.inference_id
         this.events = []
+        this.packed = undefined
         this.overflowed = false
+      } else if (this.packed) {
+        // An event of the run after its end: back to a plain list.
+        this.events = this.unpacked()
+        this.packed = undefined
       }
       if (this.events.length < this.capacity) this.events.push(recorded)
       else this.overflowed = true
+      if (event.type === 'run-finished' && !this.overflowed) {
+        this.packed = packText(JSON.stringify(this.events))
+        this.events = []
+      }
     }
     for (const listener of this.listeners) {
       try {
@@ -54,7 +70,19 @@ export class RunEventLog {
    */
   eventsOf(inferenceId: string): readonly RecordedEvent[] | undefined {
     if (this.inferenceId !== inferenceId) return this.replaced.has(inferenceId) ? undefined : []
-    return this.overflowed ? undefined : this.events
+    if (this.overflowed) return undefined
+    return this.packed ? this.unpacked() : this.events
+  }
+
+  /** Events held and what they take when packed (0 while the run goes on): for tests of the bound. */
+  get held(): {events: number; packedBytes: number} {
+    return this.packed
+      ? {events: this.unpacked().length, packedBytes: packedBytes(this.packed)}
+      : {events: this.events.length, packedBytes: 0}
+  }
+
+  private unpacked(): RecordedEvent[] {
+    return this.packed ? (JSON.parse(unpackText(this.packed)) as RecordedEvent[]) : this.events
   }
 
   /** Adds a listener for every later event; returns a function that removes it. */

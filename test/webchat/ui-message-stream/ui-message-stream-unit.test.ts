@@ -99,3 +99,35 @@ describe('sendRunAsUIMessageStream', () => {
     ).toBe(false)
   })
 })
+
+describe('RunEventLog after a run ends', () => {
+  const run = [ev.start, ev.hi, ev.final, ev.paused, ev.resumed, ev.result, ev.finished]
+
+  it('keeps the finished run packed, gives back the same events, and a late stream replays what a live one sent', async () => {
+    const live = new RunEventLog()
+    for (const e of run.slice(0, -1)) live.record(e, 1)
+    expect(live.held.packedBytes).toBe(0)
+    const followed = await stream(live, {}, () => live.record(ev.finished, 2))
+    expect(followed.at(-1)).toBe('[DONE]')
+
+    const finished = new RunEventLog()
+    run.forEach((e, i) => finished.record(e, i + 1))
+    expect(finished.held).toMatchObject({events: run.length})
+    expect(finished.held.packedBytes).toBeGreaterThan(0)
+    expect(finished.held.packedBytes).toBeLessThan(JSON.stringify(run).length)
+    expect(finished.eventsOf('inf_u')).toEqual(run.map((event, i) => ({event, seq: i + 1})))
+    expect(await stream(finished)).toEqual(followed)
+  })
+
+  it('an event of the run after its end is kept with the others; the next run starts a new log', () => {
+    const log = new RunEventLog()
+    run.forEach((e) => log.record(e, 1))
+    const late = {type: 'log', meta: meta(), level: 'info', message: 'late'} as Event
+    log.record(late, 2)
+    expect(log.eventsOf('inf_u')?.map((r) => r.event.type)).toEqual([...run, late].map((e) => e.type))
+    expect(log.held.packedBytes).toBe(0)
+    log.record({...ev.start, meta: meta({inference_id: 'inf_next'})} as Event, 3)
+    expect(log.eventsOf('inf_u')).toBeUndefined()
+    expect(log.eventsOf('inf_next')).toHaveLength(1)
+  })
+})
