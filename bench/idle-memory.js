@@ -1,9 +1,13 @@
 // Memory per idle conversation: the retained heap (JS heap + external buffers, after a full GC) of
 // N conversations, each after one finished run of the mock engine (a prompt, a streamed answer of a
 // few dozen frames) and with no socket attached: engine + Session snapshot, ConnectionPool,
-// StreamCoordinator, FrameLog and the conversation store. Measured with the memory store (every row
-// on the JS heap) and with the SQLite store (rows in SQLite's page cache, counted in RSS only).
-// Run: npm run build && node --expose-gc bench/idle-memory.js [conversations=2000]
+// StreamCoordinator, FrameLog (frame text, shared with the memory store's rows), the finished run's
+// events and the recording tape (both packed once the run ends) and the conversation store. Measured
+// with the memory store (every row on the JS heap) and with the SQLite store (rows in SQLite's page
+// cache, counted in RSS only). Per conversation, so anything that grows with the number of
+// conversations (an AsyncLocalStorage per engine did) shows as a higher figure at a higher N.
+// Run: npm run build && node bench/idle-memory.js [conversations=2000] (re-runs itself with --expose-gc)
+import {spawnSync} from 'node:child_process'
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
@@ -11,7 +15,10 @@ import {startServer} from '../dist/webchat/index.js'
 import {parseConfigText} from '../dist/engine/index.js'
 import {benchRow} from './bench-row.js'
 
-if (!globalThis.gc) throw new Error('run with node --expose-gc')
+if (!globalThis.gc) {
+  const child = spawnSync(process.execPath, ['--expose-gc', ...process.argv.slice(1)], {stdio: 'inherit'})
+  process.exit(child.status ?? 1)
+}
 const n = Number(process.argv[2] ?? 2000)
 const CONFIG = `
 default_profile: mock
