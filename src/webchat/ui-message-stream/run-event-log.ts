@@ -8,6 +8,9 @@ export interface RecordedEvent {
   readonly seq: number
 }
 
+/** Most events of a finished run packed (JSON.stringify and deflate run synchronously; a longer run stays a list). */
+export const MAX_PACKED_EVENTS = 2_000
+
 /** Events kept for one run; a run with more can no longer be replayed from its start. */
 export const DEFAULT_RUN_EVENT_CAPACITY = 100_000
 
@@ -50,7 +53,7 @@ export class RunEventLog {
       }
       if (this.events.length < this.capacity) this.events.push(recorded)
       else this.overflowed = true
-      if (event.type === 'run-finished' && !this.overflowed) {
+      if (event.type === 'run-finished' && !this.overflowed && this.events.length <= MAX_PACKED_EVENTS) {
         this.packed = packText(JSON.stringify(this.events))
         this.events = []
       }

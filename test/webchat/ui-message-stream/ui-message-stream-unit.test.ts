@@ -2,7 +2,7 @@ import {createServer, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import type {Event, RunStatus} from '../../../src/core/index.js'
-import {RunEventLog} from '../../../src/webchat/ui-message-stream/run-event-log.js'
+import {MAX_PACKED_EVENTS, RunEventLog} from '../../../src/webchat/ui-message-stream/run-event-log.js'
 import {sendRunAsUIMessageStream, type UIMessageStreamOptions} from '../../../src/webchat/ui-message-stream/ui-message-stream.js'
 
 const meta = (extra: Partial<Event['meta']> = {}): Event['meta'] => ({
@@ -129,5 +129,15 @@ describe('RunEventLog after a run ends', () => {
     log.record({...ev.start, meta: meta({inference_id: 'inf_next'})} as Event, 3)
     expect(log.eventsOf('inf_u')).toBeUndefined()
     expect(log.eventsOf('inf_next')).toHaveLength(1)
+  })
+})
+
+describe('RunEventLog packing bound', () => {
+  it('leaves a run longer than MAX_PACKED_EVENTS as a list (packing is synchronous)', () => {
+    const log = new RunEventLog()
+    for (let i = 0; i < MAX_PACKED_EVENTS; i++) log.record(ev.hi, i + 1)
+    log.record(ev.finished, MAX_PACKED_EVENTS + 1)
+    expect(log.held).toEqual({events: MAX_PACKED_EVENTS + 1, packedBytes: 0})
+    expect(log.eventsOf('inf_u')).toHaveLength(MAX_PACKED_EVENTS + 1)
   })
 })
