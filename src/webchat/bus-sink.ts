@@ -8,8 +8,12 @@ export interface BusSinkOptions {
    * its first frame (`PublishOptions.seq`), starting here; readers then number frames alike.
    */
   readonly firstSeq?: number
-  /** Told when the transport refuses a message (the server logs it and ends the run: PublishFailureGuard). */
-  readonly onError?: (error: unknown, event: Event) => void
+  /**
+   * Told when the transport refuses a message (the server logs it and ends the run:
+   * PublishFailureGuard). Answering `'retry'` publishes the same message again, still ahead of every
+   * later one (a run's terminal events must reach the bus, in order, once it is back).
+   */
+  readonly onError?: (error: unknown, event: Event) => 'retry' | undefined
 }
 
 /**
@@ -67,7 +71,7 @@ export class BusSink implements EventSink {
         try {
           await this.publisher.publish(this.topic, payload, {...(seq !== undefined ? {seq} : {}), frames, ...(same ? {event} : {})})
         } catch (error) {
-          this.options.onError?.(error, event)
+          if (this.options.onError?.(error, event) === 'retry') continue
         }
         this.head++
         if (this.head === this.queue.length) {

@@ -328,7 +328,7 @@ export class ConversationManager {
         events?.busError?.(convId, error)
         // A run whose events cannot be published ends with an error instead of going on unseen.
         const conversation = this.conversations.get(convId)
-        if (conversation) this.publishFailures.handle(conversation, event, error)
+        return conversation ? this.publishFailures.handle(conversation, event, error) : undefined
       },
     })
     const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]}, hydrated.snapshot)

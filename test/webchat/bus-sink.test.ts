@@ -54,11 +54,34 @@ describe('BusSink', () => {
         return {}
       },
     }
-    const sink = new BusSink(flaky, 'c', {onError: (e) => errors.push(e)})
+    const sink = new BusSink(flaky, 'c', {
+      onError: (e) => {
+        errors.push(e)
+        return undefined
+      },
+    })
     sink.publish(sampleEvent('start'))
     sink.publish(sampleEvent('final'))
     await sink.flush()
     expect(errors).toHaveLength(1)
     expect(ok).toHaveLength(1)
+  })
+
+  it("publishes a refused message again, ahead of every later one, when onError answers 'retry'", async () => {
+    const attempts: string[] = []
+    let failures = 2
+    const flaky: Publisher = {
+      publish: async (_t, payload) => {
+        const type = decodeEvent(payload).ok ? (JSON.parse(payload) as {type: string}).type : '?'
+        attempts.push(type)
+        if (type === 'error' && failures-- > 0) throw new Error('down')
+        return {}
+      },
+    }
+    const sink = new BusSink(flaky, 'c', {onError: (_e, event) => (event.type === 'error' ? 'retry' : undefined)})
+    sink.publish(sampleEvent('error'))
+    sink.publish(sampleEvent('run-finished'))
+    await sink.flush()
+    expect(attempts).toEqual(['error', 'error', 'error', 'run-finished'])
   })
 })
