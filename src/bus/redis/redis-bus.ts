@@ -1,9 +1,10 @@
 import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
+import {BusUnavailableError} from './bus-unavailable.js'
 import {appendCommand, type AppendArgs} from './append-script.js'
 import {streamKeyOf} from './keys.js'
-import {connectRedis, duplicateConnection, reconnectDelayMs, withTimeout} from './redis-connection.js'
+import {connectRedis, duplicateConnection, NO_LATE_COMMANDS, reconnectDelayMs, whenReady, withTimeout} from './redis-connection.js'
 import {compareStreamIds, parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
 import {StreamReader} from './stream-reader.js'
 
@@ -52,15 +53,25 @@ export class RedisBus implements Bus {
   /** Connects (failing fast with RedisUnavailableError) and returns a bus that owns the connection. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
     const client = await connectRedis(url, {onError: (error) => options.onError?.(error, 'connection'), redis: {maxRetriesPerRequest: 2}})
-    return new RedisBus(client, options)
+    const bus = new RedisBus(client, options)
+    await whenReady(bus.writer, 5000)
+    return bus
   }
+
+  /**
+   * Publishes go through a connection of their own that never queues or resends a command
+   * (NO_LATE_COMMANDS): a publish given up on (its window passed) cannot land when Redis returns
+   * and then be published a second time by whoever retries it.
+   */
+  readonly writer: Redis
 
   /** `client` is owned by the bus from now on (closed with it). */
   constructor(
     readonly client: Redis,
     private readonly options: RedisBusOptions = {},
   ) {
-    this.append = appendCommand(client)
+    this.writer = duplicateConnection(client, (error) => options.onError?.(error, 'writer connection'), NO_LATE_COMMANDS)
+    this.append = appendCommand(this.writer)
   }
 
   get publishTimeoutMs(): number {
@@ -201,6 +212,7 @@ export class RedisBus implements Bus {
     await Promise.all([...this.readers].map((r) => r.close()))
     this.readers.clear()
     await Promise.allSettled([...this.tails.values()])
+    this.writer.disconnect()
     this.client.disconnect()
   }
 
@@ -219,14 +231,17 @@ export class RedisBus implements Bus {
     for (let attempt = 0; ; attempt++) {
       // Its window passed while earlier publishes waited and Redis is still away: fail now.
       if (attempt === 0 && Date.now() >= deadline && this.client.status !== 'ready') {
-        throw new Error(`redis unavailable: ${topic} publish window (${this.publishTimeoutMs} ms) passed; connection ${this.client.status}`)
+        throw new BusUnavailableError(
+          `redis unavailable: ${topic} publish window (${this.publishTimeoutMs} ms) passed; connection ${this.client.status}`,
+        )
       }
       try {
         const result = await withTimeout(this.append(args), Math.max(50, deadline - Date.now()), `publish to ${topic}`)
         if (result.seq !== undefined) this.noteNext(topic, {next: result.seq + frames})
         return result.id
       } catch (error) {
-        if (this.closed || Date.now() >= deadline) throw error
+        if (this.closed) throw error
+        if (Date.now() >= deadline) throw BusUnavailableError.wrap(error, `publish to ${topic}`)
         this.options.onError?.(error, `publish ${topic}`)
         await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
       }
