@@ -3,7 +3,7 @@ import type {BusMessage} from '../types.js'
 export {compareStreamIds, STREAM_ID} from '../stream-id.js'
 
 /** Field names of a jiminy stream entry. */
-export const FIELD = {payload: 'payload', seq: 'seq', next: 'next', publishId: 'pid'} as const
+export const FIELD = {payload: 'payload', seq: 'seq', next: 'next'} as const
 
 const EntryFieldsSchema = z.object({
   [FIELD.payload]: z.string(),
