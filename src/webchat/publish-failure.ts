@@ -30,6 +30,20 @@ const isTerminal = (event: Event): boolean => event.type === 'error' || event.ty
 export class PublishFailureGuard {
   /** Runs stopped this way (bounded), each with when its terminal events first failed. */
   private readonly handled = new Map<string, {terminalSince: number | undefined}>()
+  /** Runs whose failed publishes were logged already (bounded). */
+  private readonly reported = new Set<string>()
+
+  /**
+   * True for the first failed publish of each run (inference id): the server logs that one, not the
+   * events dropped with it nor each retry of the run's end while Redis stays away.
+   */
+  shouldReport(failed: Event): boolean {
+    const inferenceId = failed.meta.inference_id
+    if (this.reported.has(inferenceId)) return false
+    this.reported.add(inferenceId)
+    if (this.reported.size > REMEMBERED_RUNS) this.reported.delete(this.reported.values().next().value!)
+    return true
+  }
 
   /** Told about each event the BusSink could not publish; `'retry'`: publish it again, in place. */
   handle(conversation: Conversation, failed: Event, error: unknown): 'retry' | undefined {

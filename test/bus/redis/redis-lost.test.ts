@@ -13,7 +13,6 @@ const clients: FrameClient[] = []
 beforeAll(async () => {
   redis = await startRedis({appendOnly: true})
   set = new InstanceSet(redis)
-  a = await set.start({publishTimeoutMs: 300})
 })
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.close()))
@@ -23,6 +22,8 @@ afterAll(async () => {
 
 describe('Redis lost while serving, longer than the publish window', () => {
   it('stops the run as failed with exactly one terminal frame on every instance, answers 503 bus_unavailable meanwhile, and serves the next run once Redis is back', async () => {
+    const busErrors: string[] = []
+    a = await set.start({publishTimeoutMs: 300}, {events: {busError: (convId) => busErrors.push(convId)}})
     const b = await set.start({publishTimeoutMs: 300})
     const id = `lost-${process.pid}`
     const onA = await FrameClient.connect(a.url, id)
@@ -92,6 +93,8 @@ describe('Redis lost while serving, longer than the publish window', () => {
     }
     // Nothing of the stopped run after its run.finished (no instance_lost from a reaper either).
     for (const c of [onA, onB]) expect(terminals(c)).toHaveLength(2)
+    // The owner logged the failure once, not once per dropped event or per retry of the run's end.
+    expect(busErrors).toEqual([id])
   }, 90_000)
 
   it('a server whose Redis is gone still shuts down promptly (readers waiting on Redis are let go)', async () => {
