@@ -23,8 +23,12 @@ export interface ExecutionHandle {
   readonly startedAt: Date
   /** Resolves when the run ends, however it ends; never rejects. */
   wait(): Promise<RunOutcome>
-  /** Aborts the run: the provider request, any running tool, any step pause. Idempotent. */
-  cancel(): void
+  /**
+   * Aborts the run: the provider request, any running tool, any step pause. Idempotent. With a
+   * `failure`, the run ends as failed with that error (its message and `code` on the `error` event)
+   * instead of cancelled: the server stops a run whose events cannot reach the bus this way.
+   */
+  cancel(failure?: Error): void
 }
 
 export interface SessionPipeline {
@@ -92,7 +96,7 @@ export class Session {
       turnId: ctx.turnId,
       startedAt: new Date(),
       wait: () => done,
-      cancel: () => controller.abort(),
+      cancel: (failure) => controller.abort(failure),
     }
     this.active = handle
     return handle
@@ -124,10 +128,13 @@ export class Session {
       this.latest = turn
       return {inferenceId: ctx.inferenceId, status: 'completed', turn}
     } catch (error) {
-      const cause = error instanceof RunInterruptedError ? error.cause : error
+      // Stopped with a failure (cancel(error)): that failure is the run's error, whatever the abort threw.
+      const failure =
+        ctx.signal.aborted && ctx.signal.reason instanceof Error && !isAbortError(ctx.signal.reason) ? ctx.signal.reason : undefined
+      const cause = failure ?? (error instanceof RunInterruptedError ? error.cause : error)
       let turn = error instanceof RunInterruptedError ? error.turn : seed
       const open = partial.openMessage()
-      if (ctx.signal.aborted || isAbortError(cause)) {
+      if (!failure && (ctx.signal.aborted || isAbortError(cause))) {
         const text = partial.text
         if (text) turn = appendBlocks(turn, assistantTextBlock(text, {interrupted: true}))
         this.latest = turn

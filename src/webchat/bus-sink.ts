@@ -8,19 +8,24 @@ export interface BusSinkOptions {
    * its first frame (`PublishOptions.seq`), starting here; readers then number frames alike.
    */
   readonly firstSeq?: number
-  /** Told when the transport refuses a message (the server logs it and ends the run: PublishFailureGuard). */
-  readonly onError?: (error: unknown, event: Event) => void
+  /**
+   * Told when the transport refuses a message (the server logs it and ends the run:
+   * PublishFailureGuard). Answering `'retry'` publishes the same message again, still ahead of every
+   * later one (a run's terminal events must reach the bus, in order, once it is back).
+   */
+  readonly onError?: (error: unknown, event: Event) => 'retry' | undefined
 }
 
 /**
  * The one path from a run to the bus: every event of a conversation, as event JSON (secrets
- * redacted), to `chat:{conv_id}`. `publish` is synchronous for the run; messages go out one at a
- * time through a queue so the bus sees them in publish order even though the transport is async.
+ * redacted), to `chat:{conv_id}`. `publish` is synchronous for the run; messages go out in rounds
+ * through a queue so the bus sees them in publish order even though the transport is async.
  */
 export class BusSink implements EventSink {
   readonly topic: string
   private queue: {payload: string; seq: number | undefined; frames: number; event: Event; same: boolean}[] = []
-  private head = 0
+  /** Messages of the round on its way to the transport. */
+  private sending = 0
   private draining: Promise<void> | undefined
   private seq: number | undefined
 
@@ -40,7 +45,7 @@ export class BusSink implements EventSink {
 
   /** Messages handed to the sink and not yet accepted by the transport. */
   get pending(): number {
-    return this.queue.length - this.head
+    return this.queue.length + this.sending
   }
 
   publish(event: Event): void {
@@ -59,24 +64,29 @@ export class BusSink implements EventSink {
     while (this.draining) await this.draining
   }
 
-  /** One message at a time, oldest first: the next publish starts when the previous one resolved. */
+  /**
+   * Sends everything queued at once, oldest first, and waits for all of it before the next round:
+   * the transport keeps call order per topic (Redis batches what arrives together into one round
+   * trip) and fails whatever was queued behind a refused message, so the messages `onError` asks
+   * to retry go first in the next round, still ahead of every later one.
+   */
   private async drain(): Promise<void> {
     try {
-      while (this.head < this.queue.length) {
-        const {payload, seq, frames, event, same} = this.queue[this.head]!
-        try {
-          await this.publisher.publish(this.topic, payload, {...(seq !== undefined ? {seq} : {}), frames, ...(same ? {event} : {})})
-        } catch (error) {
-          this.options.onError?.(error, event)
-        }
-        this.head++
-        if (this.head === this.queue.length) {
-          this.queue = []
-          this.head = 0
-        } else if (this.head > 1024 && this.head * 2 > this.queue.length) {
-          this.queue = this.queue.slice(this.head)
-          this.head = 0
-        }
+      while (this.queue.length > 0) {
+        const round = this.queue
+        this.queue = []
+        this.sending = round.length
+        const results = await Promise.allSettled(
+          round.map(({payload, seq, frames, event, same}) =>
+            this.publisher.publish(this.topic, payload, {...(seq !== undefined ? {seq} : {}), frames, ...(same ? {event} : {})}),
+          ),
+        )
+        this.sending = 0
+        const retry = round.filter((message, i) => {
+          const result = results[i]!
+          return result.status === 'rejected' && this.options.onError?.(result.reason, message.event) === 'retry'
+        })
+        if (retry.length > 0) this.queue = [...retry, ...this.queue]
       }
     } finally {
       this.draining = undefined

@@ -325,10 +325,10 @@ export class ConversationManager {
     const sink = new BusSink(this.options.publisher, convId, {
       ...this.options.sinkOptions?.(convId),
       onError: (error, event) => {
-        events?.busError?.(convId, error)
+        if (this.publishFailures.shouldReport(event)) events?.busError?.(convId, error)
         // A run whose events cannot be published ends with an error instead of going on unseen.
         const conversation = this.conversations.get(convId)
-        if (conversation) this.publishFailures.handle(conversation, event, error)
+        return conversation ? this.publishFailures.handle(conversation, event, error) : undefined
       },
     })
     const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]}, hydrated.snapshot)

@@ -7,6 +7,12 @@ export const INSTANCE_LOST = 'instance_lost'
 export const DEFAULT_ORPHAN_CHECK_MS = 500
 /** Checks in a row that must find no lock before a run is declared orphaned (a run ending is not). */
 const STRIKES = 2
+/**
+ * After a check that could not reach Redis, this many more checks must find no lock. Locks expire
+ * during an outage; once Redis is back the owner needs a reconnect (≤ 2 s) and a renewal (≤ 1 s) to
+ * take its lock again and publish its run's end, which must not be beaten by an `instance_lost`.
+ */
+const OUTAGE_GRACE = 12
 
 interface OpenRun {
   readonly turnId: string
@@ -59,7 +65,7 @@ export class OrphanedRunReaper {
     }
     if (!runs) this.open.set(convId, (runs = new Map<string, OpenRun>()))
     const run = runs.get(event.meta.inference_id)
-    if (run) run.strikes = 0
+    if (run) run.strikes = Math.min(run.strikes, 0)
     else runs.set(event.meta.inference_id, {turnId: event.meta.turn_id, strikes: 0})
   }
 
@@ -79,6 +85,7 @@ export class OrphanedRunReaper {
             if (++run.strikes >= STRIKES) await this.end(conversation, inferenceId, run)
           }
         } catch (error) {
+          for (const run of runs.values()) run.strikes = -OUTAGE_GRACE
           this.onError(conversation.id, error)
         }
       }

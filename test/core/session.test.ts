@@ -72,6 +72,23 @@ describe('Session / ExecutionHandle', () => {
     expect((await again.wait()).status).toBe('completed')
   })
 
+  it('cancel with a failure ends the run as failed: one error event with its code, no interrupt', async () => {
+    const sink = new CollectingSink()
+    const session = new Session('conv-3f', {run: streamingEngine(['one ', 'two ', 'three ', 'four'], 25), sinks: [sink]})
+    const handle = session.start(session.seedWithPrompt('go'))
+    await waitUntil(() => sink.events.filter((e) => e.type === 'partial').length >= 2)
+    handle.cancel(Object.assign(new Error('events could not be published'), {code: 'bus_unavailable'}))
+    handle.cancel() // a later plain cancel changes nothing: the first abort reason stands
+    const outcome = await handle.wait()
+    expect(outcome).toMatchObject({status: 'failed', error: 'events could not be published'})
+    expect(sink.events.filter((e) => e.type === 'interrupt')).toEqual([])
+    const errors = sink.events.filter((e) => e.type === 'error')
+    expect(errors).toEqual([expect.objectContaining({code: 'bus_unavailable', message: 'events could not be published'})])
+    // The open message is named, so its llm.final (partial text) closes it before run.error.
+    expect(errors[0]!.meta.message_id).toBe(sink.events.find((e) => e.type === 'start')!.meta.message_id)
+    expect(sink.events.at(-1)).toMatchObject({type: 'run-finished', status: 'failed'})
+  })
+
   it('a failing engine ends with an error event and a usable session', async () => {
     const sink = new CollectingSink()
     const failing: InferenceFn = async () => {

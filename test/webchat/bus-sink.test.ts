@@ -54,11 +54,42 @@ describe('BusSink', () => {
         return {}
       },
     }
-    const sink = new BusSink(flaky, 'c', {onError: (e) => errors.push(e)})
+    const sink = new BusSink(flaky, 'c', {
+      onError: (e) => {
+        errors.push(e)
+        return undefined
+      },
+    })
     sink.publish(sampleEvent('start'))
     sink.publish(sampleEvent('final'))
     await sink.flush()
     expect(errors).toHaveLength(1)
     expect(ok).toHaveLength(1)
+  })
+
+  it("publishes a refused message again, ahead of every later one, when onError answers 'retry'", async () => {
+    const attempts: string[] = []
+    const landed: string[] = []
+    let failures = 2
+    // Like the Redis bus: a refused message fails what was sent behind it too.
+    let refusedThisRound = false
+    const flaky: Publisher = {
+      publish: async (_t, payload) => {
+        const type = (JSON.parse(payload) as {type: string}).type
+        attempts.push(type)
+        if (type === 'error') refusedThisRound = failures-- > 0
+        if (refusedThisRound) throw new Error('down')
+        landed.push(type)
+        return {}
+      },
+    }
+    const sink = new BusSink(flaky, 'c', {onError: () => 'retry'})
+    sink.publish(sampleEvent('error'))
+    sink.publish(sampleEvent('run-finished'))
+    await sink.flush()
+    // Round 1 holds the first message alone (sent as soon as it is published), round 2 both.
+    expect(attempts).toEqual(['error', 'error', 'run-finished', 'error', 'run-finished'])
+    expect(landed).toEqual(['error', 'run-finished'])
+    expect(sink.pending).toBe(0)
   })
 })

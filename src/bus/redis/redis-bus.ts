@@ -1,14 +1,17 @@
 import {randomBytes} from 'node:crypto'
 import type {Redis} from 'ioredis'
 import type {Bus, BusMessage, MessageHandler, PublishOptions, SubscribeOptions, Subscriber, Subscription} from '../types.js'
-import {appendCommand, type AppendArgs} from './append-script.js'
+import {appendCommand, type AppendBatch, type AppendResult} from './append-script.js'
 import {streamKeyOf} from './keys.js'
-import {connectRedis, duplicateConnection, reconnectDelayMs, withTimeout} from './redis-connection.js'
+import {connectRedis, duplicateConnection, NO_LATE_COMMANDS, whenReady} from './redis-connection.js'
 import {compareStreamIds, parseEntry, STREAM_ID, toBusMessage, type RawEntry, type StreamEntry} from './stream-entry.js'
 import {StreamReader} from './stream-reader.js'
+import {TopicWriter} from './topic-writer.js'
 
 export const DEFAULT_STREAM_MAXLEN = 10_000
 export const DEFAULT_PUBLISH_TIMEOUT_MS = 30_000
+/** Topic writers kept past this are dropped when idle (one per conversation that published). */
+const MAX_IDLE_WRITERS = 1024
 
 export interface RedisBusOptions {
   /** `XADD … MAXLEN ~ maxlen`: roughly how many entries each conversation's stream keeps. */
@@ -33,18 +36,20 @@ export interface RedisBusOptions {
 /**
  * Bus over Redis Streams. `publish` appends `payload`, `seq`, `next` to the topic's stream (topic
  * `chat:<conv_id>` → key `chat:{<conv_id>}`, hash-tagged for Redis Cluster: keys.ts) with
- * `XADD … MAXLEN ~ N *`; the entry id is the message's `streamId`.
+ * `XADD … MAXLEN ~ N *`; the entry id is the message's `streamId`. Publishes to one topic go
+ * through its TopicWriter: what is published while a batch is on its way goes in the next one (one
+ * append-script call, one round trip), in call order.
  * Every `subscribe` runs its own reader (catch-up, then blocking XREAD on a connection of its own),
  * so every instance sees every entry, in stream order, once.
  */
 export class RedisBus implements Bus {
   readonly kind = 'redis' as const
-  private readonly append: (args: AppendArgs) => Promise<{id: string; seq: number | undefined}>
+  private readonly append: (batch: AppendBatch) => Promise<AppendResult>
   private readonly readers = new Set<StreamReader>()
   /** Per topic: the highest `next` seen, the floor for the next assigned seq. */
   private readonly highWater = new Map<string, number>()
-  /** Per topic: the previous publish, so publishes (and their retries) reach Redis in call order. */
-  private readonly tails = new Map<string, Promise<unknown>>()
+  /** Per topic: its single writer, which batches what is published while a batch is on its way. */
+  private readonly writers = new Map<string, TopicWriter>()
   private readonly nonce = randomBytes(6).toString('base64url')
   private counter = 0
   private closed = false
@@ -52,15 +57,25 @@ export class RedisBus implements Bus {
   /** Connects (failing fast with RedisUnavailableError) and returns a bus that owns the connection. */
   static async connect(url: string, options: RedisBusOptions = {}): Promise<RedisBus> {
     const client = await connectRedis(url, {onError: (error) => options.onError?.(error, 'connection'), redis: {maxRetriesPerRequest: 2}})
-    return new RedisBus(client, options)
+    const bus = new RedisBus(client, options)
+    await whenReady(bus.writer, 5000)
+    return bus
   }
+
+  /**
+   * Publishes go through a connection of their own that never queues or resends a command
+   * (NO_LATE_COMMANDS): a publish given up on (its window passed) cannot land when Redis returns
+   * and then be published a second time by whoever retries it.
+   */
+  readonly writer: Redis
 
   /** `client` is owned by the bus from now on (closed with it). */
   constructor(
     readonly client: Redis,
     private readonly options: RedisBusOptions = {},
   ) {
-    this.append = appendCommand(client)
+    this.writer = duplicateConnection(client, (error) => options.onError?.(error, 'writer connection'), NO_LATE_COMMANDS)
+    this.append = appendCommand(this.writer)
   }
 
   get publishTimeoutMs(): number {
@@ -73,19 +88,32 @@ export class RedisBus implements Bus {
 
   async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<{streamId?: string}> {
     if (this.closed) throw new Error('bus is closed')
-    const previous = this.tails.get(topic) ?? Promise.resolve()
-    const deadline = Date.now() + this.publishTimeoutMs
-    const done = previous.then(
-      () => this.appendWithRetry(topic, payload, options, deadline),
-      () => this.appendWithRetry(topic, payload, options, deadline),
-    )
-    this.tails.set(topic, done)
-    void done
-      .finally(() => {
-        if (this.tails.get(topic) === done) this.tails.delete(topic)
-      })
-      .catch(() => undefined)
-    return {streamId: await done}
+    // The publisher's count when it gives one (BusSink does), else decode the payload to count.
+    const frames = Math.max(1, options.frames ?? this.options.framesOf?.(payload) ?? 1)
+    return {streamId: await this.writerOf(topic).publish(payload, frames, options.seq)}
+  }
+
+  /** The topic's writer (created on first use, dropped when idle at close). */
+  private writerOf(topic: string): TopicWriter {
+    let writer = this.writers.get(topic)
+    if (writer) return writer
+    writer = new TopicWriter({
+      topic,
+      key: streamKeyOf(topic),
+      maxlen: this.maxlen,
+      publishTimeoutMs: this.publishTimeoutMs,
+      append: this.append,
+      nextPublishId: () => `${this.nonce}:${++this.counter}`,
+      floor: () => this.highWater.get(topic) ?? 1,
+      noteNext: (next) => this.noteNext(topic, {next}),
+      connectionStatus: () => this.writer.status,
+      closed: () => this.closed,
+      onError: (error) => this.options.onError?.(error, `publish ${topic}`),
+    })
+    this.writers.set(topic, writer)
+    // Bounded: a topic's writer is dropped once idle when there are many.
+    if (this.writers.size > MAX_IDLE_WRITERS) for (const [t, w] of this.writers) if (w.idle && t !== topic) this.writers.delete(t)
+    return writer
   }
 
   async subscribe(topic: string, handler: MessageHandler, options: SubscribeOptions = {}): Promise<Subscription> {
@@ -200,37 +228,15 @@ export class RedisBus implements Bus {
     this.closed = true
     await Promise.all([...this.readers].map((r) => r.close()))
     this.readers.clear()
-    await Promise.allSettled([...this.tails.values()])
+    await this.settled()
+    this.writer.disconnect()
     this.client.disconnect()
   }
 
-  private async appendWithRetry(topic: string, payload: string, {seq, frames: given}: PublishOptions, deadline: number): Promise<string> {
-    // The publisher's count when it gives one (BusSink does), else decode the payload to count.
-    const frames = Math.max(1, given ?? this.options.framesOf?.(payload) ?? 1)
-    const args: AppendArgs = {
-      key: streamKeyOf(topic),
-      maxlen: this.maxlen,
-      payload,
-      frames,
-      seq,
-      floor: this.highWater.get(topic) ?? 1,
-      publishId: `${this.nonce}:${++this.counter}`,
-    }
-    for (let attempt = 0; ; attempt++) {
-      // Its window passed while earlier publishes waited and Redis is still away: fail now.
-      if (attempt === 0 && Date.now() >= deadline && this.client.status !== 'ready') {
-        throw new Error(`redis unavailable: ${topic} publish window (${this.publishTimeoutMs} ms) passed; connection ${this.client.status}`)
-      }
-      try {
-        const result = await withTimeout(this.append(args), Math.max(50, deadline - Date.now()), `publish to ${topic}`)
-        if (result.seq !== undefined) this.noteNext(topic, {next: result.seq + frames})
-        return result.id
-      } catch (error) {
-        if (this.closed || Date.now() >= deadline) throw error
-        this.options.onError?.(error, `publish ${topic}`)
-        await new Promise((resolve) => setTimeout(resolve, reconnectDelayMs(attempt)))
-      }
-    }
+  /** Resolves once no writer has anything queued or on its way (bounded by the publish window). */
+  private async settled(): Promise<void> {
+    const until = Date.now() + this.publishTimeoutMs
+    while ([...this.writers.values()].some((w) => !w.idle) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 5))
   }
 
   private noteNext(topic: string, entry: {next?: number}): void {

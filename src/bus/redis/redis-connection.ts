@@ -83,7 +83,30 @@ async function checkConnected(client: Redis, shown: string, options: ConnectOpti
   return client
 }
 
-/** A second connection to the same server with the same options (blocking reads, pub/sub). */
+/**
+ * Options of a connection whose commands must never run late: with no offline queue and no resend
+ * of unanswered commands after a reconnect, a command issued while Redis is away fails at once,
+ * and one that got no answer before the connection dropped is not sent again by ioredis. The
+ * caller retries (the append script recognises a retried publish), so nothing it gave up on can
+ * still land when Redis returns.
+ */
+export const NO_LATE_COMMANDS: RedisOptions = {enableOfflineQueue: false, autoResendUnfulfilledCommands: false}
+
+/** Resolves when the connection is ready (or after `ms`, whatever its state). */
+export function whenReady(client: Redis, ms: number): Promise<void> {
+  if (client.status === 'ready') return Promise.resolve()
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer)
+      client.off('ready', done)
+      resolve()
+    }
+    const timer = setTimeout(done, ms)
+    client.once('ready', done)
+  })
+}
+
+/** A second connection to the same server with the same options (blocking reads, pub/sub, the publish writer). */
 export function duplicateConnection(client: Redis, onError: (error: Error) => void, overrides: RedisOptions = {}): Redis {
   const copy =
     (client as unknown) instanceof Cluster
@@ -101,6 +124,8 @@ function duplicateCluster(cluster: Cluster, overrides: RedisOptions): Redis {
     lazyConnect: false,
     clusterRetryStrategy: reconnectDelayMs,
     redisOptions: {...base.redisOptions, ...overrides},
+    // A cluster keeps its own offline queue in front of the node connections.
+    ...(overrides.enableOfflineQueue !== undefined ? {enableOfflineQueue: overrides.enableOfflineQueue} : {}),
   })
   return copy as unknown as Redis
 }

@@ -3,7 +3,8 @@ import type {Redis} from 'ioredis'
 import {RunInProgressError, type StepAction, type StepDecisionResult} from '../../core/index.js'
 import type {LocalRuns, RemoteRun, RunClaim, RunOwnership} from '../run-ownership.js'
 import {ControlChannel, type ControlResult} from './control-channel.js'
-import {reconnectDelayMs} from './redis-connection.js'
+import {BusUnavailableError} from './bus-unavailable.js'
+import {reconnectDelayMs, whenReady, withTimeout} from './redis-connection.js'
 import {RunLock, type RunLease, type RunLockOptions} from './run-lock.js'
 
 export interface RedisRunOwnershipOptions extends RunLockOptions {
@@ -11,8 +12,15 @@ export interface RedisRunOwnershipOptions extends RunLockOptions {
   readonly instanceId?: string
   /** How long a forwarded cancel/step waits for the owner's answer. */
   readonly controlTimeoutMs?: number
+  /** How long a run claim waits for Redis before failing with BusUnavailableError. */
+  readonly commandTimeoutMs?: number
   readonly onError?: (error: unknown, where: string) => void
 }
+
+/** How long a run claim waits for Redis (a dead server fails sooner: ioredis gives up after two reconnects). */
+export const DEFAULT_COMMAND_TIMEOUT_MS = 5_000
+/** How long a claim waits for a reconnecting connection before answering that Redis is unavailable. */
+const READY_WAIT_MS = 1_000
 
 /**
  * Run ownership across `serve` instances: a run holds `jiminy:run:{conv_id}` (RunLock) for its
@@ -24,9 +32,11 @@ export class RedisRunOwnership implements RunOwnership {
   private readonly releasing = new Set<Promise<void>>()
 
   private constructor(
+    private readonly client: Redis,
     readonly lock: RunLock,
     private readonly control: ControlChannel,
     private readonly onError?: (error: unknown, where: string) => void,
+    private readonly commandTimeoutMs = DEFAULT_COMMAND_TIMEOUT_MS,
   ) {}
 
   /** Uses `client` for commands (not owned) and opens one pub/sub connection of its own. */
@@ -36,20 +46,35 @@ export class RedisRunOwnership implements RunOwnership {
       ...(options.controlTimeoutMs !== undefined ? {timeoutMs: options.controlTimeoutMs} : {}),
       onError: (error) => options.onError?.(error, 'control channel'),
     })
-    return new RedisRunOwnership(new RunLock(client, instanceId, options), control, options.onError)
+    return new RedisRunOwnership(client, new RunLock(client, instanceId, options), control, options.onError, options.commandTimeoutMs)
   }
 
   get instanceId(): string {
     return this.lock.owner
   }
 
-  /** Claims convId; throws RunInProgressError (with the holder's inference id) when it is held. */
+  /**
+   * Claims convId; throws RunInProgressError (with the holder's inference id) when it is held, and
+   * BusUnavailableError when Redis does not answer within `commandTimeoutMs` (a 503, not a 500).
+   */
   async claim(convId: string): Promise<RunClaim> {
+    // Reconnecting: a moment's blip is waited out, an outage answered at once (not after the timeout).
+    await whenReady(this.client, READY_WAIT_MS)
+    if (this.client.status !== 'ready')
+      throw new BusUnavailableError(`redis unavailable: cannot claim ${convId}; connection ${this.client.status}`)
     let run: {cancel(): void} | undefined
-    const acquired = await this.lock.acquire(convId, () => {
+    const acquiring = this.lock.acquire(convId, () => {
       this.onError?.(new Error(`run lock for ${convId} was taken by another instance; cancelling the run`), 'run lock')
       run?.cancel()
     })
+    let acquired: Awaited<typeof acquiring>
+    try {
+      acquired = await withTimeout(acquiring, this.commandTimeoutMs, `run lock of ${convId}`)
+    } catch (error) {
+      // Taken late (Redis answered after the timeout): give it back, nobody runs under it.
+      void acquiring.then((late) => (late.ok ? late.lease.release() : undefined)).catch(() => undefined)
+      throw BusUnavailableError.wrap(error, `run lock of ${convId}`)
+    }
     if (!acquired.ok) throw new RunInProgressError(acquired.holder?.inference_id ?? 'unknown (starting on another instance)')
     const lease = acquired.lease
     return {

@@ -1,11 +1,14 @@
 import type {Redis} from 'ioredis'
 import {TurnSchema, type Turn} from '../../core/index.js'
+import {BusUnavailableError} from './bus-unavailable.js'
 import {reconnectDelayMs, withTimeout} from './redis-connection.js'
 import {hashTagged, SNAPSHOT_PREFIX} from './keys.js'
 
 export {SNAPSHOT_PREFIX} from './keys.js'
 /** How long a snapshot save keeps trying while Redis is unreachable (the run lock waits for it). */
 export const SAVE_WINDOW_MS = 10_000
+/** How long a run start waits to read the shared snapshot. */
+const LOAD_TIMEOUT_MS = 5_000
 
 export interface RedisSnapshotStoreOptions {
   /** Expire a snapshot this long after its last save; default: never (like the streams, which are only trimmed). */
@@ -37,8 +40,14 @@ export class RedisSnapshotStore {
     return hashTagged(this.prefix, convId)
   }
 
+  /** The shared snapshot (else `local`); BusUnavailableError when Redis does not answer in time. */
   async load(convId: string, local: Turn | undefined): Promise<Turn | undefined> {
-    const raw = await this.client.get(this.key(convId))
+    let raw: string | null
+    try {
+      raw = await withTimeout(this.client.get(this.key(convId)), LOAD_TIMEOUT_MS, `snapshot of ${convId}`)
+    } catch (error) {
+      throw BusUnavailableError.wrap(error, `snapshot of ${convId}`)
+    }
     if (raw === null) return local
     const parsed = TurnSchema.safeParse(safeJson(raw))
     if (parsed.success) return parsed.data

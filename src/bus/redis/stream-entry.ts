@@ -3,7 +3,7 @@ import type {BusMessage} from '../types.js'
 export {compareStreamIds, STREAM_ID} from '../stream-id.js'
 
 /** Field names of a jiminy stream entry. */
-export const FIELD = {payload: 'payload', seq: 'seq', next: 'next', publishId: 'pid'} as const
+export const FIELD = {payload: 'payload', seq: 'seq', next: 'next'} as const
 
 const EntryFieldsSchema = z.object({
   [FIELD.payload]: z.string(),
@@ -31,8 +31,30 @@ export interface StreamEntry {
 /** Raw `[id, [field, value, …]]` as XRANGE/XREAD return it. */
 export type RawEntry = [id: string, fields: string[]]
 
-/** Parses one raw entry; an entry that is not jiminy's (no payload) becomes undefined, never a crash. */
-export function parseEntry([id, flat]: RawEntry): StreamEntry | undefined {
+const SEQ_TEXT = /^\d{1,15}$/
+
+/**
+ * Parses one raw entry; an entry that is not jiminy's (no payload) becomes undefined, never a crash.
+ * The append script writes `payload, seq, next` in that order: that layout is checked field by
+ * field here (the same rules as EntryFieldsSchema) without building a record per entry; any other
+ * layout goes through the schema.
+ */
+export function parseEntry(raw: RawEntry): StreamEntry | undefined {
+  const [id, flat] = raw
+  if (
+    flat.length === 6 &&
+    flat[0] === FIELD.payload &&
+    flat[2] === FIELD.seq &&
+    flat[4] === FIELD.next &&
+    SEQ_TEXT.test(flat[3]!) &&
+    SEQ_TEXT.test(flat[5]!)
+  )
+    return {id, payload: flat[1]!, seq: Number(flat[3]), next: Number(flat[5])}
+  return parseEntryWithSchema(raw)
+}
+
+/** The reference parse (every layout), through the zod schema. */
+export function parseEntryWithSchema([id, flat]: RawEntry): StreamEntry | undefined {
   const fields: Record<string, string> = {}
   for (let i = 0; i + 1 < flat.length; i += 2) fields[flat[i]!] = flat[i + 1]!
   const parsed = EntryFieldsSchema.safeParse(fields)

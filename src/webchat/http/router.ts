@@ -1,5 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
 import {RunInProgressError} from '../../core/index.js'
+// The error file alone: importing the Redis bus would load ioredis in memory mode too.
+import {BusUnavailableError} from '../../bus/redis/bus-unavailable.js'
 import {ConfigError, UnknownProfileError} from '../../engine/index.js'
 import {TooManyConversationsError, UnknownConversationError} from '../conversation-manager.js'
 import type {ServerContext} from '../server-context.js'
@@ -81,6 +83,7 @@ export function respondWithError(res: ServerResponse, error: unknown, app: Serve
   if (error instanceof UnknownConversationError) return sendJson(res, 404, {error: error.message, conv_id: error.convId})
   if (error instanceof TooManyConversationsError)
     return sendJson(res, 503, {error: error.message, code: 'too_many_conversations'}, {'retry-after': '5'})
+  if (error instanceof BusUnavailableError) return sendJson(res, 503, {error: error.message, code: error.code}, {'retry-after': '5'})
   if (error instanceof UnknownProfileError) return sendJson(res, 404, {error: error.message, profile: error.slug})
   if (error instanceof ConfigError) return sendJson(res, 422, {error: error.message, field: error.field})
   if (error instanceof RunInProgressError) return sendJson(res, 409, {error: error.message, inference_id: error.inferenceId, running: true})
