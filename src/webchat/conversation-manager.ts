@@ -288,8 +288,13 @@ export class ConversationManager {
     return (await this.getOrCreate(convId, stored?.profile ?? profile)).conversation
   }
 
-  /** Cancels every run and waits (bounded) for them to end. */
-  async cancelAll(timeoutMs = 2000): Promise<void> {
+  /**
+   * Cancels every run and waits (bounded) for them to end, then (bounded again) for their events to
+   * reach the bus. Returns the conversations with events still unpublished: during a Redis outage a
+   * stopped run's end is retried for minutes, and shutdown must not wait for it (another instance's
+   * reaper ends such a run with `instance_lost`).
+   */
+  async cancelAll(timeoutMs = 2000, flushTimeoutMs = 5000): Promise<{convId: string; pending: number}[]> {
     const waits: Promise<unknown>[] = []
     for (const c of this.conversations.values()) {
       const run = c.running()
@@ -297,8 +302,10 @@ export class ConversationManager {
       run.cancel()
       waits.push(run.wait())
     }
-    await Promise.race([Promise.all(waits), new Promise((r) => setTimeout(r, timeoutMs).unref())])
-    await Promise.all([...this.conversations.values()].map((c) => c.sink.flush()))
+    await within(Promise.all(waits), timeoutMs)
+    const all = [...this.conversations.values()]
+    await within(Promise.all(all.map((c) => c.sink.flush())), flushTimeoutMs)
+    return all.filter((c) => c.sink.pending > 0).map((c) => ({convId: c.id, pending: c.sink.pending}))
   }
 
   /** Closes every socket (close frame `code`) and unsubscribes every coordinator. */
@@ -397,4 +404,9 @@ export class ConversationManager {
     void c.coordinator.stop()
     this.options.events?.evicted?.(c.id)
   }
+}
+
+/** Waits for `work`, or `ms`, whichever comes first. */
+function within(work: Promise<unknown>, ms: number): Promise<unknown> {
+  return Promise.race([work, new Promise((resolve) => setTimeout(resolve, ms).unref())])
 }

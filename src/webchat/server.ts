@@ -252,7 +252,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     (closing ??= (async () => {
       logger.info('shutting down')
       server.close()
-      await manager.cancelAll()
+      for (const {convId, pending} of await manager.cancelAll())
+        logger.warn({conv_id: convId, pending}, 'shutting down with events the bus has not taken (bus unavailable): they are lost')
       await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
       await gateway.close()
       await recording.close()
