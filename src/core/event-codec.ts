@@ -33,9 +33,9 @@ export function describeDecodeError(error: DecodeError): string {
 /**
  * v1 fixtures carry `user-prompt`, `thinking-ended` and `conversation-rebuilt` as `info` events
  * with the name in `message`; v2 has a typed event for each. Rewritten before validation so old
- * recordings replay to the same frames.
+ * recordings replay to the same frames. Exported for replay's fast decoder, which must see what zod sees.
  */
-function upgradeV1Info(value: unknown): unknown {
+export function upgradeV1Info(value: unknown): unknown {
   if (typeof value !== 'object' || value === null) return value
   const v = value as {type?: unknown; message?: unknown; data?: unknown; meta?: unknown}
   if (v.type !== 'info' || !(V1_INFO_MESSAGES as readonly unknown[]).includes(v.message)) return value
