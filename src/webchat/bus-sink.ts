@@ -1,4 +1,4 @@
-import {chatTopic, type Publisher} from '../bus/index.js'
+import {chatTopic, type PublishOptions, type Publisher} from '../bus/index.js'
 import {encodeEvent, redactString, type Event, type EventSink} from '../core/index.js'
 import {frameCount} from '../sem/translator.js'
 
@@ -12,14 +12,23 @@ export interface BusSinkOptions {
   readonly onError?: (error: unknown, event: Event) => void
 }
 
+interface Queued {
+  readonly payload: string
+  readonly options: PublishOptions
+  readonly event: Event
+}
+
 /**
  * The one path from a run to the bus: every event of a conversation, as event JSON (secrets
  * redacted), to `chat:{conv_id}`. `publish` is synchronous for the run; messages go out one at a
  * time through a queue so the bus sees them in publish order even though the transport is async.
+ * A transport that accepts messages synchronously (`publishNow`, the in-memory bus) gets each
+ * message within `publish` while nothing is queued: no promise and no await per event, and the
+ * frames of a burst of events reach the sockets in the same tick (see `corkForTick`).
  */
 export class BusSink implements EventSink {
   readonly topic: string
-  private queue: {payload: string; seq: number | undefined; frames: number; event: Event; same: boolean}[] = []
+  private queue: Queued[] = []
   private head = 0
   private draining: Promise<void> | undefined
   private seq: number | undefined
@@ -50,7 +59,18 @@ export class BusSink implements EventSink {
     const frames = frameCount(event)
     if (seq !== undefined) this.seq = seq + frames
     // The event rides along only when redaction changed nothing: then it is exactly what the payload decodes to.
-    this.queue.push({payload, seq, frames, event, same: payload === json})
+    const same = payload === json
+    const options: PublishOptions = seq !== undefined ? (same ? {seq, frames, event} : {seq, frames}) : same ? {frames, event} : {frames}
+    // Only with nothing queued: a message sent now must not pass one still waiting for the async path.
+    if (this.publisher.publishNow !== undefined && this.draining === undefined && this.head === this.queue.length) {
+      try {
+        this.publisher.publishNow(this.topic, payload, options)
+      } catch (error) {
+        this.options.onError?.(error, event)
+      }
+      return
+    }
+    this.queue.push({payload, options, event})
     this.draining ??= this.drain()
   }
 
@@ -63,9 +83,9 @@ export class BusSink implements EventSink {
   private async drain(): Promise<void> {
     try {
       while (this.head < this.queue.length) {
-        const {payload, seq, frames, event, same} = this.queue[this.head]!
+        const {payload, options, event} = this.queue[this.head]!
         try {
-          await this.publisher.publish(this.topic, payload, {...(seq !== undefined ? {seq} : {}), frames, ...(same ? {event} : {})})
+          await this.publisher.publish(this.topic, payload, options)
         } catch (error) {
           this.options.onError?.(error, event)
         }
