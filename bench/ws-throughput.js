@@ -117,8 +117,8 @@ async function clients({url, n, events}) {
     const ws = new WebSocket(url)
     let count = 0
     ws.on('message', (data) => {
-      // SEM frames start with {"sem" (index 2 is 's'); control frames with {"type".
-      if (data[2] === 0x73 && ++count === events && ++finished === n) parentPort.postMessage({type: 'done'})
+      // Count llm.delta frames only: ws.hello is a SEM envelope too, and the raw server sends none.
+      if (data[2] === 0x73 && data.includes('llm.delta') && ++count === events && ++finished === n) parentPort.postMessage({type: 'done'})
     })
     sockets.push(
       new Promise((resolve, reject) => {

@@ -15,11 +15,16 @@ export class MemoryBus implements Bus {
   private closed = false
 
   async publish(topic: string, payload: string, options: PublishOptions = {}): Promise<{streamId?: string}> {
+    this.publishNow(topic, payload, options)
+    return {}
+  }
+
+  /** Delivers before returning (unless a delivery is under way: then queued behind it, see the class comment). */
+  publishNow(topic: string, payload: string, options?: PublishOptions): void {
     if (this.closed) throw new Error('bus is closed')
-    const {seq, event} = options
+    const {seq, event} = options ?? {}
     this.pending.push({topic, payload, ...(seq !== undefined ? {seq} : {}), ...(event !== undefined ? {event} : {})})
     this.drain()
-    return {}
   }
 
   async subscribe(topic: string, handler: MessageHandler, _options: SubscribeOptions = {}): Promise<Subscription> {
@@ -56,16 +61,20 @@ export class MemoryBus implements Bus {
       for (let message = this.pending.shift(); message; message = this.pending.shift()) {
         const handlers = this.topics.get(message.topic)
         if (!handlers) continue
-        for (const handler of [...handlers]) {
-          try {
-            handler(message)
-          } catch {
-            // A failing subscriber must not starve the others or break the publisher.
-          }
-        }
+        // The handlers as they are now (a handler may subscribe or unsubscribe others mid-delivery); no copy for the usual one.
+        if (handlers.size === 1) deliver(handlers.values().next().value!, message)
+        else for (const handler of [...handlers]) deliver(handler, message)
       }
     } finally {
       this.delivering = false
     }
+  }
+}
+
+function deliver(handler: MessageHandler, message: BusMessage): void {
+  try {
+    handler(message)
+  } catch {
+    // A failing subscriber must not starve the others or break the publisher.
   }
 }

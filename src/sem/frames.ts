@@ -1,3 +1,4 @@
+import {buildDeltaFrame} from './delta-frame.js'
 import type {MiddlewareCall, RunStatus, RunTimeline, StepAction, StepPhase, ToolCall} from '../core/index.js'
 
 /**
@@ -133,6 +134,10 @@ export interface BuiltFrame {
 
 /** THE frame builder: every SEM frame the server sends is made here, with its cursor. */
 export function buildFrame(body: SemFrameBody, cursor: FrameCursor): BuiltFrame {
+  if (body.type === 'llm.delta') {
+    const fast = buildDeltaFrame(body, cursor)
+    if (fast) return fast
+  }
   const event = (
     cursor.stream_id !== undefined ? {...body, seq: cursor.seq, stream_id: cursor.stream_id} : {...body, seq: cursor.seq}
   ) as SemEvent

@@ -29,7 +29,18 @@ export function translateEvent(event: Event): SemFrameBody[] {
         },
       ]
     case 'partial':
-      return [{type: 'llm.delta', id: messageId, ...run, delta: event.delta, cumulative: event.completion, metadata: metadataOf(m)}]
+      // A literal, not `...run`: one per streamed token, and the key order buildDeltaFrame expects.
+      return [
+        {
+          type: 'llm.delta',
+          id: messageId,
+          conv_id: m.session_id,
+          inference_id: m.inference_id,
+          delta: event.delta,
+          cumulative: event.completion,
+          metadata: metadataOf(m),
+        },
+      ]
     case 'final':
       return [finalFrame(m, event.text)]
     case 'answer-revised':
@@ -178,12 +189,13 @@ function finalFrame(m: EventMeta, text: string, revisedBy?: readonly string[]): 
 }
 
 function metadataOf(m: EventMeta): LlmMetadata {
-  return {
-    ...(m.model !== undefined ? {model: m.model} : {}),
-    ...(m.usage !== undefined ? {usage: m.usage} : {}),
-    ...(m.duration_ms !== undefined ? {duration_ms: m.duration_ms} : {}),
-    ...(m.stop_reason !== undefined ? {stop_reason: m.stop_reason} : {}),
-  }
+  // Assigned one by one (same keys, same order as spreading each): called for every delta.
+  const out: {model?: string; usage?: Readonly<Record<string, unknown>>; duration_ms?: number; stop_reason?: string} = {}
+  if (m.model !== undefined) out.model = m.model
+  if (m.usage !== undefined) out.usage = m.usage
+  if (m.duration_ms !== undefined) out.duration_ms = m.duration_ms
+  if (m.stop_reason !== undefined) out.stop_reason = m.stop_reason
+  return out
 }
 
 function stringField(data: Record<string, unknown>, key: string): string | undefined {

@@ -1,4 +1,4 @@
-import {chatTopic, type Publisher} from '../bus/index.js'
+import {chatTopic, type PublishOptions, type Publisher} from '../bus/index.js'
 import {encodeEvent, redactString, type Event, type EventSink} from '../core/index.js'
 import {frameCount} from '../sem/translator.js'
 
@@ -16,14 +16,23 @@ export interface BusSinkOptions {
   readonly onError?: (error: unknown, event: Event) => 'retry' | undefined
 }
 
+interface Queued {
+  readonly payload: string
+  readonly options: PublishOptions
+  readonly event: Event
+}
+
 /**
  * The one path from a run to the bus: every event of a conversation, as event JSON (secrets
  * redacted), to `chat:{conv_id}`. `publish` is synchronous for the run; messages go out in rounds
  * through a queue so the bus sees them in publish order even though the transport is async.
+ * A transport that accepts messages synchronously (`publishNow`, the in-memory bus) gets each
+ * message within `publish` while nothing is queued: no promise and no await per event, and the
+ * frames of a burst of events reach the sockets in the same tick (see `corkForTick`).
  */
 export class BusSink implements EventSink {
   readonly topic: string
-  private queue: {payload: string; seq: number | undefined; frames: number; event: Event; same: boolean}[] = []
+  private queue: Queued[] = []
   /** Messages of the round on its way to the transport. */
   private sending = 0
   private draining: Promise<void> | undefined
@@ -55,7 +64,19 @@ export class BusSink implements EventSink {
     const frames = frameCount(event)
     if (seq !== undefined) this.seq = seq + frames
     // The event rides along only when redaction changed nothing: then it is exactly what the payload decodes to.
-    this.queue.push({payload, seq, frames, event, same: payload === json})
+    const same = payload === json
+    const options: PublishOptions = seq !== undefined ? (same ? {seq, frames, event} : {seq, frames}) : same ? {frames, event} : {frames}
+    // Only with nothing queued: a message sent now must not pass one still waiting for the async path.
+    if (this.publisher.publishNow !== undefined && this.draining === undefined && this.queue.length === 0) {
+      try {
+        this.publisher.publishNow(this.topic, payload, options)
+        return
+      } catch (error) {
+        // A refused message asked to be retried takes the async path, ahead of everything later.
+        if (this.options.onError?.(error, event) !== 'retry') return
+      }
+    }
+    this.queue.push({payload, options, event})
     this.draining ??= this.drain()
   }
 
@@ -76,11 +97,7 @@ export class BusSink implements EventSink {
         const round = this.queue
         this.queue = []
         this.sending = round.length
-        const results = await Promise.allSettled(
-          round.map(({payload, seq, frames, event, same}) =>
-            this.publisher.publish(this.topic, payload, {...(seq !== undefined ? {seq} : {}), frames, ...(same ? {event} : {})}),
-          ),
-        )
+        const results = await Promise.allSettled(round.map(({payload, options}) => this.publisher.publish(this.topic, payload, options)))
         this.sending = 0
         const retry = round.filter((message, i) => {
           const result = results[i]!

@@ -1,4 +1,5 @@
 import WebSocket from 'ws'
+import {corkForTick} from './ws/tick-cork.js'
 
 export const DEFAULT_MAX_BUFFERED_BYTES = 4 * 1024 * 1024
 
@@ -13,14 +14,26 @@ export interface ConnectionPoolOptions {
   readonly onDrop?: (reason: DropReason, error?: unknown) => void
 }
 
+/** One socket of the pool. */
+interface Member {
+  /** The bytes it had queued when it joined (a replay), which the cap allows on top. */
+  readonly baseline: number
+  /** Its send callback, made once: a closure per frame per socket was most of the pool's garbage. */
+  readonly onSent: (error?: Error) => void
+}
+
+/** Frames are JSON text: a Buffer must still go out as a TEXT frame (ws sends Buffers as binary by default). */
+const TEXT = {binary: false} as const
+
 /**
  * The sockets watching one conversation. `broadcast` never waits for a socket: `ws.send` only
  * queues, and a socket whose queue passes the cap, or whose send fails, is dropped (close 1013,
- * "try again later"; it may reconnect with `after_seq`) without touching the others.
+ * "try again later"; it may reconnect with `after_seq`) without touching the others. Each socket
+ * is corked for the rest of the tick on its first frame (`corkForTick`), so a burst of frames is
+ * one write.
  */
 export class ConnectionPool {
-  /** Each socket with the bytes it had queued when it joined (a replay), which the cap allows on top. */
-  private readonly sockets = new Map<WebSocket, number>()
+  private readonly sockets = new Map<WebSocket, Member>()
   private idleTimer: NodeJS.Timeout | undefined
   private readonly maxBuffered: number
 
@@ -36,7 +49,12 @@ export class ConnectionPool {
   /** Adds a socket; bytes it already has queued (hello, replay) do not count towards the cap. */
   add(ws: WebSocket): void {
     if (ws.readyState !== WebSocket.OPEN) return
-    this.sockets.set(ws, ws.bufferedAmount)
+    this.sockets.set(ws, {
+      baseline: ws.bufferedAmount,
+      onSent: (error) => {
+        if (error) this.drop(ws, 'send-failed', error)
+      },
+    })
     this.disarmIdleTimer()
     ws.once('close', () => this.remove(ws))
   }
@@ -50,24 +68,29 @@ export class ConnectionPool {
     return this.sockets.has(ws)
   }
 
-  /** Sends one frame's text to every socket, in call order per socket. */
+  /**
+   * Sends one frame's text to every socket, in call order per socket. Several sockets share one
+   * UTF-8 encoding of it (ws does not copy or mask a Buffer on the server side); one socket gets
+   * the string, which the socket encodes while writing.
+   */
   broadcast(json: string): void {
-    for (const [ws, baseline] of this.sockets) this.sendTo(ws, json, baseline)
+    if (this.sockets.size === 0) return
+    const data = this.sockets.size > 1 ? Buffer.from(json) : json
+    for (const [ws, member] of this.sockets) this.sendTo(ws, data, member)
   }
 
-  private sendTo(ws: WebSocket, json: string, baseline: number): boolean {
+  private sendTo(ws: WebSocket, data: string | Buffer, member: Member): boolean {
     if (ws.readyState !== WebSocket.OPEN) {
       this.remove(ws)
       return false
     }
-    if (ws.bufferedAmount > this.maxBuffered + baseline) {
+    if (ws.bufferedAmount > this.maxBuffered + member.baseline) {
       this.drop(ws, 'buffer-full')
       return false
     }
     try {
-      ws.send(json, (error) => {
-        if (error) this.drop(ws, 'send-failed', error)
-      })
+      corkForTick(ws)
+      ws.send(data, TEXT, member.onSent)
       return true
     } catch (error) {
       this.drop(ws, 'send-failed', error)

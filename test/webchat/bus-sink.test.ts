@@ -93,3 +93,85 @@ describe('BusSink', () => {
     expect(sink.pending).toBe(0)
   })
 })
+
+describe('BusSink on a synchronous transport (publishNow, the in-memory bus)', () => {
+  it('delivers each event before publish returns, in order, nested publishes included, and counts nothing pending', async () => {
+    const bus = new MemoryBus()
+    const sink = new BusSink(bus, 'conv_1', {firstSeq: 1})
+    const got: BusMessage[] = []
+    const final = sampleEvent('final')
+    let nested = false
+    await bus.subscribe(chatTopic('conv_1'), (m) => {
+      got.push(m)
+      // A reader that publishes while a message is delivered (a failure guard does): queued behind it.
+      if (!nested) {
+        nested = true
+        sink.publish(final)
+        expect(got).toHaveLength(1)
+      }
+    })
+    const events = [sampleEvent('start'), sampleEvent('tool-call-execution-result'), sampleEvent('partial')]
+    sink.publish(events[0]!)
+    expect(got.map((m) => m.payload)).toEqual([encodeEvent(events[0]!), encodeEvent(final)])
+    sink.publish(events[1]!)
+    sink.publish(events[2]!)
+    expect(sink.pending).toBe(0)
+    expect(got.map((m) => m.seq)).toEqual([1, 2, 3, 5])
+    expect(got.map((m) => m.event?.type)).toEqual(['start', 'final', 'tool-call-execution-result', 'partial'])
+    await sink.flush()
+  })
+
+  it('reports a message the transport refuses and publishes the next ones', async () => {
+    const errors: unknown[] = []
+    const ok: string[] = []
+    let first = true
+    const refusing: Publisher = {
+      publish: () => Promise.reject(new Error('the async path must not be used')),
+      publishNow: (_t, payload) => {
+        if (first) {
+          first = false
+          throw new Error('bus is closed')
+        }
+        ok.push(payload)
+      },
+    }
+    const sink = new BusSink(refusing, 'c', {
+      onError: (e) => {
+        errors.push(e)
+        return undefined
+      },
+    })
+    const final = sampleEvent('final')
+    sink.publish(sampleEvent('start'))
+    sink.publish(final)
+    expect(errors).toHaveLength(1)
+    expect(ok).toEqual([encodeEvent(final)])
+    await sink.flush()
+  })
+
+  it('a synchronous refusal answered retry takes the async path, and later messages queue behind it', async () => {
+    const order: string[] = []
+    let refuse = true
+    const transport: Publisher = {
+      publish: (_t, payload) => {
+        order.push(`async ${payload}`)
+        return Promise.resolve({})
+      },
+      publishNow: (_t, payload) => {
+        if (refuse) {
+          refuse = false
+          throw new Error('not now')
+        }
+        order.push(`now ${payload}`)
+      },
+    }
+    const sink = new BusSink(transport, 'c', {onError: () => 'retry'})
+    const [start, final] = [sampleEvent('start'), sampleEvent('final')]
+    sink.publish(start)
+    sink.publish(final)
+    await sink.flush()
+    expect(order).toEqual([`async ${encodeEvent(start)}`, `async ${encodeEvent(final)}`])
+    sink.publish(start)
+    expect(order.at(-1)).toBe(`now ${encodeEvent(start)}`)
+  })
+})

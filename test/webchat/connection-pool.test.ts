@@ -7,12 +7,16 @@ class FakeSocket {
   readyState: number = WebSocket.OPEN
   bufferedAmount = 0
   sent: string[] = []
+  /** Whether each send went out as a binary frame (frames must be TEXT). */
+  binary: boolean[] = []
   failNext = false
   throwOnSend = false
   private closeListeners: (() => void)[] = []
-  send(data: string, cb?: (error?: Error) => void): void {
+  send(data: string | Buffer, options?: {binary?: boolean}, cb?: (error?: Error) => void): void {
     if (this.throwOnSend) throw new Error('socket exploded')
-    this.sent.push(data)
+    this.sent.push(String(data))
+    // ws's default: a Buffer is a binary frame unless the options say otherwise.
+    this.binary.push(options?.binary ?? typeof data !== 'string')
     if (this.failNext) cb?.(new Error('write EPIPE'))
     else cb?.()
   }
@@ -41,6 +45,7 @@ describe('ConnectionPool', () => {
     pool.broadcast('two')
     pool.broadcast('three')
     expect(a.sent).toEqual(['one', 'two', 'three'])
+    expect(a.binary).toEqual([false, false, false])
     expect(b.sent).toEqual(['one', 'two'])
     expect(c.sent).toEqual(['one'])
     expect(drops).toEqual(['send-failed', 'send-failed'])
@@ -72,8 +77,8 @@ describe('ConnectionPool', () => {
     const callbacks: ((error?: Error) => void)[] = []
     const stuck = new FakeSocket()
     // A real socket reports its queued writes failing only later, one callback each, while it is closing.
-    stuck.send = (data: string, cb?: (error?: Error) => void) => {
-      stuck.sent.push(data)
+    stuck.send = (data: string | Buffer, _options?: {binary?: boolean}, cb?: (error?: Error) => void) => {
+      stuck.sent.push(String(data))
       if (cb) callbacks.push(cb)
     }
     stuck.terminate = () => {

@@ -12,6 +12,7 @@ import type {Conversation} from '../conversation.js'
 import {TooManyConversationsError} from '../conversation-manager.js'
 import {STREAM_ID} from '../../bus/index.js'
 import {replayAfterStreamId} from '../stream-replay.js'
+import {corkForTick} from './tick-cork.js'
 
 export const WS_PATH = '/ws'
 export const DEFAULT_WS_MAX_PAYLOAD = 64 * 1024
@@ -143,6 +144,8 @@ export class WsGateway {
 
     // From here to pool.add nothing awaits: no frame can be published in between.
     const {coordinator, pool} = conversation
+    // hello, the replay and this tick's live frames leave in one write.
+    corkForTick(ws)
     send(ws, convId, {type: 'ws.hello', profile: conversation.profile, last_seq: coordinator.lastSeq})
     if (afterRaw !== null) {
       const afterSeq = Number(afterRaw)
@@ -181,6 +184,7 @@ export class WsGateway {
     // From here to pool.add nothing awaits: no frame can be published in between.
     const {coordinator, pool} = conversation
     const frames = replay.take()
+    corkForTick(ws)
     send(ws, conversation.id, {type: 'ws.hello', profile: conversation.profile, last_seq: coordinator.lastSeq})
     send(ws, conversation.id, {
       type: 'ws.replay',
