@@ -8,7 +8,7 @@ const fast =
   process.env.JIMINY_ROOT_HELP !== 'oclif' && (argv.length === 0 || (argv.length === 1 && ['--help', '-h', 'help'].includes(argv[0])))
 const help = fast ? (await import('../dist/cli/root-help.js')).rootHelpText(new URL('..', import.meta.url).pathname, argv) : undefined
 if (help === undefined) {
-  const {execute} = await import('@oclif/core')
+  const {execute} = await import('@oclif/core/execute')
   await execute({dir: import.meta.url})
 } else {
   process.stdout.write(help)

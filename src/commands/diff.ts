@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {useColour} from '../cli/colour.js'
 import {configFlag} from '../cli/common-flags.js'
 import {EXIT_FAILED, EXIT_OK} from '../cli/command-error.js'

@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import type {ErrorCode} from '../cli/command-error.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {RedisTapError, tapRedisStream, type RedisTapErrorCode, type RedisTapResult} from '../fixtures/index.js'

@@ -1,5 +1,6 @@
 import {writeFile} from 'node:fs/promises'
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {createRequire} from 'node:module'
 import type CliProgress from 'cli-progress'
 import {EXIT_FAILED} from '../cli/command-error.js'

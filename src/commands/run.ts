@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {useColour} from '../cli/colour.js'
 import {EXIT_CANCELLED, EXIT_FAILED, type ErrorJson} from '../cli/command-error.js'
 import {configFlag, profileFlag} from '../cli/common-flags.js'

@@ -1,6 +1,7 @@
 import {writeFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {conversationSourceFlags, openConversationSource} from '../../cli/conversation-source.js'
 import {JiminyCommand} from '../../cli/jiminy-command.js'
 import {fixtureOfStoredFrames, fixtureText, goldenPathOf, replayFixture, safeFileStem} from '../../fixtures/index.js'
