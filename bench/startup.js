@@ -2,10 +2,12 @@
 // (the built bin/run.js, no config file: the built-in default profile) against `node -e 0`,
 // interleaved in the same run so load on the machine hits every command alike. Prints the median
 // of N runs of each and the ratio to node's own start-up.
+// Also prints how many modules each command loads (ESM through a module hook, CommonJS from the
+// require cache at exit), from one extra run under the hook (not timed).
 // Run: npm run build && node bench/startup.js [runs=5]
 //      node --cpu-prof --cpu-prof-dir=/tmp/prof bin/run.js signature   (for a profile)
 import {spawnSync} from 'node:child_process'
-import {mkdtempSync, rmSync} from 'node:fs'
+import {mkdtempSync, rmSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath} from 'node:url'
@@ -43,8 +45,35 @@ try {
         detail: `${m.toFixed(0)} ms vs ${base.toFixed(0)} ms`,
       })
   }
+  console.log('modules loaded (ours in dist/ + ESM, CommonJS)')
+  for (const c of COMMANDS.slice(1)) {
+    const n = moduleCounts(c)
+    console.log(
+      `${c.name.padEnd(26)} dist ${String(n.dist).padStart(4)}   esm ${String(n.esm).padStart(4)}   cjs ${String(n.cjs).padStart(4)}`,
+    )
+  }
 } finally {
   rmSync(home, {recursive: true, force: true})
+}
+
+function moduleCounts({args}) {
+  writeFileSync(
+    join(home, 'hooks.mjs'),
+    "import {writeSync} from 'node:fs'\nexport async function load(u, c, next) { writeSync(2, 'ESM ' + u + '\\n'); return next(u, c) }\n",
+  )
+  writeFileSync(
+    join(home, 'register.mjs'),
+    "import {register, createRequire} from 'node:module'\nimport {writeSync} from 'node:fs'\nregister('./hooks.mjs', import.meta.url)\n" +
+      "const require = createRequire(import.meta.url)\nprocess.on('exit', () => { for (const k of Object.keys(require.cache)) writeSync(2, 'CJS ' + k + '\\n') })\n",
+  )
+  const r = spawnSync(process.execPath, ['--import', join(home, 'register.mjs'), ...args], {cwd: ROOT, env, encoding: 'utf8'})
+  const lines = r.stderr.split('\n')
+  const esm = lines.filter((l) => l.startsWith('ESM ') && !l.startsWith('ESM node:'))
+  return {
+    esm: esm.length,
+    cjs: lines.filter((l) => l.startsWith('CJS ')).length,
+    dist: [...esm, ...lines.filter((l) => l.startsWith('CJS '))].filter((l) => l.includes(`${ROOT}/dist/`)).length,
+  }
 }
 
 function run({name, args}) {

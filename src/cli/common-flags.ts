@@ -1,4 +1,4 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 
 /**
  * Flags several commands share, with the environment variable a user sets once per shell.

@@ -1,6 +1,6 @@
 import {existsSync} from 'node:fs'
 import {join} from 'node:path'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import WebSocket from 'ws'
 import {SqliteConversationStore, StoreOpenError, type ConversationStore, type ConversationSummary, type StoredRun} from '../store/index.js'
 import type {Turn} from '../core/index.js'

@@ -1,4 +1,4 @@
-import {explainConfigDiff, renderConfigDiff} from '../engine/index.js'
+import {explainConfigDiff, renderConfigDiff} from '../engine/explain-diff.js'
 import type {ConversationRebuilds, Rebuild} from './conversation-client.js'
 
 /** The reasons of a rebuild: recorded ones, else recomputed from recorded configs, else the reason line. */

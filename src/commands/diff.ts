@@ -1,9 +1,11 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {useColour} from '../cli/colour.js'
 import {configFlag} from '../cli/common-flags.js'
 import {EXIT_FAILED, EXIT_OK} from '../cli/command-error.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
-import {explainConfigDiff, loadEngineBuilder, renderConfigDiff, resolveConfigSpec} from '../engine/index.js'
+import {resolveConfigSpec} from '../engine/config-spec.js'
+import {explainConfigDiff, renderConfigDiff} from '../engine/explain-diff.js'
+import {loadEngineBuilder} from '../engine/load-engine-builder.js'
 
 export default class Diff extends JiminyCommand {
   static override summary = 'Explain how two engine configs differ.'

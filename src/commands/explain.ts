@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {useColour} from '../cli/colour.js'
 import {serverFlag, tokenFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'

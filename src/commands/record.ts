@@ -1,7 +1,7 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import type {ErrorCode} from '../cli/command-error.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
-import {RedisTapError, tapRedisStream, type RedisTapErrorCode, type RedisTapResult} from '../fixtures/index.js'
+import {RedisTapError, tapRedisStream, type RedisTapErrorCode, type RedisTapResult} from '../fixtures/geppetto/redis-tap.js'
 
 /** A tap failure as the command error contract's code and the flag that was wrong. */
 const TAP_ERRORS: Readonly<Record<RedisTapErrorCode, {code: ErrorCode; field?: string}>> = {

@@ -1,20 +1,18 @@
 import {writeFile} from 'node:fs/promises'
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {createRequire} from 'node:module'
 import type CliProgress from 'cli-progress'
 import {EXIT_FAILED} from '../cli/command-error.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
-import {
-  formatGithubAnnotations,
-  formatJunitReport,
-  formatReplayReport,
-  formatRerunReport,
-  replayPaths,
-  rerunPaths,
-  type ReplayProgress,
-  type ReplayReport,
-  type RerunPathsReport,
-} from '../fixtures/index.js'
+// The fixture modules replay needs, not the fixtures barrel: the rerun modules pull in the engine,
+// every plugin and the bus, and load only under --rerun (below).
+import {formatReplayReport} from '../fixtures/replay-report-text.js'
+import {replayPaths, type ReplayProgress, type ReplayReport} from '../fixtures/replay-paths.js'
+import {formatGithubAnnotations} from '../fixtures/report-github.js'
+import {formatJunitReport} from '../fixtures/report-junit.js'
+import {formatRerunReport} from '../fixtures/rerun-report-text.js'
+import type {RerunPathsReport} from '../fixtures/rerun-paths.js'
 
 const REPORTERS = ['text', 'json', 'junit', 'github'] as const
 
@@ -60,6 +58,7 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     const json = this.jsonEnabled() || flags.reporter === 'json'
     const common = {...(flags.filter !== undefined ? {filter: flags.filter} : {}), bail: flags.bail}
     if (flags.rerun) {
+      const {rerunPaths} = await import('../fixtures/rerun-paths.js')
       const report = await rerunPaths(argv as string[], {
         update: flags.update,
         maxViolations: flags['max-violations'],

@@ -1,4 +1,5 @@
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {useColour} from '../cli/colour.js'
 import {EXIT_CANCELLED, EXIT_FAILED, type ErrorJson} from '../cli/command-error.js'
 import {configFlag, profileFlag} from '../cli/common-flags.js'
@@ -7,10 +8,9 @@ import {stepAnswerer} from '../cli/step-prompt.js'
 import {formatMiddlewareTrace, formatTimeline} from '../cli/run-trace-report.js'
 import {TerminalRenderer, COLOURS, PLAIN, type TerminalStyle} from '../cli/terminal-renderer.js'
 import {STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
-import {PROVIDER_TYPES} from '../providers/index.js'
-import {runOnce, type EngineOverrides, type RunOnceOptions} from '../engine/index.js'
-import {recordRunOnce} from '../fixtures/index.js'
-import {saveRunToStore} from '../cli/run-store.js'
+import {PROVIDER_TYPES} from '../providers/config.js'
+import type {EngineOverrides} from '../engine/overrides.js'
+import {runOnce, type RunOnceOptions} from '../engine/run-once.js'
 
 /** What `jiminy run --json` prints: the outcome, the final turn and every event of the run. */
 export interface RunResult {
@@ -92,6 +92,8 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
       }
       let result: Awaited<ReturnType<typeof runOnce>>
       if (flags.record !== undefined) {
+        // The recorder (fixtures, cassettes) and the store load only with their flags: start-up time.
+        const {recordRunOnce} = await import('../fixtures/record-run.js')
         const recorded = await recordRunOnce(flags.record, once)
         this.logToStderr(`jiminy: recorded ${recorded.recording.path}`)
         result = recorded
@@ -99,7 +101,10 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
         result = await runOnce(once)
       }
       const {outcome} = result
-      const stored = flags.store !== undefined ? await saveRunToStore(flags.store, result, args.prompt, result.config.profile) : undefined
+      const stored =
+        flags.store !== undefined
+          ? await (await import('../cli/run-store.js')).saveRunToStore(flags.store, result, args.prompt, result.config.profile)
+          : undefined
       if (stored && !json) this.logToStderr(`jiminy: stored as conversation ${stored.conv_id} in ${stored.store}`)
       if (flags.trace && !json) this.log(traceReport(result.events, style))
       let error: ErrorJson | undefined

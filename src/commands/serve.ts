@@ -1,5 +1,5 @@
 import {join} from 'node:path'
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {useColour} from '../cli/colour.js'
 import {CommandError} from '../cli/command-error.js'
 import {configFlag} from '../cli/common-flags.js'

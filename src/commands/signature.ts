@@ -1,7 +1,10 @@
-import {Flags} from '@oclif/core'
+import * as Flags from '@oclif/core/flags'
 import {configFlag, profileFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
-import {loadEngineBuilder, parseOverrideAssignments, signatureOf} from '../engine/index.js'
+// Direct modules, not the engine barrel (it loads run-once, watchers and cassettes): start-up time.
+import {signatureOf} from '../engine/engine-config.js'
+import {loadEngineBuilder} from '../engine/load-engine-builder.js'
+import {parseOverrideAssignments} from '../engine/override-assignments.js'
 
 export default class Signature extends JiminyCommand {
   static override summary = "Print a profile's canonical engine config and its signature hash."

@@ -14,7 +14,9 @@ import {
   type ToolDefinition,
   type ToolRegistry,
 } from '../core/index.js'
-import {createEngine, registerProviderSecrets, type ProviderConfig} from '../providers/index.js'
+import type {ProviderConfig} from '../providers/config.js'
+import {createLazyEngine} from '../providers/engine-registry.js'
+import {registerProviderSecrets} from '../providers/provider-env.js'
 import {ResourceScope, type ContributionContext, type PluginCatalog, type Provided} from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
 import type {EngineConfig} from './engine-config.js'
@@ -153,7 +155,8 @@ export class EngineBuilder {
       resources: this.resources,
     }
     const tools = catalog.toolRegistry(config.tools)
-    const factory = this.options.engineFactory ?? createEngine
+    // The engine's module loads on its first inference: a config-only command never loads one.
+    const factory = this.options.engineFactory ?? createLazyEngine
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})
     const middlewares: NamedMiddleware[] = []
     if (config.system_prompt) middlewares.push({name: 'system-prompt', middleware: systemPromptMiddleware(config.system_prompt)})

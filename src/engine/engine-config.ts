@@ -3,7 +3,7 @@ import {z} from 'zod'
 import {canonicalJson, redactSecrets} from '../core/index.js'
 
 export {canonicalJson}
-import {ProviderConfigSchema} from '../providers/index.js'
+import {ProviderConfigSchema} from '../providers/config.js'
 import {ContributionRefSchema, LoopConfigSchema} from './profiles.js'
 
 /** Every input that shapes a conversation's engine. Its canonical JSON is the signature. */

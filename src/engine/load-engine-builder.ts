@@ -1,6 +1,7 @@
 import {dirname} from 'node:path'
 import {defaultDataDir, loadPlugins, type ResourceScope} from '../plugins/index.js'
-import {checkProviderConfig, ProviderSetupError} from '../providers/index.js'
+import {checkProviderConfig} from '../providers/provider-env.js'
+import {ProviderSetupError} from '../providers/provider-setup-error.js'
 import {ConfigError} from './config-error.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import {loadConfig} from './profiles.js'

@@ -1,5 +1,5 @@
 import {z} from 'zod'
-import {ProviderConfigSchema} from '../providers/index.js'
+import {ProviderConfigSchema} from '../providers/config.js'
 import {ContributionRefSchema, LoopConfigSchema} from './profiles.js'
 
 /** What a client may change per conversation over HTTP (`/chat` body `overrides`). */

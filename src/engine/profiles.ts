@@ -1,8 +1,9 @@
 import {existsSync, readFileSync} from 'node:fs'
 import {resolve} from 'node:path'
-import {parseDocument} from 'yaml'
+import {createRequire} from 'node:module'
+import type * as Yaml from 'yaml'
 import {z} from 'zod'
-import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/index.js'
+import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/config.js'
 import {ConfigError} from './config-error.js'
 
 export const ContributionRefSchema = z.object({name: z.string().min(1), config: z.record(z.string(), z.unknown()).default({})}).strict()
@@ -113,6 +114,8 @@ export function loadConfig(options: {path?: string; cwd?: string} = {}): LoadedC
 }
 
 export function parseConfigText(text: string, source: string): ConfigFile {
+  // yaml (72 CommonJS modules) loads with the first config file read, not when there is none.
+  const {parseDocument} = createRequire(import.meta.url)('yaml') as typeof Yaml
   const doc = parseDocument(text, {prettyErrors: false})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!

@@ -9,7 +9,7 @@ import {
   type StepAction,
 } from '../core/index.js'
 import type {PluginCatalog, ResourceScope} from '../plugins/index.js'
-import {startCassetteRecorder, startCassetteReplay} from '../providers/index.js'
+import {startCassetteRecorder, startCassetteReplay} from '../providers/cassette/index.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import type {EngineConfig} from './engine-config.js'
 import {loadEngineBuilder} from './load-engine-builder.js'

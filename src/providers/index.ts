@@ -1,15 +1,19 @@
-import {registerSecret, type Engine, type ToolDefinition} from '../core/index.js'
+import type {Engine} from '../core/engine.js'
 import {AnthropicEngine} from './anthropic/anthropic-engine.js'
-import {ENV_REFERENCE, type ProviderConfig, type ProviderType} from './config.js'
+import type {ProviderConfig} from './config.js'
 import {GeminiEngine} from './gemini/gemini-engine.js'
-import type {ProviderEngineOptions} from './http/provider-engine-options.js'
 import {MockEngine} from './mock/mock-engine.js'
 import {OpenAiChatEngine} from './openai-chat/openai-chat-engine.js'
 import {OpenAiResponsesEngine} from './openai-responses/openai-responses-engine.js'
-import {ProviderSetupError} from './provider-setup-error.js'
+import {engineRecipe, type EngineDeps, type EngineRecipe} from './provider-env.js'
+
+// The providers barrel loads every engine class (45 modules). Commands and the engine layer import
+// provider-env.js / engine-registry.js instead, which load an engine's module only when one is built.
 
 export * from './config.js'
 export * from './provider-setup-error.js'
+export * from './provider-env.js'
+export {createLazyEngine} from './engine-registry.js'
 export {normalizeUsage, type NormalizedUsage} from './http/normalize-usage.js'
 export {MockEngine, MOCK_SCENARIOS, type MockScenario} from './mock/mock-engine.js'
 export {OpenAiChatEngine} from './openai-chat/openai-chat-engine.js'
@@ -19,169 +23,26 @@ export {GeminiEngine} from './gemini/gemini-engine.js'
 export type {ProviderEngineOptions} from './http/provider-engine-options.js'
 export {startCassetteRecorder, startCassetteReplay, type CassetteHandle} from './cassette/index.js'
 
-export interface EngineDeps {
-  /** Tools the engine may offer the model (real providers send their JSON schemas). */
-  readonly tools: readonly ToolDefinition[]
-  /** Where keys come from; defaults to process.env. */
-  readonly env?: NodeJS.ProcessEnv
-  /** HTTP client; defaults to the global fetch, looked up at request time (so cassettes and msw see it). */
-  readonly fetch?: typeof fetch
-}
-
-type RealProvider = Exclude<ProviderType, 'mock'>
-
-export const DEFAULT_BASE_URLS: Record<RealProvider, string> = {
-  'openai-chat': 'https://api.openai.com/v1',
-  'openai-responses': 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com/v1',
-  gemini: 'https://generativelanguage.googleapis.com/v1beta',
-  'openai-compatible': 'http://127.0.0.1:11434/v1',
-}
-
-/** Where each provider's key is looked for when the block has no `api_key_env`, first found wins. */
-export const DEFAULT_KEY_VARIABLES: Record<RealProvider, readonly string[]> = {
-  'openai-chat': ['OPENAI_API_KEY'],
-  'openai-responses': ['OPENAI_API_KEY'],
-  anthropic: ['ANTHROPIC_API_KEY'],
-  // Google's own SDKs read GOOGLE_API_KEY too.
-  gemini: ['GEMINI_API_KEY', 'GOOGLE_API_KEY'],
-  'openai-compatible': [],
-}
-
 /**
- * The base URL variables the providers' own SDKs read, used when the block has no `base_url`.
- * ANTHROPIC_BASE_URL is the API root without `/v1` (as the Anthropic SDK takes it); `/v1` is added.
- */
-export const BASE_URL_VARIABLES: Partial<Record<RealProvider, {readonly variable: string; readonly suffix: string}>> = {
-  'openai-chat': {variable: 'OPENAI_BASE_URL', suffix: ''},
-  'openai-responses': {variable: 'OPENAI_BASE_URL', suffix: ''},
-  anthropic: {variable: 'ANTHROPIC_BASE_URL', suffix: '/v1'},
-}
-
-/** OpenAI's organization and project, from the variables the OpenAI SDK reads. */
-const OPENAI_ACCOUNT_HEADERS = {'OpenAI-Organization': 'OPENAI_ORG_ID', 'OpenAI-Project': 'OPENAI_PROJECT_ID'} as const
-
-/**
- * Builds the engine a provider block describes, with the environment conventions of the
- * providers' SDKs (docs/providers.md). Throws ProviderSetupError naming the field or variable.
+ * Builds the engine a provider block describes (an instance of its class, at once). Throws
+ * ProviderSetupError naming the field or variable. createLazyEngine is the same without loading
+ * the class until the first inference.
  */
 export function createEngine(config: ProviderConfig, deps: EngineDeps): Engine {
-  if (config.type === 'mock') {
-    return new MockEngine({
-      model: config.model ?? 'mock-1',
-      ...(config.delay_ms !== undefined ? {delayMs: config.delay_ms} : {}),
-      ...(config.scenario !== undefined ? {scenario: config.scenario} : {}),
-    })
-  }
-  const options = engineOptions(config.type, config, deps)
-  switch (config.type) {
+  return engineOf(engineRecipe(config, deps))
+}
+
+function engineOf(recipe: EngineRecipe): Engine {
+  switch (recipe.kind) {
+    case 'mock':
+      return new MockEngine(recipe.options)
     case 'openai-chat':
-      return new OpenAiChatEngine({...options, flavor: 'openai'})
-    case 'openai-compatible':
-      return new OpenAiChatEngine({...options, flavor: 'compatible'})
+      return new OpenAiChatEngine(recipe.options)
     case 'openai-responses':
-      return new OpenAiResponsesEngine(options)
+      return new OpenAiResponsesEngine(recipe.options)
     case 'anthropic':
-      return new AnthropicEngine(options)
+      return new AnthropicEngine(recipe.options)
     case 'gemini':
-      return new GeminiEngine(options)
+      return new GeminiEngine(recipe.options)
   }
-}
-
-/**
- * What can be checked of a provider block without its key or the network, at config load: so a
- * profile without a `model` is a start-up error naming the field, not an "internal error" later.
- */
-export function checkProviderConfig(config: ProviderConfig): void {
-  if (config.type !== 'mock' && !config.model)
-    throw new ProviderSetupError(
-      'bad_config',
-      `provider ${config.type} needs a model: set provider.model or pass --model`,
-      'provider.model',
-    )
-}
-
-function engineOptions(type: RealProvider, config: ProviderConfig, deps: EngineDeps): ProviderEngineOptions {
-  checkProviderConfig(config)
-  const model = config.model ?? ''
-  const env = deps.env ?? process.env
-  const variables = config.api_key_env ? [config.api_key_env] : DEFAULT_KEY_VARIABLES[type]
-  const apiKey = variables.map((name) => env[name]).find((value) => value !== undefined && value !== '')
-  registerSecret(apiKey)
-  if (variables.length > 0 && !apiKey) {
-    throw new ProviderSetupError(
-      'missing_api_key',
-      `missing API key for provider ${type}: set the ${variables.join(' or ')} environment variable`,
-      'provider.api_key_env',
-    )
-  }
-  const headers = providerHeaders(type, config, env)
-  return {
-    model,
-    baseUrl: baseUrlOf(type, config, env),
-    ...(apiKey ? {apiKey} : {}),
-    ...(Object.keys(headers.values).length > 0 ? {headers: headers.values} : {}),
-    ...(config.temperature !== undefined ? {temperature: config.temperature} : {}),
-    ...(config.max_tokens !== undefined ? {maxTokens: config.max_tokens} : {}),
-    ...(config.reasoning !== undefined ? {reasoning: config.reasoning} : {}),
-    tools: deps.tools,
-    http: {
-      label: type,
-      ...(deps.fetch ? {fetch: deps.fetch} : {}),
-      ...(config.max_retries !== undefined ? {maxRetries: config.max_retries} : {}),
-      ...(config.stall_timeout_ms !== undefined ? {stallTimeoutMs: config.stall_timeout_ms} : {}),
-      ...(apiKey || headers.secrets.length > 0 ? {secrets: [...(apiKey ? [apiKey] : []), ...headers.secrets]} : {}),
-    },
-  }
-}
-
-function baseUrlOf(type: RealProvider, config: ProviderConfig, env: NodeJS.ProcessEnv): string {
-  const fromEnv = BASE_URL_VARIABLES[type]
-  const envUrl = fromEnv ? env[fromEnv.variable]?.trim() : undefined
-  let url = config.base_url ?? DEFAULT_BASE_URLS[type]
-  if (config.base_url === undefined && fromEnv && envUrl) {
-    if (!URL.canParse(envUrl))
-      throw new ProviderSetupError('bad_config', `${fromEnv.variable} is not a URL: ${JSON.stringify(envUrl)}`, 'provider.base_url')
-    const trimmed = envUrl.replace(/\/+$/, '')
-    url = fromEnv.suffix && !trimmed.endsWith(fromEnv.suffix) ? `${trimmed}${fromEnv.suffix}` : trimmed
-  }
-  return url.replace(/\/+$/, '')
-}
-
-/** The block's `headers` with `${VAR}` expanded, plus OpenAI's organization/project; values read from the environment are secrets. */
-function providerHeaders(
-  type: RealProvider,
-  config: ProviderConfig,
-  env: NodeJS.ProcessEnv,
-): {values: Record<string, string>; secrets: string[]} {
-  const values: Record<string, string> = {}
-  const secrets: string[] = []
-  if (type === 'openai-chat' || type === 'openai-responses') {
-    for (const [header, variable] of Object.entries(OPENAI_ACCOUNT_HEADERS)) {
-      const value = env[variable]
-      if (value) values[header] = value
-    }
-  }
-  for (const [name, template] of Object.entries(config.headers ?? {})) {
-    values[name] = template.replace(ENV_REFERENCE, (_match, variable: string) => {
-      const value = env[variable]
-      if (value === undefined || value === '')
-        throw new ProviderSetupError(
-          'bad_config',
-          `provider.headers.${name} needs the ${variable} environment variable`,
-          `provider.headers.${name}`,
-        )
-      secrets.push(value)
-      registerSecret(value)
-      return value
-    })
-  }
-  return {values, secrets}
-}
-
-/** Registers every provider key the environment holds for these blocks (named by api_key_env or the defaults), so it is scrubbed by value. */
-export function registerProviderSecrets(providers: readonly Pick<ProviderConfig, 'api_key_env'>[], env: NodeJS.ProcessEnv): void {
-  const names = new Set(Object.values(DEFAULT_KEY_VARIABLES).flat())
-  for (const p of providers) if (p.api_key_env) names.add(p.api_key_env)
-  for (const name of names) registerSecret(env[name])
 }

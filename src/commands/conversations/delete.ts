@@ -1,4 +1,4 @@
-import {Args} from '@oclif/core'
+import * as Args from '@oclif/core/args'
 import {conversationSourceFlags, openConversationSource} from '../../cli/conversation-source.js'
 import {JiminyCommand} from '../../cli/jiminy-command.js'
 

@@ -1,9 +1,13 @@
 import {writeFile} from 'node:fs/promises'
 import {resolve} from 'node:path'
-import {Args, Flags} from '@oclif/core'
+import * as Args from '@oclif/core/args'
+import * as Flags from '@oclif/core/flags'
 import {conversationSourceFlags, openConversationSource} from '../../cli/conversation-source.js'
 import {JiminyCommand} from '../../cli/jiminy-command.js'
-import {fixtureOfStoredFrames, fixtureText, goldenPathOf, replayFixture, safeFileStem} from '../../fixtures/index.js'
+import {safeFileStem} from '../../fixtures/conversation-recording.js'
+import {goldenPathOf} from '../../fixtures/golden-file.js'
+import {replayFixture} from '../../fixtures/replay-fixture.js'
+import {fixtureOfStoredFrames, fixtureText} from '../../fixtures/stored-frames-fixture.js'
 
 export interface ExportResult {
   readonly conv_id: string

@@ -1,6 +1,7 @@
 import {configFlag} from '../../cli/common-flags.js'
 import {JiminyCommand} from '../../cli/jiminy-command.js'
-import {listProfiles, loadEngineBuilder, type ProfileSummary} from '../../engine/index.js'
+import {loadEngineBuilder} from '../../engine/load-engine-builder.js'
+import {listProfiles, type ProfileSummary} from '../../engine/profile-summary.js'
 
 export default class ProfilesList extends JiminyCommand {
   static override summary = 'List the profiles of the config file (and the built-in ones).'

@@ -1,4 +1,5 @@
-import {context as otelContext, trace, SpanKind, SpanStatusCode, type Attributes, type Span, type Tracer} from '@opentelemetry/api'
+import type * as OtelApi from '@opentelemetry/api'
+import type {Attributes, Span, SpanKind, Tracer} from '@opentelemetry/api'
 import {createRequire} from 'node:module'
 import type * as OtlpExporter from '@opentelemetry/exporter-trace-otlp-http'
 import type * as OtelResources from '@opentelemetry/resources'
@@ -40,6 +41,11 @@ export function otlpTracesUrl(config: OtelSubscriberConfig, env: ContributionCon
   const base = env.OTEL_EXPORTER_OTLP_ENDPOINT
   return base ? `${base.replace(/\/+$/, '')}/v1/traces` : undefined
 }
+
+// The API too (44 CommonJS modules, ≈0.4× `node -e 0`): loaded when a sink is made, not by every
+// command that lists the built-in plugins (signature, replay --rerun).
+let api: typeof OtelApi | undefined
+const otel = (): typeof OtelApi => (api ??= createRequire(import.meta.url)('@opentelemetry/api') as typeof OtelApi)
 
 /** One tracer provider (and exporter) per URL and host, shut down (flushing its spans) when the host closes. */
 function tracerFor(ctx: ContributionContext, url: string, serviceName: string): Tracer {
@@ -111,7 +117,7 @@ export class OtelSink implements EventSink {
         break
       case 'start': {
         const model = m.model ?? 'unknown'
-        const span = this.child(run, `chat ${model}`, SpanKind.CLIENT, {
+        const span = this.child(run, `chat ${model}`, otel().SpanKind.CLIENT, {
           'gen_ai.operation.name': 'chat',
           'gen_ai.system': this.options.system,
           'gen_ai.provider.name': this.options.system,
@@ -141,7 +147,7 @@ export class OtelSink implements EventSink {
         break
       case 'tool-call-execute': {
         const call = event.tool_call
-        const span = this.child(run, `execute_tool ${call.name}`, SpanKind.INTERNAL, {
+        const span = this.child(run, `execute_tool ${call.name}`, otel().SpanKind.INTERNAL, {
           'gen_ai.operation.name': 'execute_tool',
           'gen_ai.tool.name': call.name,
           'gen_ai.tool.call.id': call.id,
@@ -158,7 +164,7 @@ export class OtelSink implements EventSink {
         run.tools.delete(result.id)
         if (result.error !== undefined) {
           span.setAttribute('error.type', 'tool_error')
-          span.setStatus({code: SpanStatusCode.ERROR, ...(this.options.captureContent ? {message: redactString(result.error)} : {})})
+          span.setStatus({code: otel().SpanStatusCode.ERROR, ...(this.options.captureContent ? {message: redactString(result.error)} : {})})
         } else if (this.options.captureContent) {
           span.setAttribute('gen_ai.tool.call.result', redactString(JSON.stringify(result.result ?? null)))
         }
@@ -177,14 +183,14 @@ export class OtelSink implements EventSink {
       case 'interrupt':
       case 'error':
         for (const span of [...run.messages.values(), ...run.tools.values()]) {
-          span.setStatus({code: SpanStatusCode.ERROR, message: event.type === 'interrupt' ? 'cancelled' : 'failed'})
+          span.setStatus({code: otel().SpanStatusCode.ERROR, message: event.type === 'interrupt' ? 'cancelled' : 'failed'})
           span.end()
         }
         run.messages.clear()
         run.tools.clear()
         if (event.type === 'error') {
           run.span.setAttribute('error.type', event.code ?? 'error')
-          run.span.setStatus({code: SpanStatusCode.ERROR, message: redactString(event.message)})
+          run.span.setStatus({code: otel().SpanStatusCode.ERROR, message: redactString(event.message)})
         }
         break
       case 'run-finished': {
@@ -192,7 +198,7 @@ export class OtelSink implements EventSink {
         if (typeof usage.input_tokens === 'number') run.span.setAttribute('gen_ai.usage.input_tokens', usage.input_tokens)
         if (typeof usage.output_tokens === 'number') run.span.setAttribute('gen_ai.usage.output_tokens', usage.output_tokens)
         run.span.setAttribute('jiminy.run.status', event.status)
-        if (event.status === 'cancelled') run.span.setStatus({code: SpanStatusCode.ERROR, message: 'cancelled'})
+        if (event.status === 'cancelled') run.span.setStatus({code: otel().SpanStatusCode.ERROR, message: 'cancelled'})
         run.span.end()
         this.runs.delete(m.inference_id)
         break
@@ -206,7 +212,7 @@ export class OtelSink implements EventSink {
     let run = this.runs.get(inferenceId)
     if (!run) {
       const span = this.tracer.startSpan('invoke_agent jiminy', {
-        kind: SpanKind.INTERNAL,
+        kind: otel().SpanKind.INTERNAL,
         attributes: {
           'gen_ai.operation.name': 'invoke_agent',
           'gen_ai.agent.name': 'jiminy',
@@ -224,7 +230,7 @@ export class OtelSink implements EventSink {
   }
 
   private child(run: RunSpans, name: string, kind: SpanKind, attributes: Attributes, startTime?: number, parent: Span = run.span): Span {
-    const ctx = trace.setSpan(otelContext.active(), parent)
+    const ctx = otel().trace.setSpan(otel().context.active(), parent)
     return this.tracer.startSpan(name, {kind, attributes, ...(startTime !== undefined ? {startTime} : {})}, ctx)
   }
 
@@ -238,7 +244,7 @@ export class OtelSink implements EventSink {
       const span = this.child(
         run,
         `middleware ${call.name}`,
-        SpanKind.INTERNAL,
+        otel().SpanKind.INTERNAL,
         {
           'jiminy.middleware.name': call.name,
           'jiminy.middleware.depth': call.depth,
@@ -251,7 +257,7 @@ export class OtelSink implements EventSink {
         parent,
       )
       if (call.error !== undefined)
-        span.setStatus({code: SpanStatusCode.ERROR, ...(this.options.captureContent ? {message: call.error} : {})})
+        span.setStatus({code: otel().SpanStatusCode.ERROR, ...(this.options.captureContent ? {message: call.error} : {})})
       span.end(run.startedAt + call.start_ms + call.duration_ms)
       open[call.depth] = span
     }
