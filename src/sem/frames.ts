@@ -1,3 +1,4 @@
+import {LazyBuiltFrame} from './built-frame.js'
 import {buildDeltaFrame} from './delta-frame.js'
 import type {MiddlewareCall, RunStatus, RunTimeline, StepAction, StepPhase, ToolCall} from '../core/index.js'
 
@@ -124,7 +125,11 @@ export interface SemFrame {
   readonly event: SemEvent
 }
 
-/** A frame and its wire text, built together once and never re-parsed. */
+/**
+ * A frame and its wire text, built once and never re-parsed. The text is made on the first read of
+ * `json` and kept (`LazyBuiltFrame`): every reader gets the same string, and a frame nobody sends
+ * (fixture replay without a golden file) never pays for it.
+ */
 export interface BuiltFrame {
   readonly seq: number
   readonly type: SemFrameType
@@ -142,7 +147,7 @@ export function buildFrame(body: SemFrameBody, cursor: FrameCursor): BuiltFrame 
     cursor.stream_id !== undefined ? {...body, seq: cursor.seq, stream_id: cursor.stream_id} : {...body, seq: cursor.seq}
   ) as SemEvent
   const frame: SemFrame = {sem: true, event}
-  return {seq: cursor.seq, type: body.type, frame, json: JSON.stringify(frame)}
+  return new LazyBuiltFrame(cursor.seq, body.type, frame)
 }
 
 /**
