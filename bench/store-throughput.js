@@ -7,11 +7,12 @@
 import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
+import {isMainThread, parentPort, workerData} from 'node:worker_threads'
 import {fileURLToPath} from 'node:url'
 import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket from 'ws'
 import {benchRow} from './bench-row.js'
+import {timeWorkerClients} from './worker-clients.js'
 
 const BATCH = 100
 
@@ -84,24 +85,7 @@ async function main() {
 
 /** Connects one client in a worker, runs produce(), returns frames/s delivered. */
 async function measure(url, events, produce) {
-  const worker = new Worker(fileURLToPath(import.meta.url), {workerData: {url, events}})
-  const next = (type) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m) => {
-        if (m.type !== type) return
-        worker.off('message', onMessage)
-        resolve(m)
-      }
-      worker.on('message', onMessage)
-      worker.once('error', reject)
-    })
-  await next('ready')
-  const done = next('done')
-  const start = process.hrtime.bigint()
-  await produce()
-  await done
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9
-  await worker.terminate()
+  const {seconds} = await timeWorkerClients(fileURLToPath(import.meta.url), {url, events}, produce)
   return events / seconds
 }
 

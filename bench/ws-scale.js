@@ -6,11 +6,12 @@
 // frame. A client the server drops (close 1013, buffer full) is counted and reported: the target
 // is none dropped among clients that read.
 // Run: npm run build && node bench/ws-scale.js [events-per-client=200] [clients=1000]
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
+import {isMainThread, parentPort, workerData} from 'node:worker_threads'
 import {fileURLToPath} from 'node:url'
 import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket, {WebSocketServer} from 'ws'
 import {benchRow} from './bench-row.js'
+import {timeWorkerClients} from './worker-clients.js'
 
 const BATCH = 10
 
@@ -90,25 +91,8 @@ async function main() {
 
 /** Connects the clients in a worker, runs produce(), returns frames/s across all clients and drops. */
 async function measure(urls, events, produce) {
-  const worker = new Worker(fileURLToPath(import.meta.url), {workerData: {urls, events}})
-  const next = (type) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m) => {
-        if (m.type !== type) return
-        worker.off('message', onMessage)
-        resolve(m)
-      }
-      worker.on('message', onMessage)
-      worker.once('error', reject)
-    })
-  await next('ready')
-  const done = next('done')
-  const start = process.hrtime.bigint()
-  await produce()
-  const {dropped} = await done
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9
-  await worker.terminate()
-  return {rate: ((urls.length - dropped) * events) / seconds, dropped}
+  const {seconds, done} = await timeWorkerClients(fileURLToPath(import.meta.url), {urls, events}, produce)
+  return {rate: ((urls.length - done.dropped) * events) / seconds, dropped: done.dropped}
 }
 
 async function clients({urls, events}) {

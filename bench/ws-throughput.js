@@ -5,11 +5,12 @@
 // run in a worker thread (the other core) and count frames; the clock stops when every client has
 // every frame. Both sides yield to I/O every BATCH events, as a streaming provider would.
 // Run: npm run build && node bench/ws-throughput.js [events-for-1-client=100000] [events-for-100-clients=5000]
-import {isMainThread, parentPort, Worker, workerData} from 'node:worker_threads'
+import {isMainThread, parentPort, workerData} from 'node:worker_threads'
 import {fileURLToPath} from 'node:url'
 import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket, {WebSocketServer} from 'ws'
 import {benchRow} from './bench-row.js'
+import {timeWorkerClients} from './worker-clients.js'
 
 const BATCH = 100
 
@@ -89,24 +90,7 @@ async function main() {
 
 /** Connects n clients in a worker, runs produce(), returns frames/s delivered across all clients. */
 async function measure(url, n, events, produce) {
-  const worker = new Worker(fileURLToPath(import.meta.url), {workerData: {url, n, events}})
-  const next = (type) =>
-    new Promise((resolve, reject) => {
-      const onMessage = (m) => {
-        if (m.type !== type) return
-        worker.off('message', onMessage)
-        resolve(m)
-      }
-      worker.on('message', onMessage)
-      worker.once('error', reject)
-    })
-  await next('ready')
-  const done = next('done')
-  const start = process.hrtime.bigint()
-  await produce()
-  await done
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9
-  await worker.terminate()
+  const {seconds} = await timeWorkerClients(fileURLToPath(import.meta.url), {url, n, events}, produce)
   return (events * n) / seconds
 }
 

@@ -1,5 +1,6 @@
 import {describe, expect, it} from 'vitest'
 import {REDACTED, redactString, registerSecret} from '../../src/core/index.js'
+import {rng} from '../seeded-rng.js'
 
 // redactString skips the secret-shape regexp when the text holds none of its literals. The
 // reference is the implementation before that pre-check: the same regexp on every text.
@@ -10,16 +11,6 @@ function reference(text: string): string {
   let out = text.replace(SECRET_VALUE, REDACTED)
   for (const secret of known) if (out.includes(secret)) out = out.split(secret).join(REDACTED)
   return out
-}
-
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 // Secret shapes, their near misses, and their literals in odd places.

@@ -3,6 +3,7 @@ import type {Event} from '../../src/core/index.js'
 import {buildDeltaFrame} from '../../src/sem/delta-frame.js'
 import {buildFrame, type FrameCursor, type SemFrameBody} from '../../src/sem/frames.js'
 import {translateEvent} from '../../src/sem/translator.js'
+import {rng} from '../seeded-rng.js'
 
 // The llm.delta template must be the generic path byte for byte: `JSON.stringify` of the frame
 // object `{sem: true, event: {...body, seq[, stream_id]}}`, and the same object, keys in the same order.
@@ -10,17 +11,6 @@ const reference = (body: SemFrameBody, cursor: FrameCursor) => {
   const event = cursor.stream_id !== undefined ? {...body, seq: cursor.seq, stream_id: cursor.stream_id} : {...body, seq: cursor.seq}
   const frame = {sem: true, event}
   return {frame, json: JSON.stringify(frame)}
-}
-
-/** Deterministic PRNG (mulberry32), so a failure names a reproducible case. */
-function rng(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 const PIECES = [

@@ -7,17 +7,7 @@ import WebSocket from 'ws'
 import {loadEngineBuilder} from '../../../src/engine/index.js'
 import type {RunningServer} from '../../../src/webchat/index.js'
 import {postJson, startServerForTest, startTestServer, TestClient, waitIdle} from './harness.js'
-
-/** Small deterministic PRNG so a failure can be replayed from its seed. */
-function mulberry32(seed: number): () => number {
-  let a = seed
-  return () => {
-    a = (a + 0x6d2b79f5) | 0
-    let t = Math.imul(a ^ (a >>> 15), 1 | a)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import {rng as mulberry32} from '../../seeded-rng.js'
 
 let server: RunningServer
 beforeAll(async () => {

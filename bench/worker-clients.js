@@ -1,0 +1,27 @@
+// The timing harness the WebSocket benches share: the clients run in a worker thread (so reading
+// frames does not take the server's CPU), the worker posts 'ready' once connected and 'done' once
+// every client got its frames; produce() runs between the two.
+import {Worker} from 'node:worker_threads'
+
+/** Starts `script` as a worker with `workerData`, times produce() until the worker's 'done'; returns {seconds, done}. */
+export async function timeWorkerClients(script, workerData, produce) {
+  const worker = new Worker(script, {workerData})
+  const next = (type) =>
+    new Promise((resolve, reject) => {
+      const onMessage = (m) => {
+        if (m.type !== type) return
+        worker.off('message', onMessage)
+        resolve(m)
+      }
+      worker.on('message', onMessage)
+      worker.once('error', reject)
+    })
+  await next('ready')
+  const finished = next('done')
+  const start = process.hrtime.bigint()
+  await produce()
+  const done = await finished
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9
+  await worker.terminate()
+  return {seconds, done}
+}
