@@ -55,15 +55,20 @@ export class ControlChannel {
     instanceId: string,
     options: {timeoutMs?: number; onError?: (error: unknown) => void} = {},
   ): Promise<ControlChannel> {
-    const listener = duplicateConnection(client, (error) => options.onError?.(error), {maxRetriesPerRequest: null})
+    // Not ioredis's own re-subscribe: it drops the promises of the SUBSCRIBEs it sends after a
+    // reconnect, so a connection closed before they are answered (shutdown just after Redis came
+    // back) is an unhandled rejection. The channel re-subscribes on each later 'ready' itself.
+    const listener = duplicateConnection(client, (error) => options.onError?.(error), {maxRetriesPerRequest: null, autoResubscribe: false})
     const channel = new ControlChannel(client, listener, instanceId, options.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS)
     listener.on('pmessage', (_pattern: string, name: string, message: string) => channel.onRequest(name, message))
     listener.on('message', (name: string, message: string) => {
       if (name === channel.replyChannel) channel.onReply(message)
     })
-    // ioredis re-subscribes by itself after a reconnect.
-    await listener.psubscribe(`${CONTROL_PREFIX}*`)
-    await listener.subscribe(channel.replyChannel)
+    const subscribe = () => Promise.all([listener.psubscribe(`${CONTROL_PREFIX}*`), listener.subscribe(channel.replyChannel)])
+    await subscribe()
+    listener.on('ready', () => {
+      subscribe().catch((error: unknown) => options.onError?.(error))
+    })
     return channel
   }
 

@@ -95,6 +95,19 @@ describe('Redis lost while serving, longer than the publish window', () => {
     for (const c of [onA, onB]) expect(terminals(c)).toHaveLength(2)
     // The owner logged the failure once, not once per dropped event or per retry of the run's end.
     expect(busErrors).toEqual([id])
+    // The control channel came back with Redis: a cancel sent to B still stops a run on A.
+    const slow = await chat(a, id, 'one more, slowly /slow', 'paced')
+    expect(slow.status).toBe(200)
+    const cancelled = await fetch(`${b.url}api/conversations/${id}/cancel`, {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: '{}',
+    })
+    expect(await cancelled.json()).toMatchObject({conv_id: id, cancelled: true, inference_id: slow.body.inference_id})
+    await onA.waitFor(
+      () => onA.frames.some((f) => f.type === 'run.cancelled' && f.inference_id === slow.body.inference_id),
+      'run.cancelled',
+    )
   }, 90_000)
 
   it('a server whose Redis is gone still shuts down promptly (readers waiting on Redis are let go)', async () => {
