@@ -1,26 +1,16 @@
 import {singleInstanceOwnership, type RemoteRun, type RunOwnership} from '../bus/index.js'
-import {RunInProgressError, Session, type StepAction, type StepDecisionResult, type Turn} from '../core/index.js'
-import {BusSink} from './bus-sink.js'
-import {ConnectionPool} from './connection-pool.js'
+import {RunInProgressError, type StepAction, type StepDecisionResult, type Turn} from '../core/index.js'
 import {Conversation, type ConversationEngine} from './conversation.js'
 import {signatureOf, type EngineBuilder, type Overrides, type RebuildCause, type ReloadNotice} from '../engine/index.js'
-import {FrameLog, StreamCoordinator, buildControlFrame} from '../sem/index.js'
+import {buildControlFrame} from '../sem/index.js'
+import {wireConversation} from './conversation-wiring.js'
 import {localRunsOf} from './multi-instance.js'
 import {OrphanedRunReaper} from './orphaned-runs.js'
 import {PublishFailureGuard} from './publish-failure.js'
 import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import {MemoryConversationStore, type ConversationStore} from '../store/index.js'
-import {
-  listingOf,
-  runEndOf,
-  storedDetail,
-  storedFrameOf,
-  hydrate,
-  storeSnapshots,
-  titleOf,
-  type ConversationListing,
-} from './stored-conversations.js'
+import {listingOf, runEndOf, storedDetail, hydrate, storeSnapshots, titleOf, type ConversationListing} from './stored-conversations.js'
 import {TooManyConversationsError, UnknownConversationError} from './conversation-errors.js'
 import {
   CLOSE_DELETED,
@@ -321,50 +311,26 @@ export class ConversationManager {
   private async create(convId: string, engine: ConversationEngine): Promise<Conversation> {
     const events = this.options.events
     // After a restart the log continues from the store: same seqs, so clients resume by after_seq.
-    const frameLog = new FrameLog(this.options.frameLogCapacity, this.options.frameLogMaxBytes)
     const hydrated = await hydrate(this.store, convId, this.options.frameLogCapacity, (error, what) =>
       events?.storeError?.(convId, error, what),
     )
-    for (const frame of hydrated.frames) frameLog.appendLogged(frame)
     const raced = this.conversations.get(convId)
     if (raced) return raced
     this.makeRoom()
-    const sink = new BusSink(this.options.publisher, convId, {
-      ...this.options.sinkOptions?.(convId),
-      onError: (error, event) => {
+    const conversation = wireConversation(convId, engine, hydrated, {
+      options: this.options,
+      store: this.store,
+      onPublishError: (error, event) => {
         if (this.publishFailures.shouldReport(event)) events?.busError?.(convId, error)
         // A run whose events cannot be published ends with an error instead of going on unseen.
-        const conversation = this.conversations.get(convId)
-        return conversation ? this.publishFailures.handle(conversation, event, error) : undefined
+        const live = this.conversations.get(convId)
+        return live ? this.publishFailures.handle(live, event, error) : undefined
       },
-    })
-    const session = new Session(convId, {run: engine.built.run, sinks: [sink, ...engine.built.sinks]}, hydrated.snapshot)
-    const pool = new ConnectionPool({
-      maxBufferedBytes: this.options.maxBufferedBytes,
-      idleMs: this.options.idleTimeoutMs,
       onIdle: () => this.evictIfIdle(convId),
-      onDrop: (reason) => events?.dropped?.(convId, reason),
-    })
-    const store = this.store
-    const coordinator = new StreamCoordinator({
-      convId,
-      frameLog,
-      afterSeq: hydrated.lastSeq,
-      onFrame: (frame) => {
-        pool.broadcast(frame.json)
-        store.appendFrames(convId, [storedFrameOf(frame, frameLog)])
-      },
-      onProblem: (problem) => events?.problem?.(convId, problem),
-    })
-    const ready = coordinator.start(this.options.subscriberFactory(convId))
-    const conversation = new Conversation(convId, engine, session, sink, coordinator, pool, ready)
-    coordinator.onEvent((event, seq) => {
-      conversation.runEvents.record(event, seq)
-      if (event.type === 'run-finished') conversation.noteRunFinished(event)
     })
     this.conversations.set(convId, conversation)
     this.reaper?.watch(conversation)
-    ready.catch(() => this.conversations.delete(convId))
+    conversation.ready.catch(() => this.conversations.delete(convId))
     events?.created?.(conversation)
     return conversation
   }
