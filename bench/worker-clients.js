@@ -1,6 +1,6 @@
 // The timing harness the WebSocket benches share: the clients run in a worker thread (so reading
 // frames does not take the server's CPU), the worker posts 'ready' once connected and 'done' once
-// every client got its frames; produce() runs between the two.
+// every client got its frames; produce() runs between the two. makeDeltas is the stream they send.
 import {Worker} from 'node:worker_threads'
 
 /** Starts `script` as a worker with `workerData`, times produce() until the worker's 'done'; returns {seconds, done}. */
@@ -24,4 +24,16 @@ export async function timeWorkerClients(script, workerData, produce) {
   const seconds = Number(process.hrtime.bigint() - start) / 1e9
   await worker.terminate()
   return {seconds, done}
+}
+
+/** Deltas like a model's: short words, cumulative text reset every ~64 chars to keep frames small. */
+export function makeDeltas(n) {
+  const out = []
+  let completion = ''
+  for (let i = 0; i < n; i++) {
+    const delta = i % 7 === 0 ? 'word ' : 'tok '
+    completion = completion.length > 64 ? delta : completion + delta
+    out.push({delta, completion})
+  }
+  return out
 }

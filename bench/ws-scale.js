@@ -11,7 +11,7 @@ import {fileURLToPath} from 'node:url'
 import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket, {WebSocketServer} from 'ws'
 import {benchRow} from './bench-row.js'
-import {timeWorkerClients} from './worker-clients.js'
+import {makeDeltas, timeWorkerClients} from './worker-clients.js'
 
 const BATCH = 10
 
@@ -130,15 +130,4 @@ async function clients({urls, events}) {
   await Promise.all(opened)
   await new Promise((r) => setTimeout(r, 500))
   parentPort.postMessage({type: 'ready'})
-}
-
-function makeDeltas(n) {
-  const out = []
-  let completion = ''
-  for (let i = 0; i < n; i++) {
-    const delta = i % 7 === 0 ? 'word ' : 'tok '
-    completion = completion.length > 64 ? delta : completion + delta
-    out.push({delta, completion})
-  }
-  return out
 }

@@ -10,7 +10,7 @@ import {fileURLToPath} from 'node:url'
 import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket, {WebSocketServer} from 'ws'
 import {benchRow} from './bench-row.js'
-import {timeWorkerClients} from './worker-clients.js'
+import {makeDeltas, timeWorkerClients} from './worker-clients.js'
 
 const BATCH = 100
 
@@ -115,16 +115,4 @@ async function clients({url, n, events}) {
   // Let the server finish the joins (hello, pool) before the clock starts.
   await new Promise((r) => setTimeout(r, 200))
   parentPort.postMessage({type: 'ready'})
-}
-
-/** Deltas like a model's: short words, cumulative text reset every ~64 chars to keep frames small. */
-function makeDeltas(n) {
-  const out = []
-  let completion = ''
-  for (let i = 0; i < n; i++) {
-    const delta = i % 7 === 0 ? 'word ' : 'tok '
-    completion = completion.length > 64 ? delta : completion + delta
-    out.push({delta, completion})
-  }
-  return out
 }

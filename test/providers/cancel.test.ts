@@ -1,19 +1,11 @@
 import {createServer, type Server} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import {callbackSink, engineAsFn, newTurn, Session} from '../../src/core/index.js'
 import {createEngine} from '../../src/providers/index.js'
-import {calcTool, ENV, fixture, type RealType} from './provider-harness.js'
+import {calcTool, ENV, fixture, type RealType, closeServer, listenLoopback} from './provider-harness.js'
 
 let server: Server | undefined
-afterEach(
-  () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve()
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
-)
+afterEach(() => closeServer(server))
 
 /** A real HTTP server that sends the first events of a transcript and then holds the stream open. */
 async function holdingServer(body: string): Promise<{url: string; closed: Promise<number>}> {
@@ -25,8 +17,7 @@ async function holdingServer(body: string): Promise<{url: string; closed: Promis
     res.write(body)
     res.on('close', () => resolveClosed(Date.now()))
   })
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-  return {url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`, closed}
+  return {url: await listenLoopback(server), closed}
 }
 
 describe.each(['openai-chat', 'openai-responses', 'anthropic', 'gemini'] as RealType[])('%s cancel', (type) => {

@@ -2,25 +2,19 @@ import {createServer, type Server} from 'node:http'
 import {mkdtempSync, readdirSync, readFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
-import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import {createEngine, startCassetteRecorder, startCassetteReplay} from '../../src/providers/index.js'
 import {CassetteEntrySchema} from '../../src/providers/cassette/index.js'
 import {redactUrl} from '../../src/providers/cassette/redact-exchange.js'
 import {identifyProviderRequest} from '../../src/providers/cassette/identify-provider-request.js'
-import {calcTool, errorEvent, finalEvent, fixture, runPrompt} from './provider-harness.js'
+import {calcTool, errorEvent, finalEvent, fixture, runPrompt, closeServer, listenLoopback} from './provider-harness.js'
 
 const SECRET = 'sk-ant-api03-SECRETSECRETSECRET-0123456789'
 let server: Server | undefined
-afterEach(
-  () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve()
-      server.closeAllConnections()
-      server.close(() => resolve())
-      server = undefined
-    }),
-)
+afterEach(async () => {
+  await closeServer(server)
+  server = undefined
+})
 
 async function liveProvider(body: string): Promise<string> {
   server = createServer((req, res) => {
@@ -33,8 +27,7 @@ async function liveProvider(body: string): Promise<string> {
       setTimeout(() => res.end(body.slice(half)), 5)
     })
   })
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+  return listenLoopback(server)
 }
 
 const engineAt = (baseUrl: string, model = 'claude-test') =>

@@ -1,18 +1,10 @@
 import {createServer, type Server, type ServerResponse} from 'node:http'
-import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import {createEngine} from '../../src/providers/index.js'
-import {calcTool, ENV, errorEvent, fixture, runPrompt, type RealType} from './provider-harness.js'
+import {calcTool, ENV, errorEvent, fixture, runPrompt, type RealType, closeServer, listenLoopback} from './provider-harness.js'
 
 let server: Server | undefined
-afterEach(
-  () =>
-    new Promise<void>((resolve) => {
-      if (!server) return resolve()
-      server.closeAllConnections()
-      server.close(() => resolve())
-    }),
-)
+afterEach(() => closeServer(server))
 
 /** A real HTTP server that sends the first events of a transcript, then ends the response as `end` says. */
 async function cutServer(body: string, end: (res: ServerResponse) => void): Promise<string> {
@@ -22,8 +14,7 @@ async function cutServer(body: string, end: (res: ServerResponse) => void): Prom
     // Once the events are on the wire (flushed), cut: a reset is then truly mid-body.
     res.write(body, () => setTimeout(() => end(res), 20))
   })
-  await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve))
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+  return listenLoopback(server)
 }
 
 // Code and docs (docs/providers.md) agree: a connection cut mid-body (the socket destroyed or reset

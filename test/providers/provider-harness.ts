@@ -1,4 +1,6 @@
 import {readFileSync} from 'node:fs'
+import type {Server} from 'node:http'
+import type {AddressInfo} from 'node:net'
 import {dirname, join} from 'node:path'
 import {fileURLToPath} from 'node:url'
 import {http, HttpResponse} from 'msw'
@@ -122,3 +124,18 @@ export function newBlocks(result: RunResult): Turn['blocks'] {
 }
 
 export {userBlock}
+
+/** Listens on a free loopback port; resolves with the provider base URL (`http://127.0.0.1:PORT/v1`). */
+export async function listenLoopback(server: Server): Promise<string> {
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`
+}
+
+/** Closes a test's local provider server (and its open connections); nothing when there is none. */
+export function closeServer(server: Server | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server) return resolve()
+    server.closeAllConnections()
+    server.close(() => resolve())
+  })
+}
