@@ -2,7 +2,9 @@
  * Removes secrets from anything that may be printed, logged or stored (signatures, logs, frames,
  * fixtures, diffs): values under secret-looking keys, and strings shaped like well-known API keys.
  */
-const SECRET_KEY = /(^|_|-)(api_?key|apikey|token|secret|password|passwd|authorization|auth|bearer|credential|cookie)s?$/i
+/** The words a secret's key ends in (`isSecretKey`); fixture lines look for the same words in JSON text. */
+export const SECRET_KEY_WORDS = 'api_?key|apikey|token|secret|password|passwd|authorization|auth|bearer|credential|cookie'
+const SECRET_KEY = new RegExp(`(^|_|-)(${SECRET_KEY_WORDS})s?$`, 'i')
 const SAFE_KEY = /(_env|_var|_tokens|_token_count|max_tokens|input_tokens|output_tokens|total_tokens)$/i
 const SECRET_VALUE =
   /\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{16,}|AIza[0-9A-Za-z_-]{30,}|gh[pousr]_[A-Za-z0-9]{30,}|xox[abprs]-[A-Za-z0-9-]{10,}|Bearer\s+[A-Za-z0-9._~+/=-]{16,})/g
