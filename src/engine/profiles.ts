@@ -4,6 +4,7 @@ import {createRequire} from 'node:module'
 import type * as Yaml from 'yaml'
 import {z} from 'zod'
 import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/config.js'
+import {yamlErrorLine} from './yaml-error-line.js'
 import {ConfigError} from './config-error.js'
 
 export const ContributionRefSchema = z.object({name: z.string().min(1), config: z.record(z.string(), z.unknown()).default({})}).strict()
@@ -115,12 +116,11 @@ export function loadConfig(options: {path?: string; cwd?: string} = {}): LoadedC
 
 export function parseConfigText(text: string, source: string): ConfigFile {
   // yaml (72 CommonJS modules) loads with the first config file read, not when there is none.
-  const {parseDocument} = createRequire(import.meta.url)('yaml') as typeof Yaml
-  const doc = parseDocument(text, {prettyErrors: false})
+  const yaml = createRequire(import.meta.url)('yaml') as typeof Yaml
+  const doc = yaml.parseDocument(text, {prettyErrors: false, keepSourceTokens: true})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
-    // linePos is only filled with prettyErrors; the offset always is.
-    const line = e.linePos?.[0]?.line ?? (e.pos[0] >= 0 ? text.slice(0, e.pos[0]).split('\n').length : undefined)
+    const line = yamlErrorLine(yaml, text, doc, e)
     throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source, line)
   }
   const parsed = ConfigFileSchema.safeParse(doc.toJS() ?? {})
