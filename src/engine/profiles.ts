@@ -34,6 +34,12 @@ export const ProfileSchema = z
     subscribers: z.array(ContributionRefSchema).default([]),
     loop: LoopConfigSchema.default(LoopConfigSchema.parse({})),
     step_mode: z.boolean().default(false),
+    /**
+     * `POST /api/chat` only: closing the response (the AI SDK's `stop()`) cancels the run. Off by
+     * default (a dropped connection never cancels a run). Not part of the EngineConfig: it shapes
+     * the transport, not the engine.
+     */
+    cancel_on_abort: z.boolean().default(false),
   })
   .strict()
 export type Profile = z.infer<typeof ProfileSchema>

@@ -21,6 +21,8 @@ export interface UIMessageStreamOptions extends SseWriterOptions {
   readonly settleGraceMs?: number
   /** Start right after this pause's `step-paused` event (the stream that answers an approval). */
   readonly afterPause?: string
+  /** Called when the client closes the connection before the stream ended (`cancel_on_abort`: it cancels the run). */
+  readonly onAbandoned?: () => void
 }
 
 /**
@@ -31,7 +33,8 @@ export interface UIMessageStreamOptions extends SseWriterOptions {
  *
  * It ends with `[DONE]` after `abort` (cancelled), after the run's `finish`, or with
  * `finish {finishReason: "tool-calls"}` at a step pause the client is asked to approve (the SDK
- * sends the approval with its next request). A closed connection only stops the stream.
+ * sends the approval with its next request). A closed connection only stops the stream, unless the
+ * caller opted in to `onAbandoned` (`cancel_on_abort`).
  *
  * Returns false, writing nothing, when the run's events from its start are no longer held.
  */
@@ -48,6 +51,7 @@ export function sendRunAsUIMessageStream(res: ServerResponse, run: StreamedRun, 
   }
   const writer = new SseWriter(res, options)
   const state = new StreamState(run, writer)
+  if (options.onAbandoned) writer.onAbandoned(options.onAbandoned)
   writer.open()
   writer.send({type: 'start', messageId: run.inferenceId, messageMetadata: {conv_id: run.convId, inference_id: run.inferenceId}})
   replay.forEach(({event}, i) => {
