@@ -73,7 +73,7 @@ export class Router {
   }
 }
 
-export const RUN_IN_PROGRESS_MESSAGE = 'a reply is still running in this conversation; wait for it or stop it'
+export const RUN_IN_PROGRESS_MESSAGE = 'a run is already in progress in this conversation; wait for it or stop it'
 
 /** The one mapping from errors to HTTP answers. */
 export function respondWithError(res: ServerResponse, error: unknown, app: ServerContext): void {
