@@ -2,11 +2,13 @@ import type {ExecutionHandle} from '../../core/index.js'
 import type {Conversation} from '../conversation.js'
 import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
 import {HttpError, RequestValidationError} from '../http/http-error.js'
+import {sendJson} from '../http/json-response.js'
 import {readJsonBody} from '../http/read-json-body.js'
 import type {RouteContext} from '../http/router.js'
 import {answerApprovals} from './approval.js'
 import {parseUIChatRequest} from './chat-request.js'
 import {sendRunAsUIMessageStream, type StreamedRun} from './ui-message-stream.js'
+import {uiMessagesOf} from './ui-messages.js'
 
 /**
  * `POST /api/chat` (AI SDK `DefaultChatTransport`): a new user message starts a run on conversation
@@ -58,6 +60,15 @@ export function uiChatStreamRoute({res, url, params, app}: RouteContext): void {
     return
   }
   send(res, conversation, handle, {cancelOnAbort: cancelOnAbort ?? profileCancelsOnAbort(app, conversation.profile)})
+}
+
+/**
+ * `GET /api/chat/{id}/messages`: the conversation's history as `UIMessage[]` (what `useChat` takes
+ * as `messages` after a reload); `[]` for a conversation that does not exist yet (a new chat id).
+ */
+export async function uiChatMessagesRoute({res, params, app}: RouteContext): Promise<void> {
+  const snapshot = await app.manager.snapshot(params.id!)
+  sendJson(res, 200, snapshot ? uiMessagesOf(snapshot.turn) : [], {'cache-control': 'no-store'})
 }
 
 interface SendOptions {
