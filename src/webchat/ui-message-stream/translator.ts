@@ -1,5 +1,5 @@
 import type {Event, ToolCall} from '../../core/index.js'
-import {finishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
+import {runFinishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
 
 /** What the translator may look up besides the event: the pause a `step-resumed` answers. */
 export interface TranslationContext {
@@ -93,7 +93,7 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
         : [
             {
               type: 'finish',
-              finishReason: event.status === 'failed' ? 'error' : finishReasonOf(event.stop_reason),
+              finishReason: runFinishReasonOf(event.status, event.stop_reason),
               messageMetadata: {
                 conv_id: m.session_id,
                 inference_id: m.inference_id,

@@ -3,7 +3,7 @@ import type {Event, RunStatus} from '../../core/index.js'
 import type {RecordedEvent, RunEventLog} from './run-event-log.js'
 import {SseWriter, type SseWriterOptions} from './sse-writer.js'
 import {toUIMessageChunks, type TranslationContext} from './translator.js'
-import {finishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
+import {runFinishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
 
 /** The run a stream follows. */
 export interface StreamedRun {
@@ -132,7 +132,7 @@ class StreamState {
     else
       this.send({
         type: 'finish',
-        finishReason: status === 'failed' ? 'error' : finishReasonOf(this.last?.stop_reason),
+        finishReason: runFinishReasonOf(status, this.last?.stop_reason),
         messageMetadata: this.metadata(),
       })
     this.writer.done()
