@@ -1,7 +1,6 @@
 import {readFileSync} from 'node:fs'
 import {request} from 'node:http'
 import {Validator} from '@seriousme/openapi-schema-validator'
-import WebSocket from 'ws'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {ERROR_STATUS} from '../../../src/webchat/http/error-codes.js'
 import type {RunningServer} from '../../../src/webchat/index.js'
