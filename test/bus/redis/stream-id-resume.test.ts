@@ -103,11 +103,17 @@ describe('GET /ws?after_stream_id=… (Redis mode)', () => {
     expect(bad.code).toBe(1008)
   })
 
-  it('refuses both cursors on one join (bad_resume): a pair that disagrees would skip frames', async () => {
+  /** A finished run whose entries make several frames each (two tool calls), watched from its start on instance a. */
+  async function toolRun(): Promise<{id: string; reference: FrameClient}> {
     const id = conv()
     const reference = await join(a, {conv_id: id})
     expect((await chat(a, id, 'two tools at once /tools')).status).toBe(200)
     await runDone(redis, id, reference)
+    return {id, reference}
+  }
+
+  it('refuses both cursors on one join (bad_resume): a pair that disagrees would skip frames', async () => {
+    const {id, reference} = await toolRun()
     const first = reference.frames[0]!
     // Consistent or not (a seq of one entry, the stream id of a later one), the pair is refused.
     for (const frame of [first, reference.frames.at(-1)!]) {
@@ -118,10 +124,7 @@ describe('GET /ws?after_stream_id=… (Redis mode)', () => {
   })
 
   it('after_seq alone resumes at every frame boundary, inside an entry too, on either instance: nothing lost', async () => {
-    const id = conv()
-    const reference = await join(a, {conv_id: id})
-    expect((await chat(a, id, 'two tools at once /tools')).status).toBe(200)
-    await runDone(redis, id, reference)
+    const {id, reference} = await toolRun()
     // One entry makes several frames (tool.result + tool.done): the seq names a frame inside it.
     expect(new Set(reference.frames.map((f) => f.stream_id)).size).toBeLessThan(reference.frames.length)
     for (const [i, last] of reference.frames.entries()) {
