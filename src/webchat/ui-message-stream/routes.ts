@@ -1,9 +1,10 @@
 import type {ExecutionHandle} from '../../core/index.js'
 import type {Conversation} from '../conversation.js'
-import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
-import {HttpError, RequestValidationError} from '../http/http-error.js'
+import {HttpError} from '../http/http-error.js'
 import {sendJson} from '../http/json-response.js'
+import {RequestValidationError} from '../http/request-validation-error.js'
 import {readJsonBody} from '../http/read-json-body.js'
+import {requestProfile} from '../http/request-profile.js'
 import type {RouteContext} from '../http/router.js'
 import {answerApprovals} from './approval.js'
 import {parseUIChatRequest} from './chat-request.js'
@@ -24,7 +25,7 @@ export async function uiChatRoute({req, res, url, app}: RouteContext): Promise<v
     send(res, conversation, handle, {afterPause: pauseId, cancelOnAbort: cancelOnAbort ?? profileCancelsOnAbort(app, conversation.profile)})
     return
   }
-  const profile = request.profile ?? readCookies(req).get(PROFILE_COOKIE) ?? app.manager.builder.config.default_profile
+  const profile = requestProfile(req, app, request.profile)
   const {conversation, handle} = await app.manager.startRun(request.convId, profile, request.overrides, request.prompt)
   send(res, conversation, handle, {cancelOnAbort: cancelOnAbort ?? profileCancelsOnAbort(app, conversation.profile)})
 }
@@ -92,7 +93,7 @@ function send(res: RouteContext['res'], conversation: Conversation, handle: Exec
     ...(cancelOnAbort ? {onAbandoned: () => handle.cancel()} : {}),
   }
   if (!sendRunAsUIMessageStream(res, run, streamOptions)) {
-    throw new HttpError(409, `run ${handle.inferenceId} outgrew the replay log; follow it on the SEM WebSocket`, {
+    throw new HttpError('resume_log_outgrown', `run ${handle.inferenceId} outgrew the replay log; follow it on the SEM WebSocket`, {
       inference_id: handle.inferenceId,
     })
   }
