@@ -9,12 +9,13 @@ import {newId} from './ids.js'
 import {RunState} from './run-state.js'
 import {Transcript} from './transcript.js'
 import {showServerNotice} from './run-insights.js'
+import {initialConversationState, reduceFrame} from './conversation-reducer.js'
 import {ConversationSocket} from './ws-client.js'
 
 /** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
 /** @typedef {import('./page.js').Overrides} Overrides */
 /** @typedef {import('./page.js').PageState} PageState */
-/** @typedef {import('./ws-client.js').ControlNote} ControlNote */
+/** @typedef {import('./page.js').ControlNote} ControlNote */
 
 /**
  * Wiring: the sidebar, profile picker, composer and run state around one open conversation.
@@ -62,7 +63,6 @@ ui.transcript.before(bannerSlot)
 const state = {profiles: [], server: [], convId: null, socket: null, lastWsError: null}
 
 const transcript = new Transcript(ui.transcript, {
-  promptFor: (inferenceId) => store.promptFor(state.convId, inferenceId),
   onStepAction: async (pauseId, action) => {
     if (!state.convId) return
     try {
@@ -111,9 +111,10 @@ function onControl(frame) {
       break
     case 'ws.replay':
       if (frame.reset) {
-        // The socket replays the conversation from seq 1: start the view over (prompts come back from the store).
+        // The socket replays the conversation from seq 1: start the view over.
         transcript.reset(null)
-        run.set(false)
+        conversation = initialConversationState()
+        run.reset()
         if (gone) noticeGone()
         break
       }
@@ -147,6 +148,8 @@ function onControl(frame) {
 
 /** Set by `ws.hello`: the open conversation is one the server no longer has. */
 let gone = false
+/** The open conversation as the frame reducer has it so far. */
+let conversation = initialConversationState()
 
 function noticeGone() {
   transcript.notice(
@@ -169,10 +172,14 @@ function connect(convId, profile) {
     token,
     afterSeq: 0,
     onEvent: (event) => {
-      if (event.type === 'server.notice') showServerNotice(bannerSlot, event)
-      transcript.apply(event)
-      run.track(event)
-      if (event.type === 'run.finished') refreshList()
+      const {state: next, actions} = reduceFrame(conversation, event)
+      conversation = next
+      for (const action of actions) {
+        transcript.apply(action)
+        if (action.type === 'server-notice') showServerNotice(bannerSlot, action.event)
+        if (action.type === 'run-finished') refreshList()
+      }
+      run.observe(conversation)
     },
     onControl,
     onStatus: (status) => showConnectionStatus(ui.status, status),
@@ -266,7 +273,8 @@ function openConversation(convId) {
   document.title = `${record.title || 'New conversation'} · jiminy`
   ui.error.hidden = true
   transcript.reset(emptyState(ui.profile.value))
-  run.set(false)
+  conversation = initialConversationState()
+  run.reset()
   connect(convId, ui.profile.value)
 }
 
@@ -374,10 +382,7 @@ async function send() {
   try {
     const answer = await postChat(profile, body)
     const inferenceId = answer?.inference_id ?? answer?.run_id
-    if (inferenceId) {
-      pending.started(inferenceId)
-      store.rememberPrompt(convId, inferenceId, text)
-    }
+    if (inferenceId) pending.started(inferenceId)
     if (convId === state.convId) run.set(true, inferenceId ?? null)
     refreshList()
   } catch (e) {

@@ -29,8 +29,8 @@ export function formatMs(ms) {
   return `${(n / 1000).toFixed(2)} s`
 }
 
-/** @typedef {import('./frames.js').TraceDiff} TraceDiff */
-/** @typedef {import('./frames.js').TraceCall} TraceCall */
+/** @typedef {import('./frames.js').MiddlewareCall['request']} TraceDiff */
+/** @typedef {import('./frames.js').MiddlewareCall} TraceCall */
 
 /**
  * One line per block a side of a call changed: `+ user blk_… "text"`.
@@ -44,7 +44,7 @@ function diffLines(side, diff) {
   /**
    * @param {string} mark
    * @param {string} cls
-   * @param {readonly import('./frames.js').TraceBlock[] | undefined} blocks
+   * @param {TraceDiff['added'] | undefined} blocks
    */
   const add = (mark, cls, blocks) => {
     for (const b of blocks ?? []) {
@@ -73,7 +73,7 @@ function diffLines(side, diff) {
 /**
  * The run's middleware trace: each call (indented by its depth in the chain, grouped by round)
  * with total and own time and what it changed going down (request) and coming back (response).
- * @param {import('./frames.js').MiddlewareTrace} event
+ * @param {import('./page.js').FrameOf<'middleware.trace'>} event
  */
 export function traceView(event) {
   const calls = Array.isArray(event.calls) ? event.calls : []
@@ -225,7 +225,7 @@ const num = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 
  * The page-wide banner for `server.notice`: a failed reload (file:line and message) stays until a
  * `recovered` notice replaces it (which then fades after a while) or the user dismisses it.
  * @param {HTMLElement} slot
- * @param {import('./frames.js').ServerNotice} event
+ * @param {import('./page.js').ServerNotice} event
  */
 export function showServerNotice(slot, event) {
   const failed = event.level === 'error'
