@@ -4,6 +4,7 @@ import {showConnectionStatus} from './connection-status.js'
 import {mergeConversations, renderConversationList} from './conversation-list.js'
 import {ConversationStore} from './conversation-store.js'
 import {el} from './dom.js'
+import {Drawer} from './drawer.js'
 import {emptyStateView} from './render.js'
 import {newId} from './ids.js'
 import {RunState} from './run-state.js'
@@ -53,7 +54,12 @@ const ui = {
   error: $('composer-error', HTMLElement),
   stepMode: $('opt-step-mode', HTMLInputElement),
   systemPrompt: $('opt-system-prompt', HTMLInputElement),
+  drawerToggle: $('drawer-toggle', HTMLButtonElement),
+  drawerBackdrop: $('drawer-backdrop', HTMLElement),
 }
+
+/** The conversation list as a drawer on a phone (a no-op on a wide screen). */
+const drawer = new Drawer(ui.drawerToggle, ui.drawerBackdrop)
 
 /** Page-wide server news (`server.notice`: a config reload failed / recovered), above the transcript. */
 const bannerSlot = el('div', {class: 'banner-slot', testid: 'banner-slot', 'aria-live': 'assertive'})
@@ -176,7 +182,10 @@ function connect(convId, profile) {
       conversation = next
       for (const action of actions) {
         transcript.apply(action)
-        if (action.type === 'server-notice') showServerNotice(bannerSlot, action.event)
+        if (action.type === 'server-notice') {
+          showServerNotice(bannerSlot, action.event)
+          if (action.event.kind === 'profiles-changed') refreshProfiles()
+        }
         if (action.type === 'run-finished') refreshList()
       }
       run.observe(conversation)
@@ -260,6 +269,7 @@ function emptyState(profile) {
 
 /** @param {string} convId */
 function openConversation(convId) {
+  drawer.set(false)
   const server = state.server.find((c) => c.conv_id === convId)
   const record =
     store.get(convId) ??
@@ -327,6 +337,14 @@ async function loadProfiles() {
   }
   if (state.profiles.length === 0) state.profiles = [{slug: 'default'}]
   ui.profile.replaceChildren(...state.profiles.map((p) => el('option', {value: p.slug, text: p.slug, title: p.description ?? ''})))
+}
+
+/** A reload changed the profile list: picker, description and the empty state show the new one. */
+async function refreshProfiles() {
+  const current = ui.profile.value
+  await loadProfiles()
+  selectProfile(current)
+  if (state.convId) transcript.replaceEmpty(emptyState(ui.profile.value))
 }
 
 // ---- sending and cancelling -----------------------------------------------------------------

@@ -59,6 +59,16 @@ export class Transcript {
   }
 
   /**
+   * Swaps the empty-state element, if it is still shown (the profile's description changed).
+   * @param {HTMLElement} empty
+   */
+  replaceEmpty(empty) {
+    if (!this.empty?.isConnected) return
+    this.empty.replaceWith(empty)
+    this.empty = empty
+  }
+
+  /**
    * Shows a prompt the user just sent, before the server has answered with its inference id.
    * @param {string} text
    */

@@ -189,18 +189,22 @@ export type ControlFrameBody =
 
   /**
    * Server news for every open socket, whatever its conversation (no seq): `serve --watch` could
-   * not reload the config or a plugin (`reload-failed`: file, line, message; the last good set stays)
-   * or reloaded after failing (`recovered`).
+   * not reload the config or a plugin (`reload-failed`: file, line, message; the last good set stays),
+   * reloaded after failing (`recovered`), or reloaded a profile list that changed
+   * (`profiles-changed`: slugs added, removed, changed; pages refresh their profile picker).
    */
   | {
       readonly type: 'server.notice'
       readonly level: 'error' | 'info'
-      readonly kind: 'reload-failed' | 'recovered'
+      readonly kind: 'reload-failed' | 'recovered' | 'profiles-changed'
       readonly message: string
       readonly file?: string
       readonly line?: number
       readonly field?: string
       readonly files?: readonly string[]
+      readonly added?: readonly string[]
+      readonly removed?: readonly string[]
+      readonly changed?: readonly string[]
     }
 
 export type ControlFrameType = ControlFrameBody['type']
