@@ -6,6 +6,7 @@ import {ConversationStore} from './conversation-store.js'
 import {el} from './dom.js'
 import {Drawer} from './drawer.js'
 import {emptyStateView} from './render.js'
+import {plainText} from './markdown.js'
 import {newId} from './ids.js'
 import {RunState} from './run-state.js'
 import {Transcript} from './transcript.js'
@@ -220,16 +221,13 @@ async function renameConversation(convId) {
   }
   store.upsert(convId, {title})
   state.server = state.server.map((c) => (c.conv_id === convId ? {...c, title} : c))
-  if (convId === state.convId) {
-    ui.title.textContent = title
-    document.title = `${title} · jiminy`
-  }
+  if (convId === state.convId) showTitle()
   refreshList()
 }
 
 /** @param {string} convId */
 async function deleteConversation(convId) {
-  const title = state.server.find((c) => c.conv_id === convId)?.title || store.get(convId)?.title || convId
+  const title = titleOf(convId) || convId
   if (!window.confirm(`Delete "${title}" and its history?`)) return
   try {
     await api.remove(convId)
@@ -248,11 +246,29 @@ async function deleteConversation(convId) {
   refreshList()
 }
 
+/**
+ * A conversation's title as plain text: the server's once it has one (a rename anywhere shows
+ * everywhere), else this browser's; '' when neither has one.
+ * @param {string} convId
+ */
+function titleOf(convId) {
+  return plainText(state.server.find((c) => c.conv_id === convId)?.title || store.get(convId)?.title || '')
+}
+
+/** The open conversation's title in the top bar and the tab. */
+function showTitle() {
+  const title = (state.convId && titleOf(state.convId)) || 'New conversation'
+  ui.title.textContent = title
+  document.title = `${title} · jiminy`
+}
+
 function refreshList() {
   api.conversations().then(
     (list) => {
       // A bare array, or `{conversations: [...]}`.
       state.server = Array.isArray(list) ? list : Array.isArray(list?.conversations) ? list.conversations : []
+      // A conversation opened by URL in a fresh browser learns its title here.
+      showTitle()
       renderList()
     },
     () => renderList(),
@@ -279,8 +295,7 @@ function openConversation(convId) {
   history.replaceState(null, '', `${location.pathname}${location.search}#${encodeURIComponent(convId)}`)
   selectProfile(record.profile)
   showOverrides(record)
-  ui.title.textContent = record.title || 'New conversation'
-  document.title = `${record.title || 'New conversation'} · jiminy`
+  showTitle()
   ui.error.hidden = true
   transcript.reset(emptyState(ui.profile.value))
   conversation = initialConversationState()
@@ -384,14 +399,13 @@ async function send() {
   if (!convId) return
   const profile = ui.profile.value
   const overrides = readOverrides()
-  const record = store.upsert(convId, {
+  store.upsert(convId, {
     profile,
     overrides,
     title: store.get(convId)?.title || text.slice(0, 80),
     updated_at: new Date().toISOString(),
   })
-  ui.title.textContent = record.title
-  document.title = `${record.title} · jiminy`
+  showTitle()
   showError('')
   ui.prompt.value = ''
   const pending = transcript.addPendingPrompt(text)

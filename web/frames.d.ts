@@ -54,11 +54,11 @@ export type RunTimeline = {
   }[]
 }
 
-/** `StepAction` of src/core/events.ts, spelled out. */
-export type StepAction = 'continue' | 'skip' | 'deny'
-
 /** `StepPhase` of src/core/events.ts, spelled out. */
 export type StepPhase = 'after_inference' | 'after_tools'
+
+/** `StepResumedAction` of src/core/events.ts, spelled out. */
+export type StepResumedAction = 'cancelled' | 'continue' | 'skip' | 'deny'
 
 /** `ToolCall` of src/core/turn.ts, spelled out. */
 export type ToolCall = {id: string; name: string; args: Record<string, unknown>}
@@ -130,7 +130,7 @@ export type SemFrameBody =
       readonly tool_calls: ToolCall[]
       readonly deadline: string
     })
-  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepAction; readonly timed_out: boolean})
+  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepResumedAction; readonly timed_out: boolean})
   | (Base<'conversation.rebuilt'> & {readonly record: Record<string, unknown>})
   | (Base<'run.error'> & {readonly message: string; readonly code?: string; readonly message_id?: string})
   | (Base<'run.cancelled'> & {readonly text: string; readonly message_id?: string})

@@ -1,6 +1,6 @@
 import {LazyBuiltFrame} from './built-frame.js'
 import {buildDeltaFrame} from './delta-frame.js'
-import type {MiddlewareCall, RunStatus, RunTimeline, StepAction, StepPhase, ToolCall} from '../core/index.js'
+import type {MiddlewareCall, RunStatus, RunTimeline, StepPhase, StepResumedAction, ToolCall} from '../core/index.js'
 
 /**
  * SEM frames: what the server sends a browser for each conversation. `{"sem": true, "event": {...}}`
@@ -69,7 +69,7 @@ export type SemFrameBody =
       readonly tool_calls: ToolCall[]
       readonly deadline: string
     })
-  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepAction; readonly timed_out: boolean})
+  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepResumedAction; readonly timed_out: boolean})
   | (Base<'conversation.rebuilt'> & {readonly record: Record<string, unknown>})
   | (Base<'run.error'> & {readonly message: string; readonly code?: string; readonly message_id?: string})
   | (Base<'run.cancelled'> & {readonly text: string; readonly message_id?: string})
