@@ -74,7 +74,8 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
         : []
     case 'step-resumed': {
       const pause = context.pause(event.pause_id)
-      if (pause?.phase !== 'after_inference' || event.action === 'continue') return []
+      // A pause closed by a cancel answers nothing: the stream ends with `abort` right after.
+      if (pause?.phase !== 'after_inference' || event.action === 'continue' || event.action === 'cancelled') return []
       return pause.tool_calls.map((call) =>
         event.action === 'deny'
           ? {type: 'tool-output-denied', toolCallId: call.id}
