@@ -174,6 +174,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     maxConversations: limits.maxConversations,
   })
+  // A server whose tool list changed (a notification, a restart) rebuilds the conversations that use
+  // it before their next run, explained like a plugin change. The pool outlives config reloads.
+  const stopToolWatch = builder.mcp.onToolsChanged((name) => manager.setBuilder(manager.builder, {source: 'plugin', plugin: `mcp:${name}`}))
   const app: ServerContext = {
     manager,
     logger,
@@ -257,6 +260,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
       await gateway.close()
       await recording.close()
+      stopToolWatch()
       await manager.builder.close()
       if (ownsStore) await store.close()
       server.closeAllConnections()
