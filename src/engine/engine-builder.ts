@@ -18,7 +18,14 @@ import type {ProviderConfig} from '../providers/config.js'
 import {createLazyEngine} from '../providers/engine-registry.js'
 import {registerProviderSecrets} from '../providers/provider-env.js'
 import {dirname} from 'node:path'
-import {McpServerPool, ResourceScope, parseMcpToolRef, type ContributionContext, type PluginCatalog, type Provided} from '../plugins/index.js'
+import {
+  McpServerPool,
+  ResourceScope,
+  parseMcpToolRef,
+  type ContributionContext,
+  type PluginCatalog,
+  type Provided,
+} from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
 import type {EngineConfig} from './engine-config.js'
 import {EngineOverridesSchema, type EngineOverrides} from './overrides.js'
@@ -63,7 +70,11 @@ export class EngineBuilder {
 
   constructor(private readonly options: EngineBuilderOptions) {
     this.resources = options.resources ?? new ResourceScope()
-    this.mcp = this.resources.get('mcp-servers', () => new McpServerPool(), (pool) => pool.close())
+    this.mcp = this.resources.get(
+      'mcp-servers',
+      () => new McpServerPool(),
+      (pool) => pool.close(),
+    )
     const baseDir = options.configPath ? dirname(options.configPath) : process.cwd()
     this.mcp.configure(options.config.mcp_servers ?? {}, baseDir, options.env ?? process.env)
     // Keys are known secrets from the start, before any run reads them (an echo in a log, a frame).
@@ -101,7 +112,10 @@ export class EngineBuilder {
    * cannot be reached makes `buildConfig` throw its McpServerError.
    */
   async prepare(profile?: string, overrides: EngineOverrides = {}): Promise<void> {
-    const profiles = profile !== undefined ? [this.options.config.profiles[profile]].filter((p) => p !== undefined) : Object.values(this.options.config.profiles)
+    const profiles =
+      profile !== undefined
+        ? [this.options.config.profiles[profile]].filter((p) => p !== undefined)
+        : Object.values(this.options.config.profiles)
     const entries = [...profiles.flatMap((p) => p.tools), ...(overrides.tools ?? [])]
     await this.mcp.prepare(entries.flatMap((entry) => parseMcpToolRef(entry)?.server ?? []))
   }

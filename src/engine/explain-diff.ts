@@ -160,7 +160,10 @@ function mcpReasons(a: unknown, b: unknown): string[] {
       if (toolsNow[tool] === undefined) return [`${label}: tool ${tool} removed`]
       return [`${label}: tool ${tool} schema changed`]
     })
-    const server = isObject(was.server) && isObject(now.server) ? unionKeys(was.server, now.server).flatMap((k) => scalarReason(`${label}: ${k}`, (was.server as Json)[k], (now.server as Json)[k])) : []
+    const server =
+      isObject(was.server) && isObject(now.server)
+        ? unionKeys(was.server, now.server).flatMap((k) => scalarReason(`${label}: ${k}`, (was.server as Json)[k], (now.server as Json)[k]))
+        : []
     return [...server, ...tools]
   })
 }

@@ -14,7 +14,9 @@ import {
 import {ConfigError} from './config-error.js'
 
 /** An MCP server in an EngineConfig: who it is and the tools the profile takes from it (name → schema hash). */
-export const McpServerSignatureSchema = z.object({server: z.record(z.string(), z.unknown()), tools: z.record(z.string(), z.string())}).strict()
+export const McpServerSignatureSchema = z
+  .object({server: z.record(z.string(), z.unknown()), tools: z.record(z.string(), z.string())})
+  .strict()
 export type McpServerSignature = z.infer<typeof McpServerSignatureSchema>
 
 /** One tool a profile offers and where it comes from. */
@@ -45,14 +47,18 @@ export function resolveProfileTools(entries: readonly string[], catalog: PluginC
     const twin = tools.find((t) => t.name === tool.name)
     if (twin?.source === tool.source) return // `mcp:x` and `mcp:x/t` both listed
     if (twin)
-      throw new ConfigError(`tool name clash: ${JSON.stringify(tool.name)} is provided by both ${twin.source} and ${tool.source}`, `${field}.${i}`)
+      throw new ConfigError(
+        `tool name clash: ${JSON.stringify(tool.name)} is provided by both ${twin.source} and ${tool.source}`,
+        `${field}.${i}`,
+      )
     tools.push(tool)
   }
   entries.forEach((entry, i) => {
     const ref = parseMcpToolRef(entry)
     if (!ref) {
       const found = catalog.tool(entry)
-      if (!found) throw new ConfigError(`unknown tool ${JSON.stringify(entry)} (known: ${catalog.names('tool').join(', ')})`, `${field}.${i}`)
+      if (!found)
+        throw new ConfigError(`unknown tool ${JSON.stringify(entry)} (known: ${catalog.names('tool').join(', ')})`, `${field}.${i}`)
       add({name: entry, source: `${found.plugin.source} (${found.plugin.plugin.name})`, plugin: found}, i)
       return
     }
@@ -67,11 +73,19 @@ export function resolveProfileTools(entries: readonly string[], catalog: PluginC
     if (!listing) throw pool.unavailable(ref.server)
     const offered = ref.tool === undefined ? listing.tools : listing.tools.filter((t) => t.name === ref.tool)
     if (ref.tool !== undefined && offered.length === 0)
-      throw new McpServerError(ref.server, 'unknown-tool', `has no tool ${JSON.stringify(ref.tool)} (it offers: ${listing.tools.map((t) => t.name).join(', ') || 'none'})`)
+      throw new McpServerError(
+        ref.server,
+        'unknown-tool',
+        `has no tool ${JSON.stringify(ref.tool)} (it offers: ${listing.tools.map((t) => t.name).join(', ') || 'none'})`,
+      )
     const signature = (mcp[ref.server] ??= {server: listing.identity, tools: {}})
     for (const info of offered) {
       if (!/^[a-zA-Z0-9_-]{1,64}$/.test(info.name))
-        throw new McpServerError(ref.server, 'unknown-tool', `tool name ${JSON.stringify(info.name)} is not one providers accept (1-64 letters, digits, _ or -); list the others as mcp:${ref.server}/TOOL`)
+        throw new McpServerError(
+          ref.server,
+          'unknown-tool',
+          `tool name ${JSON.stringify(info.name)} is not one providers accept (1-64 letters, digits, _ or -); list the others as mcp:${ref.server}/TOOL`,
+        )
       signature.tools[info.name] = toolSchemaHash(info)
       add({name: info.name, source: mcpToolSource(ref.server), mcp: {server: ref.server, info}}, i)
     }

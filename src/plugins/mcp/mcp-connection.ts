@@ -143,13 +143,23 @@ export class McpConnection {
   }
 
   private callFault(live: Live, tool: string, error: unknown): McpServerError {
-    if (live.garbage) return new McpServerError(this.name, 'garbage', `sent something that is not JSON-RPC during ${tool}: ${redactString(live.garbage.message)}; it restarts on next use`)
+    if (live.garbage)
+      return new McpServerError(
+        this.name,
+        'garbage',
+        `sent something that is not JSON-RPC during ${tool}: ${redactString(live.garbage.message)}; it restarts on next use`,
+      )
     if (codeOf(error) === CONNECTION_CLOSED) {
       const tail = live.opened.stderrTail()
-      return new McpServerError(this.name, 'crash', `exited during ${tool}${tail ? ` (stderr: ${redactString(tail)})` : ''}; it restarts on next use`)
+      return new McpServerError(
+        this.name,
+        'crash',
+        `exited during ${tool}${tail ? ` (stderr: ${redactString(tail)})` : ''}; it restarts on next use`,
+      )
     }
     if (codeOf(error) !== undefined) return new McpServerError(this.name, 'tool', `${tool} failed: ${redactString(messageOf(error))}`)
-    if (isGarbage(error)) return new McpServerError(this.name, 'garbage', `answered ${tool} with an invalid result: ${redactString(messageOf(error))}`)
+    if (isGarbage(error))
+      return new McpServerError(this.name, 'garbage', `answered ${tool} with an invalid result: ${redactString(messageOf(error))}`)
     return new McpServerError(this.name, 'crash', `${tool} failed: ${redactString(messageOf(error))}`)
   }
 

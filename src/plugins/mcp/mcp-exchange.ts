@@ -76,7 +76,8 @@ export class RecordedMcpExchanges implements McpReplaySource {
   call(server: string, tool: string, args: Record<string, unknown>): McpCallOutcome {
     const key = callKey(server, tool, args)
     const recorded = this.calls.get(key)
-    if (!recorded || recorded.length === 0) throw new Error(`the recording has no call ${tool}(${canonicalJson(args)})${this.closest(server, tool)}`)
+    if (!recorded || recorded.length === 0)
+      throw new Error(`the recording has no call ${tool}(${canonicalJson(args)})${this.closest(server, tool)}`)
     const n = this.used.get(key) ?? 0
     this.used.set(key, n + 1)
     return recorded[Math.min(n, recorded.length - 1)]!.outcome

@@ -100,7 +100,8 @@ export class McpServerPool {
       this.emit({kind: 'mcp.call', server, tool, args, outcome: {type: 'result', result}})
       return result
     } catch (error) {
-      if (McpServerError.isInstance(error)) this.emit({kind: 'mcp.call', server, tool, args, outcome: {type: 'error', message: error.message}})
+      if (McpServerError.isInstance(error))
+        this.emit({kind: 'mcp.call', server, tool, args, outcome: {type: 'error', message: error.message}})
       throw error
     }
   }

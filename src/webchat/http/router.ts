@@ -88,7 +88,8 @@ export function respondWithError(res: ServerResponse, error: unknown, app: Serve
   if (error instanceof UnknownProfileError) return sendJson(res, 404, {error: error.message, profile: error.slug})
   if (error instanceof ConfigError) return sendJson(res, 422, {error: error.message, field: error.field})
   // An MCP server the profile needs is down: the request may succeed once it is back (it is retried on every request).
-  if (McpServerError.isInstance(error)) return sendJson(res, 503, {error: error.message, code: 'mcp_server_unavailable', server: error.server}, {'retry-after': '1'})
+  if (McpServerError.isInstance(error))
+    return sendJson(res, 503, {error: error.message, code: 'mcp_server_unavailable', server: error.server}, {'retry-after': '1'})
   if (error instanceof RunInProgressError) return sendJson(res, 409, {error: error.message, inference_id: error.inferenceId, running: true})
   if (error instanceof URIError) return sendJson(res, 400, {error: `bad URL encoding: ${error.message}`})
   app.logger.error({err: error}, 'request failed')

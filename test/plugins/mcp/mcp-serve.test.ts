@@ -70,7 +70,9 @@ describe('MCP tools in serve (stdio server written with the SDK, real openai-com
     const sem = await connectSem(s.url, 'c-garbage', {profile: 'files'})
     const bad = await s.runToEnd('call garbage', {convId: 'c-garbage', profile: 'files'})
     await sem.waitForSeq(bad.lastSeq)
-    expect(String(sem.events('tool.result')[0]?.error)).toMatch(/^mcp server files: sent something that is not JSON-RPC during garbage: .+; it restarts on next use$/)
+    expect(String(sem.events('tool.result')[0]?.error)).toMatch(
+      /^mcp server files: sent something that is not JSON-RPC during garbage: .+; it restarts on next use$/,
+    )
     const ok = await s.runToEnd('call add {"a": 1, "b": 1}', {convId: 'c-garbage', profile: 'files'})
     await sem.waitForSeq(ok.lastSeq)
     expect(sem.events('tool.result').at(-1)).toMatchObject({result: {sum: 2}})
@@ -92,13 +94,24 @@ describe('MCP tools in serve (stdio server written with the SDK, real openai-com
     const sem = await connectSem(s.url, 'c-cancel', {profile: 'files'})
     await s.chat('call hang', {convId: 'c-cancel', profile: 'files'})
     await sem.waitFor((e) => e.type === 'tool.start')
-    const res = await fetch(new URL('api/conversations/c-cancel/cancel', s.url), {method: 'POST', headers: {'content-type': 'application/json'}, body: '{}'})
-    console.log("CANCEL", res.status, await res.text(), JSON.stringify(sem.events("tool.start")))
+    const res = await fetch(new URL('api/conversations/c-cancel/cancel', s.url), {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: '{}',
+    })
     expect(res.status).toBe(200)
     const {lastSeq} = await s.waitIdle('c-cancel')
     await sem.waitForSeq(lastSeq)
     expect(sem.events('run.finished').at(-1)).toMatchObject({status: 'cancelled'})
     await eventually(() => dir.lines('cancels').length === 1, 'the server to see the cancel')
+    // The cancelled call was answered ("cancelled"), so the next run does not run it again.
+    expect(
+      s.server.manager
+        .get('c-cancel')
+        ?.snapshot()
+        .blocks.filter((b) => b.kind === 'tool_use')
+        .map((b) => b.payload),
+    ).toEqual([{id: 'call_1', result: null, error: 'cancelled'}])
     const after = await s.runToEnd('call echo {"text": "next"}', {convId: 'c-cancel', profile: 'files'})
     await sem.waitForSeq(after.lastSeq)
     expect(sem.events('tool.result').at(-1)).toMatchObject({result: 'next'})
@@ -107,7 +120,11 @@ describe('MCP tools in serve (stdio server written with the SDK, real openai-com
 
   it('a server that will not start refuses the run with one error naming it (503), and is retried on the next request', async () => {
     const s = await serve(['mcp:files'], {MCP_FAIL_START: '1'})
-    const res = await fetch(new URL('chat/files', s.url), {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({prompt: 'call add {"a":1,"b":2}', conv_id: 'c-down'})})
+    const res = await fetch(new URL('chat/files', s.url), {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({prompt: 'call add {"a":1,"b":2}', conv_id: 'c-down'}),
+    })
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({
       error: 'mcp server files: would not start: it exited before answering (stderr: cannot open the database: permission denied)',
@@ -115,7 +132,11 @@ describe('MCP tools in serve (stdio server written with the SDK, real openai-com
       server: 'files',
     })
     const starts = dir.lines('starts').length
-    await fetch(new URL('chat/files', s.url), {method: 'POST', headers: {'content-type': 'application/json'}, body: JSON.stringify({prompt: 'again', conv_id: 'c-down'})})
+    await fetch(new URL('chat/files', s.url), {
+      method: 'POST',
+      headers: {'content-type': 'application/json'},
+      body: JSON.stringify({prompt: 'again', conv_id: 'c-down'}),
+    })
     expect(dir.lines('starts').length).toBeGreaterThan(starts)
   })
 
@@ -129,7 +150,11 @@ describe('MCP tools in serve (stdio server written with the SDK, real openai-com
     await sem.waitForSeq(next.lastSeq)
     const rebuilt = sem.events('conversation.rebuilt')
     expect(rebuilt).toHaveLength(1)
-    expect(rebuilt[0]).toMatchObject({source: 'plugin', plugin: 'mcp:files', reasons: ['mcp server files: tool extra added', 'tool extra added']})
+    expect(rebuilt[0]?.record).toMatchObject({
+      source: 'plugin',
+      plugin: 'mcp:files',
+      reasons: ['mcp server files: tool extra added', 'tool extra added'],
+    })
     expect(offeredTools(provider.requests.at(-2))).toHaveProperty('extra')
     expect(sem.events('tool.result').at(-1)).toMatchObject({result: 'extra!'})
     await sem.close()

@@ -28,7 +28,10 @@ server.registerTool(
   async ({a, b}) => ({content: [{type: 'text', text: String(a + b)}], structuredContent: {sum: a + b}}),
 )
 server.registerTool('echo', {description: 'Echo a text.', inputSchema: {text: z.string()}}, async ({text: t}) => text(t))
-server.registerTool('fail', {description: 'Always fails.', inputSchema: {}}, async () => ({...text('fail was asked to fail'), isError: true}))
+server.registerTool('fail', {description: 'Always fails.', inputSchema: {}}, async () => ({
+  ...text('fail was asked to fail'),
+  isError: true,
+}))
 server.registerTool('crash', {description: 'Exits mid-call.', inputSchema: {}}, async () => {
   process.stderr.write('crashing on purpose\n')
   setTimeout(() => process.exit(3), 5)
