@@ -19,9 +19,11 @@ for their tools; one that cannot be reached is an error naming it. --json adds e
     const listed = await withBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir}, (builder) =>
       listProfileTools(builder, flags.profile),
     )
-    const width = Math.max(0, ...listed.tools.map((t) => t.name.length))
+    const nameWidth = Math.max(0, ...listed.tools.map((t) => t.name.length))
+    const sourceWidth = Math.max(0, ...listed.tools.map((t) => t.source.length))
     if (listed.tools.length === 0) this.log(`profile ${listed.profile} has no tools`)
-    for (const t of listed.tools) this.log(`${t.name.padEnd(width)}  ${t.source}  ${t.description.split('\n')[0] ?? ''}`.trimEnd())
+    for (const t of listed.tools)
+      this.log(`${t.name.padEnd(nameWidth)}  ${t.source.padEnd(sourceWidth)}  ${t.description.split('\n')[0] ?? ''}`.trimEnd())
     return listed
   }
 }
