@@ -3,6 +3,7 @@ import {resolve} from 'node:path'
 import {createRequire} from 'node:module'
 import type * as Yaml from 'yaml'
 import {z} from 'zod'
+import {McpServersConfigSchema} from '../plugins/mcp/server-config.js'
 import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/config.js'
 import {yamlErrorLine} from './yaml-error-line.js'
 import {ConfigError} from './config-error.js'
@@ -28,6 +29,7 @@ export const ProfileSchema = z
     provider: ProviderConfigSchema.default(DEFAULT_PROVIDER),
     system_prompt: z.string().nullable().default(null),
     middlewares: z.array(ContributionRefSchema).default([{name: 'tool-result-reorder', config: {}}]),
+    /** Tool names, `mcp:SERVER` (all its tools) or `mcp:SERVER/TOOL`. */
     tools: z.array(z.string().min(1)).default(['calc', 'clock']),
     tool_executor: ContributionRefSchema.default({name: 'default', config: {}}),
     /** Subscriber plugins observing every event of the conversation (e.g. `memory`). */
@@ -68,6 +70,8 @@ export const ConfigFileSchema = z
     profiles: z.record(z.string().regex(SLUG, 'profile names are lowercase slugs'), ProfileSchema).default({}),
     /** Local plugin module paths, relative to the config file. */
     plugins: z.array(z.string().min(1)).default([]),
+    /** MCP servers whose tools profiles take (`tools: [mcp:NAME]`): `{command, args?, env?, cwd?}` or `{url, headers?}`. */
+    mcp_servers: McpServersConfigSchema.default({}),
     bus: BusConfigSchema.optional(),
     /** Where conversations are kept: `memory`, or a SQLite file path (relative to the config file); `{path, max_frames}`. */
     store: z

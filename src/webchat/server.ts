@@ -195,6 +195,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const busReady = ('ready' in transport ? transport.ready : undefined) ?? (() => true)
   const sharedStore = 'conversationStore' in transport ? transport.conversationStore : undefined
   const storeKind = store.location === 'memory' ? 'memory' : store === sharedStore ? 'redis' : 'sqlite'
+  // A server whose tool list changed (a notification, a restart) rebuilds the conversations that use
+  // it before their next run, explained like a plugin change. The pool outlives config reloads.
+  const stopToolWatch = builder.mcp.onToolsChanged((name) => manager.setBuilder(manager.builder, {source: 'plugin', plugin: `mcp:${name}`}))
   const app: ServerContext = {
     manager,
     logger,
@@ -291,6 +294,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
       await gateway.close()
       await recording.close()
+      stopToolWatch()
       await manager.builder.close()
       if (ownsStore) await store.close()
       server.closeAllConnections()

@@ -40,6 +40,7 @@ export const ERROR_STATUS = {
   bus_unavailable: 503,
   too_many_conversations: 503,
   too_many_connections: 503,
+  mcp_server_unavailable: 503,
 } as const satisfies Record<string, number>
 
 export type ErrorCode = keyof typeof ERROR_STATUS

@@ -2,6 +2,7 @@ import {RunInProgressError} from '../../core/index.js'
 // The error file alone: importing the Redis bus would load ioredis in memory mode too.
 import {BusUnavailableError} from '../../bus/redis/bus-unavailable.js'
 import {ConfigError, UnknownProfileError} from '../../engine/index.js'
+import {McpServerError} from '../../plugins/index.js'
 import {FixtureTooLongError, NothingRecordedError} from '../../fixtures/conversation-recording.js'
 import {TooManyConversationsError, UnknownConversationError} from '../conversation-errors.js'
 import {HttpError} from './http-error.js'
@@ -30,6 +31,9 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof BusUnavailableError) return new HttpError('bus_unavailable', error.message, {}, RETRY_SOON)
   if (error instanceof NothingRecordedError) return new HttpError('nothing_recorded', error.message, {conv_id: error.convId})
   if (error instanceof FixtureTooLongError) return new HttpError('fixture_too_long', error.message, {conv_id: error.convId})
+  // An MCP server the profile needs is down: the request may succeed once it is back (it is retried on every request).
+  if (McpServerError.isInstance(error))
+    return new HttpError('mcp_server_unavailable', error.message, {server: error.server}, {'retry-after': '1'})
   if (error instanceof URIError) return new HttpError('bad_url', `bad URL encoding: ${error.message}`)
   return undefined
 }
