@@ -30,6 +30,16 @@ describe('layer boundaries (DESIGN §1)', () => {
       'fixtures must not import webchat',
     ],
     [
+      'src/conversation/__layer_probe__.ts',
+      "import {replayFixture} from '../fixtures/index.js'\nexport const x = replayFixture\n",
+      'conversation must not import fixtures',
+    ],
+    [
+      'src/engine/__layer_probe__.ts',
+      "import {wireConversation} from '../conversation/index.js'\nexport const x = wireConversation\n",
+      'engine must not import conversation',
+    ],
+    [
       'src/store/__layer_probe__.ts',
       "import {MemoryBus} from '../bus/index.js'\nexport const x = MemoryBus\n",
       'store must not import bus',
@@ -47,6 +57,8 @@ describe('layer boundaries (DESIGN §1)', () => {
   it.each([
     ['src/webchat/__layer_probe__.ts', "import {replayFixture} from '../fixtures/index.js'\nexport const x = replayFixture\n"],
     ['src/engine/__layer_probe__.ts', "import {newId} from '../core/index.js'\nexport const x = newId\n"],
+    ['src/conversation/__layer_probe__.ts', "import {StreamCoordinator} from '../sem/index.js'\nexport const x = StreamCoordinator\n"],
+    ['src/fixtures/__layer_probe__.ts', "import {wireConversation} from '../conversation/index.js'\nexport const x = wireConversation\n"],
     ['src/commands/__layer_probe__.ts', "import {startServer} from '../webchat/index.js'\nexport const x = startServer\n"],
   ])('accepts a downward import in %s', async (filePath, code) => {
     expect(await boundaryErrors(filePath, code)).toEqual([])

@@ -11,7 +11,7 @@ import type {RouteContext} from './router.js'
  */
 export async function saveFixtureRoute({params, url, res, app}: RouteContext): Promise<void> {
   const convId = params.id!
-  app.manager.require(convId)
+  app.manager.get(convId, 'required')
   const recording = app.recording
   if (!recording) throw new HttpError(404, 'fixture saving is not enabled on this server')
   try {

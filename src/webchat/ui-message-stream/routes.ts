@@ -1,5 +1,5 @@
 import type {ExecutionHandle} from '../../core/index.js'
-import type {Conversation} from '../conversation.js'
+import type {LiveConversation} from '../live-conversation.js'
 import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
 import {HttpError} from '../http/http-error.js'
 import {readJsonBody} from '../http/read-json-body.js'
@@ -41,7 +41,7 @@ export function uiChatStreamRoute({res, params, app}: RouteContext): void {
   send(res, conversation, handle)
 }
 
-function send(res: RouteContext['res'], conversation: Conversation, handle: ExecutionHandle, afterPause?: string): void {
+function send(res: RouteContext['res'], conversation: LiveConversation, handle: ExecutionHandle, afterPause?: string): void {
   const run: StreamedRun = {
     convId: conversation.id,
     inferenceId: handle.inferenceId,
