@@ -21,15 +21,7 @@ export {
   ProfileSchema,
   EngineConfigSchema,
 } from './engine/index.js'
-export type {
-  ConfigDiff,
-  ConfigFile,
-  EngineConfig,
-  LoadedConfig,
-  LoadEngineBuilderOptions,
-  Profile,
-  Signature,
-} from './engine/index.js'
+export type {ConfigDiff, ConfigFile, EngineConfig, LoadedConfig, LoadEngineBuilderOptions, Profile, Signature} from './engine/index.js'
 export type {RunOutcome, RunStatus} from './core/index.js'
 
 // Fixtures: record and replay

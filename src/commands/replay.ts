@@ -41,7 +41,8 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     }),
     'live-tools': Flags.boolean({
       dependsOn: ['rerun'],
-      description: "with --rerun: HTTP requests of tools, tool executors and plugins go to the network instead of the recording's tool exchanges",
+      description:
+        "with --rerun: HTTP requests of tools, tool executors and plugins go to the network instead of the recording's tool exchanges",
     }),
     config: Flags.string({
       char: 'c',

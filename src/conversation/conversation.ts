@@ -139,7 +139,10 @@ export class Conversation<A extends FrameAudience = FrameAudience> {
     this.current = engine
     this.rebuilds.push(record)
     // Through the bus like every other frame, so every reader numbers it alike.
-    this.publish({sessionId: this.id, inferenceId: newId('rebuild'), turnId: newId('turn')}, {type: 'conversation-rebuilt', record: {...record}})
+    this.publish(
+      {sessionId: this.id, inferenceId: newId('rebuild'), turnId: newId('turn')},
+      {type: 'conversation-rebuilt', record: {...record}},
+    )
   }
 
   /**

@@ -10,7 +10,16 @@ import {OrphanedRunReaper} from './orphaned-runs.js'
 import {PublishFailureGuard} from './publish-failure.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import {MemoryConversationStore, type ConversationStore} from '../store/index.js'
-import {listingOf, runEndOf, storedDetail, storedFrameOf, hydrate, storeSnapshots, titleOf, type ConversationListing} from './stored-conversations.js'
+import {
+  listingOf,
+  runEndOf,
+  storedDetail,
+  storedFrameOf,
+  hydrate,
+  storeSnapshots,
+  titleOf,
+  type ConversationListing,
+} from './stored-conversations.js'
 import {TooManyConversationsError, UnknownConversationError} from './conversation-errors.js'
 import {
   CLOSE_DELETED,
@@ -177,7 +186,6 @@ export class ConversationManager {
   private persist(convId: string, what: string, write: () => Promise<unknown>): void {
     write().catch((error: unknown) => this.options.events?.storeError?.(convId, error, what))
   }
-
 
   /** The run another instance holds; unknown (undefined) while the lock cannot be read. */
   private async remoteRun(convId: string): Promise<RemoteRun | undefined> {

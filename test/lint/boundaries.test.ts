@@ -1,5 +1,5 @@
 import {ESLint} from 'eslint'
-import {describe, expect, it} from 'vitest'
+import {beforeAll, describe, expect, it} from 'vitest'
 
 /**
  * The layer table of DESIGN §1 is held by the linter (eslint-plugin-boundaries in eslint.config.js).
@@ -13,6 +13,9 @@ async function boundaryErrors(filePath: string, code: string): Promise<string[]>
 }
 
 describe('layer boundaries (DESIGN §1)', () => {
+  // The first lint builds the type-checked program of the whole src/ (tens of seconds on a busy machine): not a case's time.
+  beforeAll(() => boundaryErrors('src/core/__layer_probe__.ts', 'export const x = 1\n'), 180_000)
+
   it.each([
     [
       'src/core/__layer_probe__.ts',

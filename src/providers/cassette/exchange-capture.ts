@@ -41,7 +41,12 @@ export function captureExchange(
   const recordedRequest = {method: request.method, url: redactUrl(request.url), headers: redactHeaders(request.headers), body: request.body}
   const headers = replayableResponseHeaders(upstream.headers)
   const save = (chunks: Uint8Array[]) => {
-    const response = {status: upstream.status, headers, ...encodeBody(new Uint8Array(Buffer.concat(chunks))), chunk_sizes: chunks.map((c) => c.byteLength)}
+    const response = {
+      status: upstream.status,
+      headers,
+      ...encodeBody(new Uint8Array(Buffer.concat(chunks))),
+      chunk_sizes: chunks.map((c) => c.byteLength),
+    }
     const common = {version: CASSETTE_VERSION, recorded_at: new Date().toISOString(), request: recordedRequest, response}
     const identity = request.provider
     done(

@@ -46,8 +46,19 @@ export function closestExchange(
   entries.forEach((entry, index) => {
     if (entry.kind !== request.kind) return
     // An equal request whose exchange was used already: asked more often than recorded.
-    const difference = firstRequestDifference(requestOfEntry(entry), request) ?? {field: 'repeat', recorded: 'answered once', now: 'asked again'}
-    const score = difference.field === 'repeat' ? Infinity : difference.field === 'method' ? 0 : difference.field === 'path' ? 1 : 2 + difference.field.split(/[.[]/).length
+    const difference = firstRequestDifference(requestOfEntry(entry), request) ?? {
+      field: 'repeat',
+      recorded: 'answered once',
+      now: 'asked again',
+    }
+    const score =
+      difference.field === 'repeat'
+        ? Infinity
+        : difference.field === 'method'
+          ? 0
+          : difference.field === 'path'
+            ? 1
+            : 2 + difference.field.split(/[.[]/).length
     if (!best || score > best.score) best = {index, score, difference}
   })
   return best && {index: best.index, difference: best.difference}

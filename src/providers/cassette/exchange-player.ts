@@ -12,7 +12,13 @@ export interface CassetteMiss {
   /** The request body as it was sent. */
   readonly body: unknown
   /** The closest recorded exchange (see `closestExchange`) and the first field where it differs. */
-  readonly closest?: {readonly index: number; readonly file_order: number; readonly url: string; readonly body: unknown; readonly difference: FieldDifference}
+  readonly closest?: {
+    readonly index: number
+    readonly file_order: number
+    readonly url: string
+    readonly body: unknown
+    readonly difference: FieldDifference
+  }
   /** One line: what was asked and why nothing matched. */
   readonly message: string
 }
@@ -80,10 +86,19 @@ export class ExchangePlayer {
     const found = closestExchange(request, this.entries)
     const base = {kind: request.kind, method: request.method, url: request.url, body: request.body}
     if (!found) {
-      return {...base, message: `no recorded exchange in ${this.options.source} matches ${what} (${target}); it holds no ${request.kind} exchange`}
+      return {
+        ...base,
+        message: `no recorded exchange in ${this.options.source} matches ${what} (${target}); it holds no ${request.kind} exchange`,
+      }
     }
     const entry = this.entries[found.index]!
-    const closest = {index: found.index, file_order: found.index + 1, url: entry.request.url, body: entry.request.body, difference: found.difference}
+    const closest = {
+      index: found.index,
+      file_order: found.index + 1,
+      url: entry.request.url,
+      body: entry.request.body,
+      difference: found.difference,
+    }
     return {
       ...base,
       closest,

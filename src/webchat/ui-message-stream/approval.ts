@@ -48,7 +48,12 @@ export async function answerApprovals(
 }
 
 /** Continues the next `after_tools` pause of this run (the tools the user just approved ran). */
-function continueAfterTools(manager: ConversationManager, conversation: LiveConversation, handle: ExecutionHandle, after: string): () => void {
+function continueAfterTools(
+  manager: ConversationManager,
+  conversation: LiveConversation,
+  handle: ExecutionHandle,
+  after: string,
+): () => void {
   let answered = false
   const stop = conversation.runEvents.subscribe(({event}) => {
     if (answered || event.meta.inference_id !== handle.inferenceId) return
