@@ -12,12 +12,13 @@ export const LAYERS = {
   store: ['core'],
   sem: ['bus', 'core'],
   engine: ['plugins', 'providers', 'bus', 'store', 'core'],
-  fixtures: ['engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
-  webchat: ['fixtures', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
-  cli: ['webchat', 'fixtures', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
-  commands: ['cli', 'webchat', 'fixtures', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
-  testing: ['webchat', 'fixtures', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
-  entry: ['testing', 'webchat', 'fixtures', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  conversation: ['engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  fixtures: ['conversation', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  webchat: ['fixtures', 'conversation', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  cli: ['webchat', 'fixtures', 'conversation', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  commands: ['cli', 'webchat', 'fixtures', 'conversation', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  testing: ['webchat', 'fixtures', 'conversation', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
+  entry: ['testing', 'webchat', 'fixtures', 'conversation', 'engine', 'sem', 'plugins', 'providers', 'bus', 'store', 'core'],
 }
 
 export default tseslint.config(

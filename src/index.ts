@@ -5,8 +5,9 @@ export {startServer, DEFAULT_HOST, DEFAULT_PORT, DEFAULT_LIMITS} from './webchat
 export type {RunningServer, ServerLimits, ServerOptions} from './webchat/index.js'
 
 // Engine: config file, profiles, signatures, one-shot runs
+export {runOnce} from './conversation/index.js'
+export type {RunOnceOptions, RunOnceResult} from './conversation/index.js'
 export {
-  runOnce,
   loadConfig,
   parseConfigText,
   loadEngineBuilder,
@@ -20,17 +21,7 @@ export {
   ProfileSchema,
   EngineConfigSchema,
 } from './engine/index.js'
-export type {
-  ConfigDiff,
-  ConfigFile,
-  EngineConfig,
-  LoadedConfig,
-  LoadEngineBuilderOptions,
-  Profile,
-  RunOnceOptions,
-  RunOnceResult,
-  Signature,
-} from './engine/index.js'
+export type {ConfigDiff, ConfigFile, EngineConfig, LoadedConfig, LoadEngineBuilderOptions, Profile, Signature} from './engine/index.js'
 export type {RunOutcome, RunStatus} from './core/index.js'
 
 // Fixtures: record and replay

@@ -1,6 +1,6 @@
 import {redactSecrets, redactString, type Event} from '../core/index.js'
 import {signatureOf} from '../engine/engine-config.js'
-import type {RunOnceResult} from '../engine/run-once.js'
+import type {RunOnceResult} from '../conversation/index.js'
 import {buildFrame, translateEvent} from '../sem/index.js'
 import {openConversationStore, type StoredFrame} from '../store/index.js'
 import {runEndOf, titleOf} from '../webchat/stored-conversations.js'

@@ -25,6 +25,7 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     '<%= config.bin %> replay "fixtures/**/*.jsonl" --json',
     '<%= config.bin %> replay fixtures/tool-loop.jsonl --update',
     '<%= config.bin %> replay --rerun fixtures/ --reporter github',
+    '<%= config.bin %> replay --rerun fixtures/ --live-tools',
     '<%= config.bin %> replay --rerun fixtures/ --reporter junit --output replay-junit.xml',
   ]
   static override strict = false
@@ -36,7 +37,12 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     'max-violations': Flags.integer({min: 1, default: 20, description: 'violations listed per fixture'}),
     rerun: Flags.boolean({
       description:
-        "run each recording's inputs again through today's engine, plugins and tool loop, the provider answered from its cassette (offline), and compare the frames with its golden; --update accepts the new frames",
+        "run each recording's inputs again through today's engine, plugins and tool loop, the provider and the tools' HTTP answered from its cassette (offline), and compare the frames with its golden; --update accepts the new frames",
+    }),
+    'live-tools': Flags.boolean({
+      dependsOn: ['rerun'],
+      description:
+        "with --rerun: HTTP requests of tools, tool executors and plugins go to the network instead of the recording's tool exchanges",
     }),
     config: Flags.string({
       char: 'c',
@@ -65,6 +71,7 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
       const {rerunPaths} = await import('../fixtures/rerun-paths.js')
       const report = await rerunPaths(argv as string[], {
         update: flags.update,
+        liveTools: flags['live-tools'],
         maxViolations: flags['max-violations'],
         ...common,
         ...(flags.config !== undefined ? {configPath: flags.config} : {}),

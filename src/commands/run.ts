@@ -10,7 +10,7 @@ import {TerminalRenderer, COLOURS, PLAIN, type TerminalStyle} from '../cli/termi
 import {STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
 import {PROVIDER_TYPES} from '../providers/config.js'
 import type {EngineOverrides} from '../engine/overrides.js'
-import {runOnce, type RunOnceOptions} from '../engine/run-once.js'
+import {runOnce, type RunOnceOptions} from '../conversation/index.js'
 
 /** What `jiminy run --json` prints: the outcome, the final turn and every event of the run. */
 export interface RunResult {

@@ -120,8 +120,8 @@ async function idle(server: RunningServer, convId: string): Promise<{lastSeq: nu
     if (!conversation) return {lastSeq: 0}
     const run = conversation.running()
     if (!run) {
-      await conversation.sink.flush()
-      if (!conversation.running()) return {lastSeq: conversation.coordinator.lastSeq}
+      await conversation.flush()
+      if (!conversation.running()) return {lastSeq: conversation.lastSeq}
       continue
     }
     await run.wait()

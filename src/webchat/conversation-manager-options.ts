@@ -3,10 +3,9 @@ import type {ExecutionHandle, RunOutcome} from '../core/index.js'
 import type {EngineBuilder} from '../engine/index.js'
 import type {CoordinatorProblem} from '../sem/index.js'
 import type {ConversationStore} from '../store/index.js'
-import type {BusSinkOptions} from './bus-sink.js'
+import type {BusSinkOptions, ConversationDetail, ConversationHooks, RebuildRecord} from '../conversation/index.js'
 import type {DropReason} from './connection-pool.js'
-import type {Conversation, ConversationDetail} from './conversation.js'
-import type {RebuildRecord} from './rebuild-record.js'
+import type {LiveConversation} from './live-conversation.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import type {StoredConversationDetail} from './stored-conversations.js'
 import type {SubscriberFactory} from './subscriber-factory.js'
@@ -34,6 +33,8 @@ export interface ConversationManagerOptions {
    * one (no socket, no run) is evicted; when none is idle, TooManyConversationsError. Default 1000.
    */
   readonly maxConversations?: number
+  /** Followers of each conversation's wiring besides the server's own (a recorder: `serve --record`, Save as fixture). */
+  readonly hooks?: (convId: string) => ConversationHooks
 }
 
 export const DEFAULT_MAX_CONVERSATIONS = 1000
@@ -43,7 +44,7 @@ export const CLOSE_DELETED = 4404
 
 /** A run `startRun` started. */
 export interface StartedRun {
-  readonly conversation: Conversation
+  readonly conversation: LiveConversation
   readonly handle: ExecutionHandle
   /** Set when the request's config changed the conversation's signature. */
   readonly rebuilt?: RebuildRecord
@@ -57,14 +58,14 @@ export type ConversationView =
 
 /** What the manager tells the server (logs, recorders, watchers). All optional. */
 export interface ConversationManagerEvents {
-  created?(conversation: Conversation): void
-  rebuilt?(conversation: Conversation, record: RebuildRecord): void
+  created?(conversation: LiveConversation): void
+  rebuilt?(conversation: LiveConversation, record: RebuildRecord): void
   evicted?(convId: string): void
   dropped?(convId: string, reason: DropReason): void
   problem?(convId: string, problem: CoordinatorProblem): void
   busError?(convId: string, error: unknown): void
-  runStarted?(conversation: Conversation, handle: ExecutionHandle): void
-  runEnded?(conversation: Conversation, outcome: RunOutcome): void
+  runStarted?(conversation: LiveConversation, handle: ExecutionHandle): void
+  runEnded?(conversation: LiveConversation, outcome: RunOutcome): void
   /** A snapshot could not be saved, or the run lock could not be read; the request goes on. */
   storeError?(convId: string, error: unknown, what: string): void
 }

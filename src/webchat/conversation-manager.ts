@@ -1,16 +1,25 @@
 import {singleInstanceOwnership, type RemoteRun, type RunOwnership} from '../bus/index.js'
 import {RunInProgressError, type StepAction, type StepDecisionResult, type Turn} from '../core/index.js'
-import {Conversation, type ConversationEngine} from './conversation.js'
+import {combineHooks, rebuildRecord, wireConversation, type ConversationEngine, type RebuildRecord} from '../conversation/index.js'
+import type {LiveConversation} from './live-conversation.js'
+import {ConnectionPool} from './connection-pool.js'
 import {signatureOf, type EngineBuilder, type Overrides, type RebuildCause, type ReloadNotice} from '../engine/index.js'
 import {buildControlFrame} from '../sem/index.js'
-import {wireConversation} from './conversation-wiring.js'
 import {localRunsOf} from './multi-instance.js'
 import {OrphanedRunReaper} from './orphaned-runs.js'
 import {PublishFailureGuard} from './publish-failure.js'
-import {rebuildRecord, type RebuildRecord} from './rebuild-record.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import {MemoryConversationStore, type ConversationStore} from '../store/index.js'
-import {listingOf, runEndOf, storedDetail, hydrate, storeSnapshots, titleOf, type ConversationListing} from './stored-conversations.js'
+import {
+  listingOf,
+  runEndOf,
+  storedDetail,
+  storedFrameOf,
+  hydrate,
+  storeSnapshots,
+  titleOf,
+  type ConversationListing,
+} from './stored-conversations.js'
 import {TooManyConversationsError, UnknownConversationError} from './conversation-errors.js'
 import {
   CLOSE_DELETED,
@@ -30,7 +39,7 @@ export * from './conversation-errors.js'
  * with a `conversation.rebuilt` frame. Conversations with no socket and no run are evicted.
  */
 export class ConversationManager {
-  private readonly conversations = new Map<string, Conversation>()
+  private readonly conversations = new Map<string, LiveConversation>()
   private readonly publishFailures = new PublishFailureGuard()
   /** Bumped by each builder swap (`serve --watch`); `builtAt` is the generation a conversation's engine came from. */
   private generation = 0
@@ -73,15 +82,15 @@ export class ConversationManager {
     profile: string,
     overrides: Overrides,
     prompt: string,
-    // What a recorder keeps of the request beside the prompt (the base manager does not use it).
-    _request: {idempotencyKey?: string} = {},
+    // What a recorder keeps of the request beside the prompt (the `runStarted` hook gets it).
+    request: {idempotencyKey?: string} = {},
   ): Promise<StartedRun> {
     const claim = await this.ownership.claim(convId)
     let started: StartedRun
     try {
       const {conversation, rebuilt} = await this.getOrCreate(convId, profile, overrides)
       const base = await this.snapshots.load(convId, conversation.snapshot())
-      started = {conversation, handle: conversation.start(prompt, base), ...(rebuilt ? {rebuilt} : {})}
+      started = {conversation, handle: conversation.start(prompt, {overrides, ...request}, base), ...(rebuilt ? {rebuilt} : {})}
     } catch (error) {
       await claim.release()
       throw error
@@ -115,7 +124,7 @@ export class ConversationManager {
       const remote = await this.ownership.cancelElsewhere(convId)
       if (remote) return remote
     }
-    return {inferenceId: this.require(convId).cancel()?.inferenceId ?? null}
+    return {inferenceId: this.get(convId, 'required').cancel()?.inferenceId ?? null}
   }
 
   /** Answers a step-mode pause of convId's run, here or on the instance running it. */
@@ -124,7 +133,7 @@ export class ConversationManager {
       const remote = await this.ownership.stepElsewhere(convId, pauseId, action)
       if (remote) return remote
     }
-    return this.require(convId).decideStep(pauseId, action)
+    return this.get(convId, 'required').decideStep(pauseId, action)
   }
 
   /** The turn convId's next run continues from (the shared one in Redis mode), or undefined when none exists. */
@@ -142,7 +151,7 @@ export class ConversationManager {
       const stored = await storedDetail(this.store, convId)
       if (stored) return {kind: 'stored', stored}
     }
-    const detail = this.require(convId).detail()
+    const detail = this.get(convId, 'required').detail()
     const title = (await this.store.get(convId).catch(() => undefined))?.title ?? ''
     return {kind: 'live', detail: {...detail, title}, ...(remote ? {remote} : {})}
   }
@@ -167,7 +176,7 @@ export class ConversationManager {
     const running = live?.running()
     if (running) throw new RunInProgressError(running.inferenceId)
     if (live) {
-      await live.pool.closeAll(CLOSE_DELETED, 'conversation deleted')
+      await live.audience.closeAll(CLOSE_DELETED, 'conversation deleted')
       this.evict(live)
     }
     return (await this.store.delete(convId)) || live !== undefined
@@ -176,13 +185,6 @@ export class ConversationManager {
   /** A store write that must not fail the request or the run: errors are reported, once each. */
   private persist(convId: string, what: string, write: () => Promise<unknown>): void {
     write().catch((error: unknown) => this.options.events?.storeError?.(convId, error, what))
-  }
-
-  /** The live conversation, or UnknownConversationError. */
-  require(convId: string): Conversation {
-    const conversation = this.conversations.get(convId)
-    if (!conversation) throw new UnknownConversationError(convId)
-    return conversation
   }
 
   /** The run another instance holds; unknown (undefined) while the lock cannot be read. */
@@ -218,14 +220,19 @@ export class ConversationManager {
       ...notice,
     }
     const now = Date.now()
-    for (const c of this.conversations.values()) if (c.pool.size > 0) c.pool.broadcast(buildControlFrame(body, c.id, now))
+    for (const c of this.conversations.values()) if (c.audience.size > 0) c.audience.broadcast(buildControlFrame(body, c.id, now))
   }
 
-  get(convId: string): Conversation | undefined {
-    return this.conversations.get(convId)
+  /** The one lookup of a live conversation: undefined when there is none, or (`'required'`) UnknownConversationError. */
+  get(convId: string): LiveConversation | undefined
+  get(convId: string, required: 'required'): LiveConversation
+  get(convId: string, required?: 'required'): LiveConversation | undefined {
+    const conversation = this.conversations.get(convId)
+    if (!conversation && required) throw new UnknownConversationError(convId)
+    return conversation
   }
 
-  list(): Conversation[] {
+  list(): LiveConversation[] {
     return [...this.conversations.values()].sort((a, b) => b.lastActivity - a.lastActivity)
   }
 
@@ -238,7 +245,7 @@ export class ConversationManager {
     profile: string,
     overrides: Overrides = {},
     cause = 'request',
-  ): Promise<{conversation: Conversation; rebuilt?: RebuildRecord}> {
+  ): Promise<{conversation: LiveConversation; rebuilt?: RebuildRecord}> {
     // MCP servers the profile uses: started, restarted after a crash, their tools listed.
     await this.options.builder.prepare(profile, overrides)
     const config = this.options.builder.buildConfig(profile, overrides)
@@ -270,7 +277,7 @@ export class ConversationManager {
   }
 
   /** A socket joining: the live conversation as it is, or a new one on `profile`. */
-  async join(convId: string, profile: string): Promise<Conversation> {
+  async join(convId: string, profile: string): Promise<LiveConversation> {
     const existing = this.conversations.get(convId)
     if (existing) {
       await existing.ready
@@ -297,21 +304,21 @@ export class ConversationManager {
     }
     await within(Promise.all(waits), timeoutMs)
     const all = [...this.conversations.values()]
-    await within(Promise.all(all.map((c) => c.sink.flush())), flushTimeoutMs)
-    return all.filter((c) => c.sink.pending > 0).map((c) => ({convId: c.id, pending: c.sink.pending}))
+    await within(Promise.all(all.map((c) => c.flush())), flushTimeoutMs)
+    return all.filter((c) => c.unpublished > 0).map((c) => ({convId: c.id, pending: c.unpublished}))
   }
 
   /** Closes every socket (close frame `code`) and unsubscribes every coordinator. */
   async closeAll(code: number, reason: string): Promise<void> {
     this.reaper?.stop()
     const all = [...this.conversations.values()]
-    await Promise.all(all.map((c) => c.pool.closeAll(code, reason)))
-    await Promise.all(all.map((c) => c.coordinator.stop()))
-    for (const c of all) c.pool.dispose()
+    await Promise.all(all.map((c) => c.audience.closeAll(code, reason)))
+    await Promise.all(all.map((c) => c.stop()))
+    for (const c of all) c.audience.dispose()
     this.conversations.clear()
   }
 
-  private async create(convId: string, engine: ConversationEngine): Promise<Conversation> {
+  private async create(convId: string, engine: ConversationEngine): Promise<LiveConversation> {
     const events = this.options.events
     // After a restart the log continues from the store: same seqs, so clients resume by after_seq.
     const hydrated = await hydrate(this.store, convId, this.options.frameLogCapacity, (error, what) =>
@@ -320,16 +327,36 @@ export class ConversationManager {
     const raced = this.conversations.get(convId)
     if (raced) return raced
     this.makeRoom()
-    const conversation = wireConversation(convId, engine, hydrated, {
-      options: this.options,
-      store: this.store,
-      onPublishError: (error, event) => {
-        if (this.publishFailures.shouldReport(event)) events?.busError?.(convId, error)
-        // A run whose events cannot be published ends with an error instead of going on unseen.
-        const live = this.conversations.get(convId)
-        return live ? this.publishFailures.handle(live, event, error) : undefined
-      },
+    const options = this.options
+    const sockets = new ConnectionPool({
+      maxBufferedBytes: options.maxBufferedBytes,
+      idleMs: options.idleTimeoutMs,
       onIdle: () => this.evictIfIdle(convId),
+      onDrop: (reason) => events?.dropped?.(convId, reason),
+    })
+    const conversation = wireConversation({
+      convId,
+      engine,
+      publisher: options.publisher,
+      subscriber: options.subscriberFactory(convId),
+      audience: sockets,
+      frameLog: {capacity: options.frameLogCapacity, maxBytes: options.frameLogMaxBytes},
+      hydrated,
+      ...(options.sinkOptions ? {sinkOptions: options.sinkOptions(convId)} : {}),
+      hooks: combineHooks(
+        {
+          // The manager always keeps a FrameLog (`frameLog` above).
+          frame: (frame, log) => this.store.appendFrames(convId, [storedFrameOf(frame, log!)]),
+          problem: (problem) => events?.problem?.(convId, problem),
+          publishError: (error, event) => {
+            if (this.publishFailures.shouldReport(event)) events?.busError?.(convId, error)
+            // A run whose events cannot be published ends with an error instead of going on unseen.
+            const live = this.conversations.get(convId)
+            return live ? this.publishFailures.handle(live, event, error) : undefined
+          },
+        },
+        options.hooks?.(convId),
+      ),
     })
     this.conversations.set(convId, conversation)
     this.reaper?.watch(conversation)
@@ -339,18 +366,18 @@ export class ConversationManager {
   }
 
   /** Called when a run ends: an empty pool starts counting towards eviction again. */
-  private runEnded(conversation: Conversation): void {
+  private runEnded(conversation: LiveConversation): void {
     conversation.lastActivity = Date.now()
-    conversation.pool.armIdleTimer()
+    conversation.audience.armIdleTimer()
   }
 
   /** Evicts the least recently active idle conversation when the cap is reached; throws when none is idle. */
   private makeRoom(): void {
     const limit = this.options.maxConversations ?? DEFAULT_MAX_CONVERSATIONS
     if (this.conversations.size < limit) return
-    let oldest: Conversation | undefined
+    let oldest: LiveConversation | undefined
     for (const c of this.conversations.values()) {
-      if (c.pool.size > 0 || c.running()) continue
+      if (c.audience.size > 0 || c.running()) continue
       if (!oldest || c.lastActivity < oldest.lastActivity) oldest = c
     }
     if (!oldest) throw new TooManyConversationsError(limit)
@@ -359,18 +386,18 @@ export class ConversationManager {
 
   private evictIfIdle(convId: string): void {
     const c = this.conversations.get(convId)
-    if (!c || c.pool.size > 0) return
+    if (!c || c.audience.size > 0) return
     if (c.running()) return // runEnded re-arms the timer
     this.evict(c)
   }
 
   /** Drops an idle conversation from memory; the store keeps it, and a later join hydrates it again. */
-  private evict(c: Conversation): void {
+  private evict(c: LiveConversation): void {
     this.conversations.delete(c.id)
     this.builtAt.delete(c.id)
     this.reaper?.forget(c.id)
-    c.pool.dispose()
-    void c.coordinator.stop()
+    c.audience.dispose()
+    void c.stop()
     this.options.events?.evicted?.(c.id)
   }
 }

@@ -1,9 +1,9 @@
 import type {LocalRuns} from '../bus/index.js'
-import type {StreamCoordinator} from '../sem/index.js'
-import type {Conversation} from './conversation.js'
+import type {FrameCursor} from '../conversation/index.js'
+import type {LiveConversation} from './live-conversation.js'
 
 /** The runs of this instance, as forwarded requests see them. */
-export function localRunsOf(conversations: {get(convId: string): Conversation | undefined}): LocalRuns {
+export function localRunsOf(conversations: {get(convId: string): LiveConversation | undefined}): LocalRuns {
   return {
     cancel: (convId) => conversations.get(convId)?.cancel(),
     step: (convId, pauseId, action) => {
@@ -18,7 +18,7 @@ export function localRunsOf(conversations: {get(convId: string): Conversation | 
  * instance may carry a cursor this instance's reader has not reached yet; replaying before it does
  * would send those frames again later as live ones.
  */
-export function waitForSeq(coordinator: StreamCoordinator, seq: number, timeoutMs: number): Promise<void> {
+export function waitForSeq(coordinator: FrameCursor, seq: number, timeoutMs: number): Promise<void> {
   if (coordinator.lastSeq >= seq) return Promise.resolve()
   return new Promise((resolve) => {
     const done = () => {

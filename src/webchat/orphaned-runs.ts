@@ -1,6 +1,6 @@
-import {publishTo, RunInProgressError, type Event} from '../core/index.js'
+import {RunInProgressError, type Event} from '../core/index.js'
 import type {RunOwnership} from '../bus/index.js'
-import type {Conversation} from './conversation.js'
+import type {LiveConversation} from './live-conversation.js'
 
 /** `run.error` code of a run whose instance died (its run lock expired with no terminal frame). */
 export const INSTANCE_LOST = 'instance_lost'
@@ -34,7 +34,7 @@ export class OrphanedRunReaper {
 
   constructor(
     private readonly ownership: RunOwnership,
-    private readonly conversations: () => Iterable<Conversation>,
+    private readonly conversations: () => Iterable<LiveConversation>,
     private readonly onError: (convId: string, error: unknown) => void,
     checkEveryMs = DEFAULT_ORPHAN_CHECK_MS,
   ) {
@@ -43,8 +43,8 @@ export class OrphanedRunReaper {
   }
 
   /** Follows the runs of a conversation this instance has open. */
-  watch(conversation: Conversation): void {
-    conversation.coordinator.onEvent((event) => this.seen(conversation.id, event))
+  watch(conversation: LiveConversation): void {
+    conversation.onEvent((event) => this.seen(conversation.id, event))
   }
 
   forget(convId: string): void {
@@ -94,7 +94,7 @@ export class OrphanedRunReaper {
     }
   }
 
-  private async end(conversation: Conversation, inferenceId: string, run: OpenRun): Promise<void> {
+  private async end(conversation: LiveConversation, inferenceId: string, run: OpenRun): Promise<void> {
     let claim
     try {
       claim = await this.ownership.claim(conversation.id)
@@ -106,12 +106,12 @@ export class OrphanedRunReaper {
     try {
       if (!this.open.get(conversation.id)?.has(inferenceId)) return
       const origin = {sessionId: conversation.id, inferenceId, turnId: run.turnId}
-      publishTo([conversation.sink], origin, {
+      conversation.publish(origin, {
         type: 'error',
         message: 'the instance running this run stopped before it ended (its run lock expired); the run is over',
         code: INSTANCE_LOST,
       })
-      publishTo([conversation.sink], origin, {type: 'run-finished', status: 'failed', duration_ms: 0})
+      conversation.publish(origin, {type: 'run-finished', status: 'failed', duration_ms: 0})
       this.open.get(conversation.id)?.delete(inferenceId)
       await conversation.flush()
     } finally {

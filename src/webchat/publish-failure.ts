@@ -1,6 +1,6 @@
 import {publishTo, type Event} from '../core/index.js'
 import {BUS_UNAVAILABLE, BusUnavailableError} from '../bus/redis/bus-unavailable.js'
-import type {Conversation} from './conversation.js'
+import type {LiveConversation} from './live-conversation.js'
 import {buildUnloggedFrame, translateEvent} from '../sem/index.js'
 
 /** `run.error` code of a run ended because its events could not reach the bus. */
@@ -46,7 +46,7 @@ export class PublishFailureGuard {
   }
 
   /** Told about each event the BusSink could not publish; `'retry'`: publish it again, in place. */
-  handle(conversation: Conversation, failed: Event, error: unknown): 'retry' | undefined {
+  handle(conversation: LiveConversation, failed: Event, error: unknown): 'retry' | undefined {
     const inferenceId = failed.meta.inference_id
     if (isTerminal(failed)) return this.retryTerminal(failed, error)
     if (this.handled.has(inferenceId)) return undefined
@@ -64,7 +64,7 @@ export class PublishFailureGuard {
       message: `${message}; the run's end is shown once Redis is back`,
       fields: {code: BUS_UNAVAILABLE},
     })
-    for (const body of translateEvent(notice)) conversation.pool.broadcast(buildUnloggedFrame(body))
+    for (const body of translateEvent(notice)) conversation.audience.broadcast(buildUnloggedFrame(body))
     return undefined
   }
 

@@ -12,11 +12,10 @@ import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
 import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
 import {
   DEFAULT_MAX_CONVERSATIONS,
-  type ConversationManager,
+  ConversationManager,
   type ConversationManagerEvents,
   type ConversationManagerOptions,
 } from './conversation-manager.js'
-import {RecordingConversationManager} from './recording-conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory, type PluginFailure} from '../engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from '../sem/frame-log.js'
 import {buildRoutes} from './http/routes.js'
@@ -174,7 +173,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.record?.tapeLimit !== undefined ? {tapeLimit: options.record.tapeLimit} : {}),
     onError: (error, path) => logger.error({err: error, path}, 'fixture recording failed; the stream goes on'),
   })
-  const manager = new RecordingConversationManager(recording, {
+  // HTTP exchanges of runs are recorded from the first request on.
+  await recording.ready
+  const manager = new ConversationManager({
     builder,
     publisher: bus,
     subscriberFactory:
@@ -186,6 +187,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     frameLogCapacity: limits.frameLogCapacity,
     frameLogMaxBytes: limits.frameLogMaxBytes,
     events: withLogging(logger, withRecording(recording, options.events)),
+    hooks: (convId) => recording.hooks(convId),
     ...(runOwnership ? {ownership: runOwnership} : {}),
     ...(snapshots ? {snapshots} : {}),
     store,
@@ -324,14 +326,10 @@ async function newBuilder(options: ServerOptions, logger: Logger): Promise<Engin
   })
 }
 
-/** Every consumed bus message of every conversation goes to the recorder, in consume order. */
+/** An evicted conversation's recording lets go of what it held in memory (the recorder's hooks are on the wiring). */
 function withRecording(recording: ConversationRecording, hooks: ConversationManagerEvents = {}): ConversationManagerEvents {
   return {
     ...hooks,
-    created: (c) => {
-      c.coordinator.onMessage((message) => recording.consumed(c.id, message))
-      hooks.created?.(c)
-    },
     evicted: (id) => {
       recording.forget(id)
       hooks.evicted?.(id)

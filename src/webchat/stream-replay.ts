@@ -2,6 +2,7 @@ import {chatTopic, type BusMessage} from '../bus/index.js'
 import {waitForSeq} from './multi-instance.js'
 import type {BuiltFrame} from '../sem/frames.js'
 import {StreamCoordinator} from '../sem/stream-coordinator.js'
+import type {FrameCursor} from '../conversation/index.js'
 
 /** Reading a conversation's log back by stream id (Redis mode; `RedisBus.readAfter`). */
 export interface StreamHistory {
@@ -34,7 +35,7 @@ export interface StreamIdReplay {
  */
 export async function replayAfterStreamId(
   history: StreamHistory,
-  coordinator: StreamCoordinator,
+  coordinator: FrameCursor,
   afterStreamId: string,
   catchUpMs: number,
 ): Promise<StreamIdReplay> {

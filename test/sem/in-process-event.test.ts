@@ -2,7 +2,7 @@ import {describe, expect, it} from 'vitest'
 import {chatTopic, MemoryBus, type BusMessage} from '../../src/bus/index.js'
 import {decodeEvent, encodeEvent, registerSecret, type Event} from '../../src/core/index.js'
 import {StreamCoordinator} from '../../src/sem/index.js'
-import {BusSink} from '../../src/webchat/bus-sink.js'
+import {BusSink} from '../../src/conversation/bus-sink.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
 // The memory-mode fast path: the BusSink hands the MemoryBus the event beside its JSON, and the

@@ -1,7 +1,7 @@
 import {describe, expect, it} from 'vitest'
 import {chatTopic, MemoryBus, type BusMessage, type Publisher} from '../../src/bus/index.js'
 import {decodeEvent, encodeEvent, type Event} from '../../src/core/index.js'
-import {BusSink} from '../../src/webchat/bus-sink.js'
+import {BusSink} from '../../src/conversation/bus-sink.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from '../sem/sample-events.js'
 
 describe('BusSink', () => {

@@ -10,7 +10,7 @@ import type {RouteContext} from './router.js'
  */
 export async function saveFixtureRoute({params, url, res, app}: RouteContext): Promise<void> {
   const convId = params.id!
-  app.manager.require(convId)
+  app.manager.get(convId, 'required')
   const recording = app.recording
   if (!recording) throw new HttpError('fixtures_disabled', 'fixture saving is not enabled on this server')
   // NothingRecordedError and FixtureTooLongError are 409s of the one mapping (error-mapping.ts).

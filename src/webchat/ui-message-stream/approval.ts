@@ -1,5 +1,5 @@
 import type {ExecutionHandle, StepAction} from '../../core/index.js'
-import type {Conversation} from '../conversation.js'
+import type {LiveConversation} from '../live-conversation.js'
 import type {ConversationManager} from '../conversation-manager.js'
 import {HttpError} from '../http/http-error.js'
 import type {ApprovalResponse} from './chat-request.js'
@@ -7,7 +7,7 @@ import {approvalIdOf} from './translator.js'
 
 /** An approval answered: the run it resumed and the pause it answered. */
 export interface AnsweredApproval {
-  readonly conversation: Conversation
+  readonly conversation: LiveConversation
   readonly handle: ExecutionHandle
   readonly pauseId: string
   readonly action: StepAction
@@ -25,7 +25,7 @@ export async function answerApprovals(
   convId: string,
   approvals: readonly ApprovalResponse[],
 ): Promise<AnsweredApproval> {
-  const conversation = manager.require(convId)
+  const conversation = manager.get(convId, 'required')
   const handle = conversation.running()
   const pause = conversation.pendingPause()
   if (!handle || pause?.phase !== 'after_inference') {
@@ -50,7 +50,12 @@ export async function answerApprovals(
 }
 
 /** Continues the next `after_tools` pause of this run (the tools the user just approved ran). */
-function continueAfterTools(manager: ConversationManager, conversation: Conversation, handle: ExecutionHandle, after: string): () => void {
+function continueAfterTools(
+  manager: ConversationManager,
+  conversation: LiveConversation,
+  handle: ExecutionHandle,
+  after: string,
+): () => void {
   let answered = false
   const stop = conversation.runEvents.subscribe(({event}) => {
     if (answered || event.meta.inference_id !== handle.inferenceId) return

@@ -1,5 +1,5 @@
 import type {ExecutionHandle} from '../../core/index.js'
-import type {Conversation} from '../conversation.js'
+import type {LiveConversation} from '../live-conversation.js'
 import {HttpError} from '../http/http-error.js'
 import {sendJson} from '../http/json-response.js'
 import {RequestValidationError} from '../http/request-validation-error.js'
@@ -77,7 +77,7 @@ interface SendOptions {
   readonly cancelOnAbort?: boolean
 }
 
-function send(res: RouteContext['res'], conversation: Conversation, handle: ExecutionHandle, options: SendOptions = {}): void {
+function send(res: RouteContext['res'], conversation: LiveConversation, handle: ExecutionHandle, options: SendOptions = {}): void {
   const {afterPause, cancelOnAbort = false} = options
   const run: StreamedRun = {
     convId: conversation.id,

@@ -1,6 +1,6 @@
 import type {ServerResponse} from 'node:http'
 import type {Event, RunStatus} from '../../core/index.js'
-import type {RecordedEvent, RunEventLog} from './run-event-log.js'
+import type {RecordedEvent, RunEventLog} from '../../conversation/index.js'
 import {SseWriter, type SseWriterOptions} from './sse-writer.js'
 import {toUIMessageChunks, type TranslationContext} from './translator.js'
 import {runFinishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'

@@ -11,7 +11,7 @@ import {requestProfile} from '../http/request-profile.js'
 import {buildControlFrame, type ControlFrameBody} from '../../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
-import type {Conversation} from '../conversation.js'
+import type {LiveConversation} from '../live-conversation.js'
 import {STREAM_ID} from '../../bus/index.js'
 import {replayAfterStreamId} from '../stream-replay.js'
 import {corkForTick} from './tick-cork.js'
@@ -124,11 +124,11 @@ export class WsGateway {
     }
     if (afterStreamId !== null) return this.joinAfterStreamId(ws, conversation, afterStreamId)
     // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
-    if (afterRaw !== null && this.app.manager.multiInstance) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
+    if (afterRaw !== null && this.app.manager.multiInstance) await waitForSeq(conversation.frames, Number(afterRaw), CATCH_UP_MS)
     if (ws.readyState !== WebSocket.OPEN) return
 
     // From here to pool.add nothing awaits: no frame can be published in between.
-    const {coordinator, pool} = conversation
+    const {frames: coordinator, audience: pool} = conversation
     // hello, the replay and this tick's live frames leave in one write.
     corkForTick(ws)
     send(ws, convId, {type: 'ws.hello', profile: conversation.profile, last_seq: coordinator.lastSeq})
@@ -157,17 +157,17 @@ export class WsGateway {
   }
 
   /** `after_stream_id`: the frames after that entry, read from the stream itself, then live ones. */
-  private async joinAfterStreamId(ws: WebSocket, conversation: Conversation, afterStreamId: string): Promise<void> {
+  private async joinAfterStreamId(ws: WebSocket, conversation: LiveConversation, afterStreamId: string): Promise<void> {
     let replay
     try {
-      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS)
+      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.frames, afterStreamId, CATCH_UP_MS)
     } catch (error) {
       this.app.logger.error({err: error, conv_id: conversation.id}, 'replay by stream id failed')
       return fail(ws, conversation.id, 'replay_failed', 'could not read the stream; reconnect to try again')
     }
     if (ws.readyState !== WebSocket.OPEN) return void replay.take()
     // From here to pool.add nothing awaits: no frame can be published in between.
-    const {coordinator, pool} = conversation
+    const {frames: coordinator, audience: pool} = conversation
     const frames = replay.take()
     corkForTick(ws)
     send(ws, conversation.id, {type: 'ws.hello', profile: conversation.profile, last_seq: coordinator.lastSeq})

@@ -1,7 +1,7 @@
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {newId, type Event, type Turn} from '../../../src/core/index.js'
 import {MemoryEventBuffer, memoryEventBuffer, ResourceScope} from '../../../src/plugins/index.js'
-import {runOnce} from '../../../src/engine/index.js'
+import {runOnce} from '../../../src/conversation/index.js'
 import {pluginDir} from '../plugin-files.js'
 
 let tmp: Awaited<ReturnType<typeof pluginDir>>

@@ -144,7 +144,7 @@ export async function waitIdle(server: RunningServer, convId: string, timeoutMs 
     const conv = server.manager.get(convId)
     if (!conv) return
     if (!conv.running()) {
-      await conv.sink.flush()
+      await conv.flush()
       return
     }
     await new Promise((r) => setTimeout(r, 10))

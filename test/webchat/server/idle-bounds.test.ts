@@ -5,7 +5,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {recordingPathsOf} from '../../../src/fixtures/recording-format.js'
 import {SEAL_LINES} from '../../../src/fixtures/recording-tape.js'
 import type {RunningServer} from '../../../src/webchat/index.js'
-import type {Conversation} from '../../../src/webchat/conversation.js'
+import type {LiveConversation as Conversation} from '../../../src/webchat/index.js'
 import {startTestServer} from './harness.js'
 
 let server: RunningServer
@@ -50,9 +50,9 @@ describe('an idle conversation after its runs ended', () => {
     expect(tape.retained * 3).toBeLessThan(server.recording.tapeBytes('idle-1'))
 
     // The FrameLog keeps text, not parsed frames, and the memory store keeps the very same entries.
-    const log = conversation.coordinator.log!
+    const log = conversation.frames.log!
     const logged = log.since(0).frames
-    expect(logged.length).toBe(conversation.coordinator.lastSeq)
+    expect(logged.length).toBe(conversation.lastSeq)
     expect(logged.every((f) => Object.keys(f).every((k) => ['seq', 'type', 'json', 'stream_id'].includes(k)))).toBe(true)
     expect(log.byteSize).toBe(logged.reduce((n, f) => n + f.json.length, 0))
     expect(log.byteSize).toBeLessThanOrEqual(log.maxBytes)

@@ -89,7 +89,7 @@ describe('after_seq replay', () => {
       expect((await postJson(server, '/chat/paced', {prompt, conv_id: convId})).status).toBe(200)
       await waitIdle(server, convId)
     }
-    const total = server.manager.get(convId)!.coordinator.lastSeq
+    const total = server.manager.get(convId)!.lastSeq
     expect(total, `seed ${seed}`).toBeGreaterThan(120)
     await reference.waitFor(() => reference.lastSeq === total, 'reference to catch up')
     await new Promise<void>((resolve, reject) => {
@@ -114,7 +114,7 @@ describe('after_seq replay', () => {
     try {
       await postJson(small, '/chat', {prompt: 'hello there', conv_id: 'trunc-1'})
       await waitIdle(small, 'trunc-1')
-      const last = small.manager.get('trunc-1')!.coordinator.lastSeq
+      const last = small.manager.get('trunc-1')!.lastSeq
       expect(last).toBeGreaterThan(20)
       const late = await TestClient.connect(small, {conv_id: 'trunc-1', after_seq: '3'})
       await late.waitFor(() => late.sem.length === 10, 'the ten frames the log holds')
@@ -166,10 +166,10 @@ describe('slow clients', () => {
       for (let i = 0; i < 3; i++) {
         await postJson(capped, '/chat/trickle', {prompt: `${'long prompt words '.repeat(600)}`, conv_id: 'cap-1'})
         await waitIdle(capped, 'cap-1')
-        if (capped.manager.get('cap-1')!.pool.size === 1) break
+        if (capped.manager.get('cap-1')!.audience.size === 1) break
       }
-      expect(capped.manager.get('cap-1')!.pool.size).toBe(1)
-      await fast.waitFor(() => fast.lastSeq === capped.manager.get('cap-1')!.coordinator.lastSeq, 'fast client gets all')
+      expect(capped.manager.get('cap-1')!.audience.size).toBe(1)
+      await fast.waitFor(() => fast.lastSeq === capped.manager.get('cap-1')!.lastSeq, 'fast client gets all')
       socket.resume()
       await slow.waitFor(() => slow.closeCode !== undefined, 'slow client to see its socket closed')
       const resumed = await TestClient.connect(capped, {conv_id: 'cap-1', after_seq: String(slow.lastSeq)})

@@ -2,7 +2,7 @@ import {createServer, type Server, type ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import type {Event, RunStatus} from '../../../src/core/index.js'
-import {MAX_PACKED_EVENTS, RunEventLog} from '../../../src/webchat/ui-message-stream/run-event-log.js'
+import {MAX_PACKED_EVENTS, RunEventLog} from '../../../src/conversation/run-event-log.js'
 import {sendRunAsUIMessageStream, type UIMessageStreamOptions} from '../../../src/webchat/ui-message-stream/ui-message-stream.js'
 
 const meta = (extra: Partial<Event['meta']> = {}): Event['meta'] => ({

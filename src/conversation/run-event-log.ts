@@ -1,5 +1,5 @@
-import type {Event} from '../../core/index.js'
-import {packedBytes, packText, unpackText, type PackedText} from '../../store/index.js'
+import type {Event} from '../core/index.js'
+import {packedBytes, packText, unpackText, type PackedText} from '../store/index.js'
 
 /** A decoded event of the conversation's stream with the SEM cursor it was consumed at. */
 export interface RecordedEvent {

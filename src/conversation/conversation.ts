@@ -1,21 +1,23 @@
 import {
   newId,
   publishTo,
-  Session,
+  type Event,
+  type EventBody,
   type ExecutionHandle,
   type PendingPause,
+  type EventOrigin,
+  type Session,
   type StepAction,
   type StepDecisionResult,
   type Turn,
-  type Event,
-  type RunTimeline,
 } from '../core/index.js'
-import type {BusSink} from './bus-sink.js'
-import type {ConnectionPool} from './connection-pool.js'
 import type {BuiltEngine, EngineConfig, Signature} from '../engine/index.js'
+import type {StreamCoordinator} from '../sem/index.js'
+import type {BusSink} from './bus-sink.js'
+import type {ConversationHooks, RunRequest} from './hooks.js'
 import type {RebuildRecord} from './rebuild-record.js'
-import type {StreamCoordinator} from '../sem/stream-coordinator.js'
-import {RunEventLog} from './ui-message-stream/run-event-log.js'
+import {RunEventLog} from './run-event-log.js'
+import {MAX_RUN_TIMELINES, type ConversationDetail, type ConversationSummary, type RunTimelineEntry} from './conversation-view.js'
 
 /** What a conversation runs with now: its config, signature and built engine. */
 export interface ConversationEngine {
@@ -25,10 +27,40 @@ export interface ConversationEngine {
 }
 
 /**
- * One live conversation: its Session (runs), the sink that publishes its events to the bus, the
- * coordinator that reads them back as frames, and the sockets watching it.
+ * Where a conversation's frames go live besides the store: webchat's ConnectionPool (its sockets),
+ * or nowhere (`NO_AUDIENCE`: rerun, runOnce). The conversation only counts and broadcasts to it; its
+ * owner (the manager) adds sockets and closes them.
  */
-export class Conversation {
+export interface FrameAudience {
+  readonly size: number
+  broadcast(json: string): void
+}
+
+export const NO_AUDIENCE: FrameAudience = {size: 0, broadcast: () => undefined}
+
+/**
+ * The read side of a conversation's frames: its last seq, its FrameLog (absent when not kept) and
+ * live frames. What a socket joining by cursor needs, and nothing that could change the stream.
+ */
+export type FrameCursor = Pick<StreamCoordinator, 'convId' | 'lastSeq' | 'log' | 'onFrame'>
+
+/** What `wireConversation` hands the Conversation it builds: the parts of the one data path. */
+export interface ConversationParts<A extends FrameAudience> {
+  readonly session: Session
+  readonly sink: BusSink
+  readonly coordinator: StreamCoordinator
+  readonly audience: A
+  /** Resolves once the coordinator is subscribed. */
+  readonly ready: Promise<void>
+  readonly hooks: ConversationHooks
+}
+
+/**
+ * One live conversation: runs go through its Session, every event through the sink to the bus, and
+ * back through the coordinator as frames to its audience. Callers use operations (start, cancel,
+ * decideStep, replaceEngine, publish, stop…); the parts stay inside (built by `wireConversation`).
+ */
+export class Conversation<A extends FrameAudience = FrameAudience> {
   readonly createdAt = new Date()
   lastActivity = Date.now()
   readonly rebuilds: RebuildRecord[] = []
@@ -36,19 +68,28 @@ export class Conversation {
   readonly runEvents = new RunEventLog()
   /** The latest runs' ends with their timelines (newest last, at most MAX_RUN_TIMELINES), for `explain --runs`. */
   readonly timelines: RunTimelineEntry[] = []
+  /** Resolves once the coordinator is subscribed (frames flow from then on). */
+  readonly ready: Promise<void>
   private current: ConversationEngine
+  private readonly session: Session
+  private readonly sink: BusSink
+  private readonly coordinator: StreamCoordinator
+  private readonly hooks: ConversationHooks
+  /** Where live frames go (webchat: the sockets, which its owner adds and closes). */
+  readonly audience: A
 
   constructor(
     readonly id: string,
     engine: ConversationEngine,
-    readonly session: Session,
-    readonly sink: BusSink,
-    readonly coordinator: StreamCoordinator,
-    readonly pool: ConnectionPool,
-    /** Resolves once the coordinator is subscribed. */
-    readonly ready: Promise<void>,
+    parts: ConversationParts<A>,
   ) {
     this.current = engine
+    this.session = parts.session
+    this.sink = parts.sink
+    this.coordinator = parts.coordinator
+    this.audience = parts.audience
+    this.ready = parts.ready
+    this.hooks = parts.hooks
   }
 
   get engine(): ConversationEngine {
@@ -59,6 +100,21 @@ export class Conversation {
     return this.current.config.profile
   }
 
+  /** Seq of the last frame made (0 before the first). */
+  get lastSeq(): number {
+    return this.coordinator.lastSeq
+  }
+
+  /** The frames side: last seq, the FrameLog, live frames (sockets joining by cursor). */
+  get frames(): FrameCursor {
+    return this.coordinator
+  }
+
+  /** Events handed to the sink and not yet accepted by the bus. */
+  get unpublished(): number {
+    return this.sink.pending
+  }
+
   running(): ExecutionHandle | undefined {
     return this.session.running()
   }
@@ -67,14 +123,23 @@ export class Conversation {
     return this.current.built.step.pending()
   }
 
+  /** Every decoded event of the stream, in seq order, after its frames went out; returns the remover. */
+  onEvent(listener: (event: Event, seq: number) => void): () => void {
+    return this.coordinator.onEvent(listener)
+  }
+
+  /** Publishes an event of this conversation through the one sink (an orphaned run's end, made by another reader). */
+  publish(origin: EventOrigin, body: EventBody): void {
+    publishTo([this.sink], origin, body)
+  }
+
   /** Swaps the engine for later runs; throws RunInProgressError while a run is going. */
   replaceEngine(engine: ConversationEngine, record: RebuildRecord): void {
     this.session.setPipeline({run: engine.built.run, sinks: [this.sink, ...engine.built.sinks]})
     this.current = engine
     this.rebuilds.push(record)
     // Through the bus like every other frame, so every reader numbers it alike.
-    publishTo(
-      [this.sink],
+    this.publish(
       {sessionId: this.id, inferenceId: newId('rebuild'), turnId: newId('turn')},
       {type: 'conversation-rebuilt', record: {...record}},
     )
@@ -83,10 +148,21 @@ export class Conversation {
   /**
    * Starts a run on the prompt, continuing from `base` (a snapshot shared by the instances or read
    * from the store) or else this Session's own; throws RunInProgressError while one is going.
+   * `request` is what the caller asked for beside the prompt; the `runStarted` hook gets it (recorders).
    */
-  start(prompt: string, base?: Turn): ExecutionHandle {
+  start(prompt: string, request: RunRequest = {}, base?: Turn): ExecutionHandle {
     this.lastActivity = Date.now()
-    return this.session.start(this.session.seedWithPrompt(prompt, base))
+    const handle = this.session.start(this.session.seedWithPrompt(prompt, base))
+    this.hooks.runStarted?.({
+      profile: this.profile,
+      overrides: {...(request.overrides ?? {})},
+      prompt,
+      ...(request.idempotencyKey !== undefined ? {idempotency_key: request.idempotencyKey} : {}),
+      config: {...this.current.config},
+      signature: this.current.signature.hash,
+      inference_id: handle.inferenceId,
+    })
+    return handle
   }
 
   /** Cancels the running inference; what was cancelled, or undefined when nothing runs. */
@@ -111,6 +187,11 @@ export class Conversation {
     return this.sink.flush()
   }
 
+  /** Stops reading the bus (eviction, shutdown); the conversation makes no more frames. */
+  stop(): Promise<void> {
+    return this.coordinator.stop()
+  }
+
   describe(): ConversationSummary {
     const running = this.running()
     return {
@@ -120,7 +201,7 @@ export class Conversation {
       running: running !== undefined,
       inference_id: running?.inferenceId ?? null,
       last_seq: this.coordinator.lastSeq,
-      sockets: this.pool.size,
+      sockets: this.audience.size,
       created_at: this.createdAt.toISOString(),
       last_activity: new Date(this.lastActivity).toISOString(),
       rebuild_count: this.rebuilds.length,
@@ -154,39 +235,4 @@ export class Conversation {
       turn: this.snapshot(),
     }
   }
-}
-
-export interface ConversationSummary {
-  readonly conv_id: string
-  readonly profile: string
-  readonly signature: string
-  readonly running: boolean
-  readonly inference_id: string | null
-  readonly last_seq: number
-  readonly sockets: number
-  readonly created_at: string
-  readonly last_activity: string
-  readonly rebuild_count: number
-}
-
-export interface ConversationDetail extends ConversationSummary {
-  readonly signature_canonical: string
-  readonly config: EngineConfig
-  readonly rebuilds: RebuildRecord[]
-  readonly timelines: RunTimelineEntry[]
-  readonly pending_pause: {pause_id: string; phase: string; tool_calls: unknown[]; deadline: string} | null
-  readonly turn: unknown
-}
-
-/** How many finished runs a live conversation keeps the timeline of. */
-export const MAX_RUN_TIMELINES = 50
-
-/** One finished run: how it ended and where its time went. */
-export interface RunTimelineEntry {
-  readonly inference_id: string
-  readonly status: string
-  readonly duration_ms: number
-  readonly stop_reason?: string
-  readonly usage?: Record<string, unknown>
-  readonly timeline?: RunTimeline
 }

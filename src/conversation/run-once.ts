@@ -1,23 +1,24 @@
-import {
-  CollectingSink,
-  Session,
-  callbackSink,
-  newId,
-  type Event,
-  type PendingPause,
-  type RunOutcome,
-  type StepAction,
-} from '../core/index.js'
+import {MemoryBus} from '../bus/index.js'
+import {newId, type Event, type PendingPause, type RunOutcome, type StepAction} from '../core/index.js'
 import type {PluginCatalog, ResourceScope} from '../plugins/index.js'
 import {startCassetteRecorder, startCassetteReplay} from '../providers/cassette/index.js'
-import {EngineBuilder, type EngineFactory} from './engine-builder.js'
-import type {EngineConfig} from './engine-config.js'
-import {loadEngineBuilder} from './load-engine-builder.js'
-import type {EngineOverrides} from './overrides.js'
-import {loadConfig} from './profiles.js'
+import {
+  EngineBuilder,
+  loadConfig,
+  loadEngineBuilder,
+  signatureOf,
+  type EngineConfig,
+  type EngineFactory,
+  type EngineOverrides,
+} from '../engine/index.js'
+import {NO_AUDIENCE} from './conversation.js'
+import {combineHooks, type ConversationHooks} from './hooks.js'
+import {wireConversation} from './wiring.js'
 
 export interface RunOnceOptions {
   readonly prompt: string
+  /** The one-shot conversation's id (default: a new `conv_…`); a recorder picks it to follow the run's HTTP exchanges. */
+  readonly convId?: string
   readonly profile?: string
   readonly configPath?: string
   readonly cwd?: string
@@ -39,6 +40,8 @@ export interface RunOnceOptions {
   readonly onStepPause?: (pause: PendingPause, signal: AbortSignal) => Promise<StepAction> | StepAction
   /** Record provider HTTP exchanges to a cassette dir, or serve them back from one (no network). */
   readonly providerCassette?: {readonly mode: 'record' | 'replay'; readonly dir: string}
+  /** Followers of the run's conversation (a recorder: `jiminy run --record`). */
+  readonly hooks?: ConversationHooks
   /** Plugin resources to use and leave open (tests read a memory subscriber's buffer); default: a scope closed when the run ends. */
   readonly resources?: ResourceScope
 }
@@ -47,9 +50,11 @@ export interface RunOnceResult {
   readonly outcome: RunOutcome
   readonly events: Event[]
   readonly config: EngineConfig
+  /** The one-shot conversation's id. */
+  readonly convId: string
 }
 
-/** One prompt, one run, through the same builder and Session the server uses. */
+/** One prompt, one run, through the same builder and conversation wiring the server uses. */
 export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
   const cassette = options.providerCassette
   if (!cassette) return runWithBuilder(options)
@@ -64,55 +69,74 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
 async function runWithBuilder(options: RunOnceOptions): Promise<RunOnceResult> {
   const builder = await builderFor(options)
   const profile = options.profile ?? builder.config.default_profile
-  let engineConfig: EngineConfig
+  let config: EngineConfig
   try {
     await builder.prepare(profile, options.overrides ?? {})
-    engineConfig = builder.buildConfig(profile, options.overrides ?? {})
+    config = builder.buildConfig(profile, options.overrides ?? {})
   } catch (error) {
     // Nothing else will close it: the MCP servers it started must not outlive the failed run.
     if (!options.resources) await builder.close()
     throw error
   }
-  const convId = newId('conv')
-  const built = builder.buildFromConfig(convId, engineConfig)
-  const collected = new CollectingSink()
+  const convId = options.convId ?? newId('conv')
+  const built = builder.buildFromConfig(convId, config)
+  const bus = new MemoryBus()
+  const events: Event[] = []
   const stopPrompts = new AbortController()
   let pauseFailure: {error: unknown} | undefined
   const answerPauses = options.onStepPause
-  const stepSink = answerPauses
-    ? callbackSink((event) => {
-        if (event.type !== 'step-paused') return
-        const pending = built.step.pending()
-        if (!pending || pending.pauseId !== event.pause_id) return
-        void Promise.resolve()
-          .then(() => answerPauses(pending, stopPrompts.signal))
-          .then(
-            (action) => built.step.decide(pending.pauseId, action),
-            (error: unknown) => {
-              if (stopPrompts.signal.aborted) return
-              pauseFailure ??= {error}
-              // Called after a pause, so long after `handle` below is set.
-              handle.cancel()
-            },
-          )
-      })
-    : undefined
-  const sinks = [collected, ...built.sinks, ...(options.onEvent ? [callbackSink(options.onEvent)] : []), ...(stepSink ? [stepSink] : [])]
-  const session = new Session(convId, {run: built.run, sinks})
-  const handle = session.start(session.seedWithPrompt(options.prompt))
+  const answer = (pauseId: string) => {
+    const pending = built.step.pending()
+    if (!answerPauses || !pending || pending.pauseId !== pauseId) return
+    void Promise.resolve()
+      .then(() => answerPauses(pending, stopPrompts.signal))
+      .then(
+        (action) => built.step.decide(pending.pauseId, action),
+        (error: unknown) => {
+          if (stopPrompts.signal.aborted) return
+          pauseFailure ??= {error}
+          // Called after a pause, so long after the conversation below is wired.
+          conversation.cancel()
+        },
+      )
+  }
+  // The one wiring, on a bus of its own: what the terminal shows went through the server's encoding.
+  const conversation = wireConversation({
+    convId,
+    engine: {config, signature: signatureOf(config), built},
+    publisher: bus,
+    subscriber: bus,
+    audience: NO_AUDIENCE,
+    frameLog: false,
+    hooks: combineHooks(
+      {
+        event: (event) => {
+          events.push(event)
+          options.onEvent?.(event)
+          if (event.type === 'step-paused') answer(event.pause_id)
+        },
+      },
+      options.hooks,
+    ),
+  })
+  await conversation.ready
+  const run = conversation.start(options.prompt, {...(options.overrides ? {overrides: options.overrides} : {})})
   const cancel = () => {
     stopPrompts.abort()
-    handle.cancel()
+    run.cancel()
   }
   if (options.signal?.aborted) cancel()
   options.signal?.addEventListener('abort', cancel, {once: true})
   try {
-    const outcome = await handle.wait()
+    const outcome = await run.wait()
+    await conversation.flush()
     stopPrompts.abort()
     if (pauseFailure) throw pauseFailure.error
-    return {outcome, events: collected.events, config: engineConfig}
+    return {outcome, events, config, convId}
   } finally {
     options.signal?.removeEventListener('abort', cancel)
+    await conversation.stop()
+    await bus.close()
     if (!options.resources) await builder.close()
   }
 }
