@@ -131,5 +131,5 @@ export function parseAny(any: AnyJson, expected?: PayloadTypeName): ParsedAny {
     const where = issue?.path.join('.') ?? ''
     return {ok: false, error: `${typeName}${where === '' ? '' : '.' + where}: ${issue?.message ?? 'invalid'}`}
   }
-  return {ok: true, typeName, value: parsed.data as Record<string, unknown>}
+  return {ok: true, typeName, value: parsed.data}
 }
