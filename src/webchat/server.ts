@@ -31,6 +31,7 @@ import type {ServerContext} from './server-context.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
 import {CLOSE_GOING_AWAY, WsGateway} from './ws/ws-gateway.js'
+import {SessionStreamTransport} from './sessionstream/index.js'
 
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'
@@ -157,6 +158,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...(options.record?.tapeLimit !== undefined ? {tapeLimit: options.record.tapeLimit} : {}),
     onError: (error, path) => logger.error({err: error, path}, 'fixture recording failed; the stream goes on'),
   })
+  const sessionStream: SessionStreamTransport = new SessionStreamTransport({
+    store,
+    logger,
+    manager: (): ConversationManager => manager,
+    maxBufferedBytes: limits.maxBufferedBytes,
+  })
   const manager = new RecordingConversationManager(recording, {
     builder,
     publisher: bus,
@@ -168,7 +175,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxBufferedBytes: limits.maxBufferedBytes,
     frameLogCapacity: limits.frameLogCapacity,
     frameLogMaxBytes: limits.frameLogMaxBytes,
-    events: withLogging(logger, withRecording(recording, options.events)),
+    events: withLogging(logger, withRecording(recording, sessionStream.hooks(options.events))),
     ...(runOwnership ? {ownership: runOwnership} : {}),
     ...(snapshots ? {snapshots} : {}),
     store,
@@ -185,8 +192,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     ...('streamHistory' in transport && transport.streamHistory ? {streamHistory: transport.streamHistory} : {}),
     port: () => port,
   }
-  const router = buildRoutes()
-  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs, allowedOrigins, allowedHosts})
+  const router = sessionStream.routes(buildRoutes())
+  const gateway = new WsGateway(app, {
+    maxPayload: limits.wsMaxPayloadBytes,
+    heartbeatMs: limits.heartbeatMs,
+    allowedOrigins,
+    allowedHosts,
+    endpoints: new Map([sessionStream.endpoint()]),
+  })
 
   const server = createServer((req, res) => {
     handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))

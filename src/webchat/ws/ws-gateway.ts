@@ -31,6 +31,8 @@ export interface WsGatewayOptions {
   readonly allowedOrigins?: ReadonlySet<string>
   /** Host names served (DNS-rebinding defence); default: IP literals and localhost only. */
   readonly allowedHosts?: ReadonlySet<string> | 'any'
+  /** Other WebSocket endpoints by path (sessionstream's `/api/chat/ws`), behind the same checks and heartbeat. */
+  readonly endpoints?: ReadonlyMap<string, (ws: WebSocket) => void>
 }
 
 /**
@@ -45,6 +47,7 @@ export class WsGateway {
   private readonly heartbeat: NodeJS.Timeout
   private readonly allowedOrigins: ReadonlySet<string>
   private readonly allowedHosts: ReadonlySet<string> | 'any'
+  private readonly endpoints: ReadonlyMap<string, (ws: WebSocket) => void>
 
   constructor(
     private readonly app: ServerContext,
@@ -58,6 +61,7 @@ export class WsGateway {
     })
     this.allowedOrigins = options.allowedOrigins ?? new Set()
     this.allowedHosts = options.allowedHosts ?? new Set()
+    this.endpoints = options.endpoints ?? new Map()
     this.heartbeat = setInterval(() => this.sweep(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
     this.heartbeat.unref()
   }
@@ -65,7 +69,9 @@ export class WsGateway {
   /** The http server's `upgrade` event. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== WS_PATH) return refuse(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`)
+    const endpoint = this.endpoints.get(url.pathname)
+    if (url.pathname !== WS_PATH && !endpoint)
+      return refuse(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${[WS_PATH, ...this.endpoints.keys()].join(' or ')}`)
     if (!isAllowedHost(req, this.allowedHosts)) {
       this.app.logger.warn({host: req.headers.host}, 'refused WebSocket upgrade for a Host not served (DNS rebinding?)')
       return refuse(socket, 403, `host ${req.headers.host} is not served; add it with --allow-host`)
@@ -76,7 +82,12 @@ export class WsGateway {
     }
     if (this.app.token !== undefined && !tokenMatches(this.app.token, presentedTokens(req, url)))
       return refuse(socket, 401, 'missing or wrong token')
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.join(ws, req, url))
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      this.alive.add(ws)
+      ws.on('pong', () => this.alive.add(ws))
+      if (endpoint) endpoint(ws)
+      else void this.join(ws, req, url)
+    })
   }
 
   /** Closes every socket still open (those in pools are closed by the manager first). */
@@ -90,8 +101,6 @@ export class WsGateway {
     const requested = url.searchParams.get('conv_id')
     // Control frame ids name the conversation; an invalid one is never echoed.
     const convId = requested !== null && CONV_ID_PATTERN.test(requested) ? requested : ''
-    this.alive.add(ws)
-    ws.on('pong', () => this.alive.add(ws))
     ws.on('message', (data, isBinary) => this.onMessage(ws, convId, data, isBinary))
     ws.on('error', (error) => this.app.logger.debug({err: error}, 'websocket error'))
 
@@ -255,7 +264,8 @@ function messageType(message: unknown): string | undefined {
   return undefined
 }
 
-function rawText(data: WebSocket.RawData): string {
+/** A text message's UTF-8 text, whatever form `ws` delivered it in. */
+export function rawText(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
   return Buffer.from(data as ArrayBuffer).toString('utf8')
 }
