@@ -73,6 +73,8 @@ export class Router {
   }
 }
 
+export const RUN_IN_PROGRESS_MESSAGE = 'a run is already in progress in this conversation; wait for it or stop it'
+
 /** The one mapping from errors to HTTP answers. */
 export function respondWithError(res: ServerResponse, error: unknown, app: ServerContext): void {
   if (res.headersSent) {
@@ -86,7 +88,9 @@ export function respondWithError(res: ServerResponse, error: unknown, app: Serve
   if (error instanceof BusUnavailableError) return sendJson(res, 503, {error: error.message, code: error.code}, {'retry-after': '5'})
   if (error instanceof UnknownProfileError) return sendJson(res, 404, {error: error.message, profile: error.slug})
   if (error instanceof ConfigError) return sendJson(res, 422, {error: error.message, field: error.field})
-  if (error instanceof RunInProgressError) return sendJson(res, 409, {error: error.message, inference_id: error.inferenceId, running: true})
+  if (error instanceof RunInProgressError)
+    // A short message a page shows as it is (the AI SDK's useChat puts the body in `error.message`); the id is its own field.
+    return sendJson(res, 409, {error: RUN_IN_PROGRESS_MESSAGE, code: error.code, inference_id: error.inferenceId, running: true})
   if (error instanceof URIError) return sendJson(res, 400, {error: `bad URL encoding: ${error.message}`})
   app.logger.error({err: error}, 'request failed')
   sendJson(res, 500, {error: 'internal error; see the server log'})

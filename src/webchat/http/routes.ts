@@ -11,7 +11,7 @@ import {
 import {saveFixtureRoute} from './fixture-route.js'
 import {currentProfileRoute, listProfilesRoute, setProfileRoute} from './profile-routes.js'
 import {Router} from './router.js'
-import {uiChatRoute, uiChatStreamRoute} from '../ui-message-stream/routes.js'
+import {uiChatRoute, uiChatStreamRoute, uiChatMessagesRoute} from '../ui-message-stream/routes.js'
 
 /** Every HTTP route of the server (the WebSocket is `/ws`, the page is everything else under `/`). */
 export function buildRoutes(): Router {
@@ -31,4 +31,5 @@ export function buildRoutes(): Router {
     .on('POST', '/api/chat/profile', setProfileRoute)
     .on('POST', '/api/chat', uiChatRoute)
     .on('GET', '/api/chat/:id/stream', uiChatStreamRoute)
+    .on('GET', '/api/chat/:id/messages', uiChatMessagesRoute)
 }
