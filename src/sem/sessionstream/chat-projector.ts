@@ -449,6 +449,17 @@ export class ChatProjector {
           entities: closed.entities,
         }
       }
+      case 'denied':
+        // The user denied the tool calls at a step pause: the run ended as asked, not in error.
+        return {
+          uiEvents: [
+            {
+              name: 'ChatRunFinished',
+              payload: {messageId: run.root, status: 'denied', durationMs: String(Math.round(event.duration_ms)), correlation},
+            },
+          ],
+          entities: [],
+        }
       case 'failed': {
         const closed = this.closeOpenText(run, 'failed', 'error', '', timeline)
         return {
