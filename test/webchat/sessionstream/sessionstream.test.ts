@@ -70,3 +70,122 @@ describe('sessionstream over /api/chat/ws', () => {
     await client.close()
   })
 })
+
+describe('sessionstream: joins, tools, stop, bad frames', () => {
+  it('a client joining at many random points of a run ends identical to one that never left', async () => {
+    const sid = await newSession('paced')
+    const always = await SessionStreamClient.connect(server)
+    always.subscribe(sid)
+    await always.waitFor(() => always.kinds().includes('subscribed'), 'subscribed')
+    await postJson(server, `/api/chat/sessions/${sid}/messages`, {
+      prompt: 'tell me a fairly long story about twelve words or more please /tool',
+    })
+    const joiners: SessionStreamClient[] = []
+    // Join at random moments while the run streams (deltas every 5 ms).
+    for (let i = 0; i < 8; i++) {
+      await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 25)))
+      const late = await SessionStreamClient.connect(server)
+      late.subscribe(sid)
+      joiners.push(late)
+    }
+    await always.waitForEvent(sid, 'ChatRunFinished')
+    for (const late of joiners) {
+      await late.waitFor(() => late.kinds().includes('subscribed'), 'subscribed')
+      await late.waitFor(() => JSON.stringify(late.views.get(sid)) === JSON.stringify(always.views.get(sid)), 'the same view')
+      // Snapshot, then only events above its ordinal: nothing repeated.
+      const snap = late.frames.find((f) => f.kind === 'snapshot')!
+      const at = BigInt(snap.kind === 'snapshot' ? (snap.value.snapshotOrdinal ?? '0') : '0')
+      expect(late.uiEvents(sid).every((e) => e.ordinal > at)).toBe(true)
+      expect(late.invalid).toEqual([])
+      await late.close()
+    }
+    const view = always.views.get(sid)!
+    expect(Object.values(view.tools).map((t) => t.status)).toEqual(['completed'])
+    expect(always.invalid).toEqual([])
+    await always.close()
+  })
+
+  it('stop cancels the run: the open segment closes as stopped, then ChatRunStopped; a second prompt while running is 409', async () => {
+    const sid = await newSession('paced')
+    const client = await SessionStreamClient.connect(server)
+    client.subscribe(sid)
+    await client.waitFor(() => client.kinds().includes('subscribed'), 'subscribed')
+    await postJson(server, `/api/chat/sessions/${sid}/messages`, {prompt: 'a long answer please /slow'})
+    await client.waitForEvent(sid, 'ChatTextPatch', 2)
+    const busy = await postJson(server, `/api/chat/sessions/${sid}/messages`, {prompt: 'again'})
+    expect(busy.status).toBe(409)
+    expect(busy.body.code).toBe('run_in_progress')
+    const stop = await postJson(server, `/api/chat/sessions/${sid}/stop`, {})
+    expect(stop.body).toEqual({sessionId: sid, accepted: true, status: 'stopping'})
+    await client.waitForEvent(sid, 'ChatRunStopped')
+    const names = client.uiEvents(sid).map((e) => e.name)
+    expect(names.slice(-2)).toEqual(['ChatTextSegmentFinished', 'ChatRunStopped'])
+    expect(client.uiEvents(sid).at(-2)!.payload.status).toBe('stopped')
+    expect(names).not.toContain('ChatRunFinished')
+    expect((await postJson(server, `/api/chat/sessions/${sid}/stop`, {})).body.status).toBe('idle')
+    await client.close()
+  })
+
+  it('answers bad client frames with error frames and keeps serving the socket', async () => {
+    const client = await SessionStreamClient.connect(server)
+    client.send('not json')
+    client.send({subscribe: {sessionId: 's', sinceSnapshotOrdinal: 5}})
+    client.send({hello: {}})
+    client.send({ping: {nonce: 'n1'}, pong: {}})
+    client.send({subscribe: {}})
+    client.send({unsubscribe: {}})
+    client.send({subscribe: {sessionId: 'bad id!'}})
+    client.send({ping: {nonce: 'n2'}})
+    await client.waitFor(() => client.kinds().includes('pong'), 'pong')
+    const errors = client.frames.flatMap((f) => (f.kind === 'error' ? [f.value.code] : []))
+    expect(errors).toEqual([
+      'bad_client_frame',
+      'bad_client_frame',
+      'bad_client_frame',
+      'bad_client_frame',
+      'protocol_error',
+      'protocol_error',
+      'protocol_error',
+    ])
+    const pong = client.frames.at(-1)!
+    expect(pong).toEqual({kind: 'pong', value: {nonce: 'n2'}})
+    expect(client.invalid).toEqual([])
+    await client.close()
+  })
+
+  it('several sessions on one socket; unsubscribe stops one of them', async () => {
+    const [a, b] = [await newSession(), await newSession()]
+    const client = await SessionStreamClient.connect(server)
+    client.subscribe(a)
+    client.subscribe(b)
+    await client.waitFor(() => client.kinds().filter((k) => k === 'subscribed').length === 2, 'two subscribed')
+    client.send({unsubscribe: {sessionId: b}})
+    await client.waitFor(() => client.kinds().includes('unsubscribed'), 'unsubscribed')
+    await postJson(server, `/api/chat/sessions/${a}/messages`, {prompt: 'to a'})
+    await postJson(server, `/api/chat/sessions/${b}/messages`, {prompt: 'to b'})
+    await client.waitForEvent(a, 'ChatRunFinished')
+    await new Promise((r) => setTimeout(r, 100))
+    expect(client.uiEvents(b)).toEqual([])
+    await client.close()
+  })
+
+  it('rejects empty prompts, unknown profiles and bad formats with codes; exports json, yaml and markdown', async () => {
+    const sid = await newSession()
+    expect((await postJson(server, `/api/chat/sessions/${sid}/messages`, {prompt: '  '})).status).toBe(400)
+    expect((await postJson(server, '/api/chat/sessions', {profile: 'nope'})).status).toBe(404)
+    const client = await SessionStreamClient.connect(server)
+    client.subscribe(sid)
+    await postJson(server, `/api/chat/sessions/${sid}/messages`, {prompt: 'export me'})
+    await client.waitForEvent(sid, 'ChatRunFinished')
+    const bad = await fetch(new URL(`api/chat/sessions/${sid}/timeline?format=pdf`, server.url))
+    expect(bad.status).toBe(400)
+    const yaml = await fetch(new URL(`api/chat/sessions/${sid}/export?format=yaml&download=1`, server.url))
+    expect(yaml.headers.get('content-disposition')).toBe(`attachment; filename="jiminy-${sid}-export.yaml"`)
+    expect(await yaml.text()).toContain('export me')
+    const md = await (await fetch(new URL(`api/chat/sessions/${sid}/turns?format=markdown`, server.url))).text()
+    expect(md).toContain('export me')
+    const json = await getJson(server, `/api/chat/sessions/${sid}/timeline`)
+    expect(json.body.entities.length).toBe(2)
+    await client.close()
+  })
+})
