@@ -1,8 +1,9 @@
 import type {Event} from '../../core/index.js'
 import type {ChatTimeline} from './chat-timeline.js'
-import {toolResultEntityIdOf, userMessageIdOf} from './message-ids.js'
+import {userMessageIdOf} from './message-ids.js'
 import {appendToSegment, RunState, type OpenSegment} from './run-state.js'
-import {stepPauseRequest, stepPauseResult} from './step-pause-tool.js'
+import {projectReasoningEvent} from './reasoning-projection.js'
+import {projectToolEvent} from './tool-projection.js'
 import type {CorrelationInfo, EntityKind, EntityPayload, UiEventName, UiEventPayload} from './wire/index.js'
 
 /** One uiEvent: pinocchio's event name and its payload (protojson fields, `@type` added by the frame builder). */
@@ -142,108 +143,17 @@ export class ChatProjector {
           entities: [this.textEntity(run, segment, 'finished', true, timeline, correlation)],
         }
       }
-      case 'partial-thinking': {
-        const {segment, opened} = run.thinkingOf(coreMessageId)
-        const cursor = appendToSegment(segment, event.delta)
-        const base = {messageId: segment.messageId, parentMessageId: run.root, role: 'thinking'}
-        const correlation = this.correlation(run, {providerCallId: coreMessageId, segmentId: segment.messageId})
-        const patch: ProjectedUiEvent = {
-          name: 'ChatReasoningPatch',
-          payload: {
-            ...base,
-            streamId: segment.messageId,
-            ...cursor,
-            text: event.delta,
-            mode: 'CHAT_STREAM_PATCH_MODE_APPEND',
-            status: 'streaming',
-            correlation,
-          },
-        }
-        return {
-          uiEvents: opened
-            ? [{name: 'ChatReasoningSegmentStarted', payload: {...base, status: 'streaming', streaming: true, correlation}}, patch]
-            : [patch],
-          entities: [
-            {
-              kind: 'ChatMessage',
-              id: segment.messageId,
-              payload: {
-                ...base,
-                text: segment.text,
-                content: segment.text,
-                status: 'streaming',
-                streaming: true,
-                segmentType: 'reasoning',
-                correlation,
-              },
-            },
-          ],
-        }
-      }
-      case 'thinking-ended': {
-        const {segment} = run.thinkingOf(coreMessageId)
-        segment.text = event.text
-        const base = {
-          messageId: segment.messageId,
-          parentMessageId: run.root,
-          role: 'thinking',
-          text: event.text,
-          content: event.text,
-          status: 'finished',
-        }
-        const correlation = this.correlation(run, {providerCallId: coreMessageId, segmentId: segment.messageId})
-        return {
-          uiEvents: [{name: 'ChatReasoningSegmentFinished', payload: {...base, correlation}}],
-          entities: [{kind: 'ChatMessage', id: segment.messageId, payload: {...base, final: true, segmentType: 'reasoning', correlation}}],
-        }
-      }
-      case 'tool-call': {
-        const call = event.tool_call
-        const fields = {messageId: run.root, toolCallId: call.id, toolName: call.name}
-        const correlation = this.correlation(run, {toolCallId: call.id})
-        const input = JSON.stringify(call.args)
-        return {
-          uiEvents: [
-            {name: 'ChatToolCallStarted', payload: {...fields, status: 'pending', correlation}},
-            {name: 'ChatToolCallRequested', payload: {...fields, input, status: 'pending', correlation}},
-          ],
-          entities: [{kind: 'ChatToolCall', id: call.id, payload: {...fields, input, status: 'pending', correlation}}],
-        }
-      }
-      case 'tool-call-execute': {
-        const call = event.tool_call
-        const payload = {
-          messageId: run.root,
-          toolCallId: call.id,
-          toolName: call.name,
-          input: JSON.stringify(call.args),
-          executing: true,
-          status: 'executing',
-          correlation: this.correlation(run, {toolCallId: call.id}),
-        }
-        return {uiEvents: [{name: 'ChatToolExecutionStarted', payload}], entities: [{kind: 'ChatToolCall', id: call.id, payload}]}
-      }
+      case 'partial-thinking':
+      case 'thinking-ended':
+        return projectReasoningEvent(event, run, (extra) => this.correlation(run, extra))
+      case 'tool-call':
+      case 'tool-call-execute':
       case 'tool-result':
-      case 'tool-call-execution-result': {
-        const r = event.tool_result
-        const call = timeline.get('ChatToolCall', r.id)?.payload as EntityPayload<'ChatToolCall'> | undefined
-        const toolName = call?.toolName ?? ''
-        const status = r.error !== undefined ? 'error' : 'success'
-        const correlation = this.correlation(run, {toolCallId: r.id})
-        const result = r.error !== undefined ? r.error : JSON.stringify(r.result ?? null)
-        const fields = {messageId: run.root, toolCallId: r.id, ...(toolName !== '' ? {toolName} : {})}
-        const finished = r.error !== undefined ? 'error' : 'completed'
-        return {
-          uiEvents: [
-            {name: 'ChatToolResultReady', payload: {...fields, result, status, correlation}},
-            {name: 'ChatToolCallFinished', payload: {...fields, status: finished, correlation}},
-          ],
-          entities: [
-            {kind: 'ChatToolResult', id: toolResultEntityIdOf(r.id), payload: {...fields, result, status, correlation}},
-            {kind: 'ChatToolCall', id: r.id, payload: {...call, ...fields, executing: false, status: finished, correlation}},
-          ],
-        }
-      }
+      case 'tool-call-execution-result':
+      case 'agent-mode':
+      case 'step-paused':
+      case 'step-resumed':
+        return projectToolEvent(event, run, timeline, (extra) => this.correlation(run, extra))
       case 'interrupt': {
         const closed = this.closeOpenText(run, 'stopped', 'stopped', event.text, timeline)
         run.ended = true
@@ -292,34 +202,6 @@ export class ChatProjector {
       }
       case 'run-finished':
         return this.finishRun(run, event, timeline)
-      case 'agent-mode': {
-        const from = typeof event.data.from === 'string' ? event.data.from : ''
-        const to = typeof event.data.to === 'string' ? event.data.to : event.mode
-        const analysis = typeof event.data.analysis === 'string' ? event.data.analysis : ''
-        const payload = {
-          messageId: run.root,
-          title: event.message,
-          ...(from !== '' ? {from} : {}),
-          to,
-          ...(analysis !== '' ? {analysis} : {}),
-        }
-        return {uiEvents: [{name: 'ChatAgentModeCommitted', payload}], entities: [{kind: 'AgentMode', id: run.root, payload}]}
-      }
-      case 'step-paused': {
-        const request = stepPauseRequest(run.root, event)
-        return {
-          uiEvents: [{name: 'ChatFrontendToolCallRequested', payload: request.event}],
-          entities: [{kind: 'ChatFrontendToolCall', id: event.pause_id, payload: request.entity}],
-        }
-      }
-      case 'step-resumed': {
-        const existing = timeline.get('ChatFrontendToolCall', event.pause_id)?.payload as EntityPayload<'ChatFrontendToolCall'> | undefined
-        const result = stepPauseResult(run.root, event, existing)
-        return {
-          uiEvents: [{name: 'ChatFrontendToolResultReceived', payload: result.event}],
-          entities: [{kind: 'ChatFrontendToolCall', id: event.pause_id, payload: result.entity}],
-        }
-      }
       default: {
         const _exhaustive: never = event
         return _exhaustive
@@ -431,41 +313,28 @@ export class ChatProjector {
     if (run.ended) return NOTHING
     run.ended = true
     const correlation = this.correlation(run)
+    const durationMs = String(Math.round(event.duration_ms))
     switch (event.status) {
       case 'completed':
+      case 'denied': // the user denied the tool calls at a step pause: the run ended as asked, not in error
         return {
           uiEvents: [
             {
               name: 'ChatRunFinished',
-              payload: {messageId: run.root, status: 'finished', durationMs: String(Math.round(event.duration_ms)), correlation},
+              payload: {messageId: run.root, status: event.status === 'completed' ? 'finished' : 'denied', durationMs, correlation},
             },
           ],
           entities: [],
         }
-      case 'cancelled': {
-        const closed = this.closeOpenText(run, 'stopped', 'stopped', '', timeline)
-        return {
-          uiEvents: [...closed.uiEvents, {name: 'ChatRunStopped', payload: {messageId: run.root, status: 'stopped', correlation}}],
-          entities: closed.entities,
-        }
-      }
-      case 'denied':
-        // The user denied the tool calls at a step pause: the run ended as asked, not in error.
-        return {
-          uiEvents: [
-            {
-              name: 'ChatRunFinished',
-              payload: {messageId: run.root, status: 'denied', durationMs: String(Math.round(event.duration_ms)), correlation},
-            },
-          ],
-          entities: [],
-        }
+      case 'cancelled':
       case 'failed': {
-        const closed = this.closeOpenText(run, 'failed', 'error', '', timeline)
-        return {
-          uiEvents: [...closed.uiEvents, {name: 'ChatRunFailed', payload: {messageId: run.root, status: 'failed', correlation}}],
-          entities: closed.entities,
-        }
+        const [status, reason] = event.status === 'cancelled' ? (['stopped', 'stopped'] as const) : (['failed', 'error'] as const)
+        const closed = this.closeOpenText(run, status, reason, '', timeline)
+        const end: ProjectedUiEvent =
+          status === 'stopped'
+            ? {name: 'ChatRunStopped', payload: {messageId: run.root, status, correlation}}
+            : {name: 'ChatRunFailed', payload: {messageId: run.root, status, correlation}}
+        return {uiEvents: [...closed.uiEvents, end], entities: closed.entities}
       }
       default: {
         const _exhaustive: never = event.status
