@@ -7,18 +7,15 @@
 // Run: npm run build && node bench/sessionstream-throughput.js [events=20000] [rounds=3]
 import {isMainThread, parentPort, workerData} from 'node:worker_threads'
 import {fileURLToPath} from 'node:url'
-import {setImmediate as tick} from 'node:timers/promises'
 import WebSocket from 'ws'
 import {benchRow} from './bench-row.js'
-import {makeDeltas, timeWorkerClients} from './worker-clients.js'
-
-const BATCH = 100
+import {makeDeltas, publishDeltas, timeWorkerClients} from './worker-clients.js'
 
 if (isMainThread) await main()
 else await client(workerData)
 
 async function main() {
-  const {publish, withRunContext} = await import('../dist/core/index.js')
+  const core = await import('../dist/core/index.js')
   const {startServer} = await import('../dist/webchat/index.js')
   const {parseConfigText} = await import('../dist/engine/index.js')
   const events = Number(process.argv[2] ?? 20_000)
@@ -44,13 +41,7 @@ async function main() {
         signal: new AbortController().signal,
         sinks: [conversation.sink],
       }
-      for (let i = 0; i < events; i += BATCH) {
-        withRunContext(ctx, () => {
-          for (let j = i; j < Math.min(events, i + BATCH); j++)
-            publish({type: 'partial', delta: deltas[j].delta, completion: deltas[j].completion}, {message_id: 'msg_bench'})
-        })
-        await tick()
-      }
+      await publishDeltas(core, ctx, deltas)
     })
     return events / seconds
   }
