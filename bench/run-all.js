@@ -18,6 +18,7 @@ const BENCHES = [
   ['replay-throughput.js', ['250000']],
   ['rerun-throughput.js', ['100', '100000']],
   ['redis-throughput.js', ['10000']],
+  ['sessionstream-throughput.js', ['20000', '3']],
   ['startup.js', ['5']],
   ['idle-memory.js', ['300']],
   // Not rows of the table, but kept in the suite:

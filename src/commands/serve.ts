@@ -22,12 +22,14 @@ export interface ServeInfo {
   readonly bus: string
   readonly store: string
   readonly profiles: string[]
+  /** The protocols served on the same conversations, each with its entry points. */
+  readonly protocols: {readonly name: string; readonly endpoints: string[]}[]
 }
 
 export default class Serve extends JiminyCommand {
   static override summary = 'Serve the dev web chat: HTTP API, WebSocket streaming and the chat page.'
   static override description = `Binds ${DEFAULT_HOST} by default. The first line printed is the URL it listens on (with --json, one JSON line
-{url, bus, store, profiles}). Logs go to stderr after it: pretty on a terminal, JSON lines otherwise.
+{url, bus, store, profiles, protocols}), then the protocols it serves. Logs go to stderr after it: pretty on a terminal, JSON lines otherwise.
 Profiles come from ./jiminy.yaml (or --config); without one, the offline mock profiles "default" and "step" are served.
 With --token, the API and WebSocket need "Authorization: Bearer <token>" (or open <url>?token=<token> once in the browser).
 Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
@@ -143,7 +145,11 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
       process.once('SIGTERM', stop)
     })
     const info = serveInfo(server)
-    process.stdout.write(this.jsonEnabled() ? `${JSON.stringify(info)}\n` : `${info.url}\n`)
+    process.stdout.write(
+      this.jsonEnabled()
+        ? `${JSON.stringify(info)}\n`
+        : `${info.url}\n${info.protocols.map((p) => `  ${p.name.padEnd(34)} ${p.endpoints.join('  ')}\n`).join('')}`,
+    )
     log.release()
     if (flags.watch)
       watcher = watchServerConfig({manager: server.manager, notices: server.manager, logger: server.logger, dataDir: this.config.dataDir})
@@ -169,5 +175,19 @@ function serveInfo(server: RunningServer): ServeInfo {
     bus: server.bus.kind,
     store: server.store.location,
     profiles: Object.keys(server.manager.builder.config.profiles).sort(),
+    protocols: servedProtocols(server.url),
   }
+}
+
+/** The three transports on the same conversations (docs/protocols.md). */
+function servedProtocols(url: string): ServeInfo['protocols'] {
+  const ws = url.replace(/^http/, 'ws')
+  return [
+    {name: 'SEM over WebSocket (pinocchio, Jan 2026)', endpoints: [`${ws}ws?conv_id=ID`, 'POST /chat']},
+    {name: 'AI SDK UI Message Stream (SSE)', endpoints: ['POST /api/chat', 'GET /api/chat/{id}/stream']},
+    {
+      name: 'sessionstream (pinocchio web-chat, v3)',
+      endpoints: [`${ws}api/chat/ws`, 'POST /api/chat/sessions', 'POST /api/chat/sessions/{id}/messages'],
+    },
+  ]
 }

@@ -123,8 +123,8 @@ export class Conversation<A extends FrameAudience = FrameAudience> {
     return this.current.built.step.pending()
   }
 
-  /** Every decoded event of the stream, in seq order, after its frames went out; returns the remover. */
-  onEvent(listener: (event: Event, seq: number) => void): () => void {
+  /** Every decoded event of the stream, in seq order, after its frames went out (with its bus entry id); returns the remover. */
+  onEvent(listener: (event: Event, seq: number, streamId?: string) => void): () => void {
     return this.coordinator.onEvent(listener)
   }
 

@@ -36,7 +36,7 @@ export class StreamCoordinator {
   private subscription: Subscription | undefined
   private readonly listeners = new Set<(frame: BuiltFrame) => void>()
   private readonly messageListeners = new Set<(message: BusMessage) => void>()
-  private readonly eventListeners = new Set<(event: Event, seq: number) => void>()
+  private readonly eventListeners = new Set<(event: Event, seq: number, streamId?: string) => void>()
 
   constructor(private readonly options: StreamCoordinatorOptions) {
     this.last = options.afterSeq ?? 0
@@ -69,9 +69,10 @@ export class StreamCoordinator {
   /**
    * Adds a listener for every decoded event (undecodable and redelivered messages excluded), in seq
    * order, called after the event's frames went out with the last seq they reached: the second
-   * transport (AI SDK UI Message Stream) reads the same stream as SEM. Returns a function that removes it.
+   * transport (AI SDK UI Message Stream) reads the same stream as SEM, and so does the third
+   * (sessionstream, whose ordinals derive from the Redis `streamId`). Returns a function that removes it.
    */
-  onEvent(listener: (event: Event, seq: number) => void): () => void {
+  onEvent(listener: (event: Event, seq: number, streamId?: string) => void): () => void {
     this.eventListeners.add(listener)
     return () => this.eventListeners.delete(listener)
   }
@@ -148,7 +149,7 @@ export class StreamCoordinator {
     if (decoded.ok) {
       for (const listener of this.eventListeners) {
         try {
-          listener(decoded.event, this.last)
+          listener(decoded.event, this.last, streamId)
         } catch {
           // Same rule for event listeners.
         }

@@ -54,6 +54,14 @@ export interface ConversationStore {
   saveSnapshot(convId: string, turn: Turn): Promise<void>
   loadSnapshot(convId: string): Promise<Turn | undefined>
 
+  /**
+   * A transport's projection of the conversation (the sessionstream timeline), as opaque JSON text
+   * the transport wrote: kept so a reload and a restart hydrate it. Redis mode keeps none (every
+   * instance rebuilds it from the stream, which is the log).
+   */
+  saveTimeline(convId: string, json: string): Promise<void>
+  loadTimeline(convId: string): Promise<string | undefined>
+
   recordRebuild(convId: string, record: RebuildEntry): Promise<void>
   /** Rebuild records, oldest first. */
   rebuilds(convId: string): Promise<RebuildEntry[]>

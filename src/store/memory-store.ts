@@ -27,6 +27,7 @@ interface MemoryConversation {
   frames: StoredFrame[]
   head: number
   snapshot?: Turn
+  timeline?: string
   rebuilds: RebuildEntry[]
   runs: Map<string, StoredRun>
 }
@@ -142,6 +143,17 @@ export class MemoryConversationStore implements ConversationStore {
     const c = this.conversations.get(convId) ?? this.create(convId, Date.now())
     c.snapshot = cloneTurn(turn)
     c.updated_at = Math.max(c.updated_at, Date.now())
+  }
+
+  async saveTimeline(convId: string, json: string): Promise<void> {
+    this.assertOpen()
+    const c = this.conversations.get(convId) ?? this.create(convId, Date.now())
+    c.timeline = json
+  }
+
+  async loadTimeline(convId: string): Promise<string | undefined> {
+    this.assertOpen()
+    return this.conversations.get(convId)?.timeline
   }
 
   async loadSnapshot(convId: string): Promise<Turn | undefined> {

@@ -138,6 +138,13 @@ export class RedisConversationStore implements ConversationStore {
     return parsed.success ? parsed.data : undefined
   }
 
+  /** Nothing to keep: every instance rebuilds the timeline from the stream (the log), from its start. */
+  async saveTimeline(): Promise<void> {}
+
+  async loadTimeline(): Promise<string | undefined> {
+    return undefined
+  }
+
   async recordRebuild(convId: string, record: RebuildEntry): Promise<void> {
     await this.client.rpush(rebuildsKey(convId), JSON.stringify(record))
   }

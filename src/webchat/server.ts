@@ -35,6 +35,7 @@ import type {ServerContext} from './server-context.js'
 import type {SnapshotStore} from './snapshot-store.js'
 import {sharedSubscriberFactory, type SubscriberFactory} from './subscriber-factory.js'
 import {CLOSE_GOING_AWAY, WsGateway} from './ws/ws-gateway.js'
+import {SessionStreamTransport} from './sessionstream/index.js'
 
 export const DEFAULT_PORT = 8787
 export const DEFAULT_HOST = '127.0.0.1'
@@ -175,6 +176,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   })
   // HTTP exchanges of runs are recorded from the first request on.
   await recording.ready
+  const sessionStream: SessionStreamTransport = new SessionStreamTransport({
+    store,
+    logger,
+    manager: (): ConversationManager => manager,
+    maxBufferedBytes: limits.maxBufferedBytes,
+  })
   const manager = new ConversationManager({
     builder,
     publisher: bus,
@@ -186,7 +193,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     maxBufferedBytes: limits.maxBufferedBytes,
     frameLogCapacity: limits.frameLogCapacity,
     frameLogMaxBytes: limits.frameLogMaxBytes,
-    events: withLogging(logger, withRecording(recording, options.events)),
+    events: withLogging(logger, withRecording(recording, sessionStream.hooks(options.events))),
     hooks: (convId) => recording.hooks(convId),
     ...(runOwnership ? {ownership: runOwnership} : {}),
     ...(snapshots ? {snapshots} : {}),
@@ -216,8 +223,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       return {ok: ready, version: packageVersion(), bus: {kind: bus.kind, ready}, store: {kind: storeKind}}
     },
   }
-  const router = buildRoutes()
-  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
+  const router = sessionStream.routes(buildRoutes())
+  const gateway = new WsGateway(app, {
+    maxPayload: limits.wsMaxPayloadBytes,
+    heartbeatMs: limits.heartbeatMs,
+    endpoints: new Map([sessionStream.endpoint()]),
+  })
   const cap = new ConnectionCap(limits)
 
   const server = createServer(

@@ -62,7 +62,8 @@ describe('jiminy serve output', () => {
   it('--json: the first stdout line is {url, bus, store, profiles}; logs are JSON lines on stderr after it', async () => {
     const s = serve(['--port', '0', '--json'])
     const first = JSON.parse(await s.firstLine) as Record<string, unknown>
-    expect(Object.keys(first).sort()).toEqual(['bus', 'profiles', 'store', 'url'])
+    expect(Object.keys(first).sort()).toEqual(['bus', 'profiles', 'protocols', 'store', 'url'])
+    expect((first.protocols as {name: string}[]).map((p) => p.name.split(' ')[0])).toEqual(['SEM', 'AI', 'sessionstream'])
     expect(first).toMatchObject({bus: 'memory', profiles: ['default', 'step']})
     expect(first.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/$/)
     // the default store: SQLite in the data dir

@@ -74,6 +74,14 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX runs_running ON runs (status) WHERE status = 'running';
     `,
   },
+  {
+    version: 3,
+    // A column, not a table: the last one of the row, so list() never reads it, and no new pages.
+    description: 'sessionstream timeline (one JSON body per conversation)',
+    sql: `
+      ALTER TABLE conversations ADD COLUMN timeline_json TEXT;
+    `,
+  },
 ]
 
 export const SCHEMA_VERSION = MIGRATIONS.length

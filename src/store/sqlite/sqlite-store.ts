@@ -156,6 +156,21 @@ export class SqliteConversationStore implements ConversationStore {
     return row === undefined ? undefined : turnOf(textOf(row))
   }
 
+  async saveTimeline(convId: string, json: string): Promise<void> {
+    this.ready()
+    const now = Date.now()
+    this.db.transaction(() => {
+      this.s.ensure.run(convId, now, now)
+      this.s.saveTimeline.run(json, convId)
+    })()
+  }
+
+  async loadTimeline(convId: string): Promise<string | undefined> {
+    this.ready()
+    const row = this.s.loadTimeline.get(convId)
+    return row === undefined ? undefined : textOf(row)
+  }
+
   async recordRebuild(convId: string, record: RebuildEntry): Promise<void> {
     this.ready()
     const now = Date.now()

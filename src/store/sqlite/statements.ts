@@ -40,6 +40,8 @@ const SQL = {
   saveSnapshot: `INSERT INTO snapshots (conv_id, turn_json, saved_at) VALUES (?, ?, ?)
                      ON CONFLICT (conv_id) DO UPDATE SET turn_json = excluded.turn_json, saved_at = excluded.saved_at`,
   loadSnapshot: `SELECT turn_json AS value FROM snapshots WHERE conv_id = ?`,
+  saveTimeline: `UPDATE conversations SET timeline_json = ? WHERE id = ?`,
+  loadTimeline: `SELECT timeline_json AS value FROM conversations WHERE id = ? AND timeline_json IS NOT NULL`,
   recordRebuild: `INSERT INTO rebuilds (conv_id, record_json) VALUES (?, ?)`,
   rebuilds: `SELECT record_json AS value FROM rebuilds WHERE conv_id = ? ORDER BY id`,
   runStarted: `INSERT INTO runs (conv_id, inference_id, status, started_at) VALUES (?, ?, 'running', ?)

@@ -29,6 +29,8 @@ export const CLOSE_GOING_AWAY = 1001
 export interface WsGatewayOptions {
   readonly maxPayload?: number
   readonly heartbeatMs?: number
+  /** Other WebSocket endpoints by path (sessionstream's `/api/chat/ws`), behind the same guard and heartbeat. */
+  readonly endpoints?: ReadonlyMap<string, (ws: WebSocket) => void>
 }
 
 /**
@@ -41,6 +43,7 @@ export class WsGateway {
   private readonly wss: WebSocketServer
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
+  private readonly endpoints: ReadonlyMap<string, (ws: WebSocket) => void>
 
   constructor(
     private readonly app: ServerContext,
@@ -52,6 +55,7 @@ export class WsGateway {
       // A browser that passes the token as a subprotocol must get that protocol echoed back.
       handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
     })
+    this.endpoints = options.endpoints ?? new Map()
     this.heartbeat = setInterval(() => this.sweep(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
     this.heartbeat.unref()
   }
@@ -62,9 +66,19 @@ export class WsGateway {
     // Every refusal goes out the one way (answerOnSocket), with the body and code an HTTP route would give.
     const refused = this.app.guard.check(req, url, 'upgrade')
     if (refused) return answerOnSocket(socket, refused)
-    if (url.pathname !== WS_PATH)
-      return answerOnSocket(socket, new HttpError('not_found', `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`))
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.join(ws, req, url))
+    const endpoint = this.endpoints.get(url.pathname)
+    if (url.pathname !== WS_PATH && !endpoint)
+      return answerOnSocket(
+        socket,
+        new HttpError('not_found', `no WebSocket endpoint at ${url.pathname}; use ${[WS_PATH, ...this.endpoints.keys()].join(' or ')}`),
+      )
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      // Every endpoint's sockets share the heartbeat: a peer that stops answering pings is terminated.
+      this.alive.add(ws)
+      ws.on('pong', () => this.alive.add(ws))
+      if (endpoint) endpoint(ws)
+      else void this.join(ws, req, url)
+    })
   }
 
   /** Closes every socket still open (those in pools are closed by the manager first). */
@@ -78,8 +92,6 @@ export class WsGateway {
     const requested = url.searchParams.get('conv_id')
     // Control frame ids name the conversation; an invalid one is never echoed.
     const convId = requested !== null && CONV_ID_PATTERN.test(requested) ? requested : ''
-    this.alive.add(ws)
-    ws.on('pong', () => this.alive.add(ws))
     ws.on('message', (data, isBinary) => this.onMessage(ws, convId, data, isBinary))
     ws.on('error', (error) => this.app.logger.debug({err: error}, 'websocket error'))
 
@@ -240,7 +252,8 @@ function messageType(message: unknown): string | undefined {
   return undefined
 }
 
-function rawText(data: WebSocket.RawData): string {
+/** A text message's UTF-8 text, whatever form `ws` delivered it in. */
+export function rawText(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
   return Buffer.from(data as ArrayBuffer).toString('utf8')
 }

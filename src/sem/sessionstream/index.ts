@@ -1,0 +1,7 @@
+export * from './chat-session-stream.js'
+export * from './chat-timeline.js'
+export * from './chat-projector.js'
+export * from './frames.js'
+export * from './message-ids.js'
+export * from './ordinals.js'
+export {STEP_DECISION_TOOL} from './step-pause-tool.js'
