@@ -68,7 +68,16 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
 
 async function runWithBuilder(options: RunOnceOptions): Promise<RunOnceResult> {
   const builder = await builderFor(options)
-  const config = builder.buildConfig(options.profile ?? builder.config.default_profile, options.overrides ?? {})
+  const profile = options.profile ?? builder.config.default_profile
+  let config: EngineConfig
+  try {
+    await builder.prepare(profile, options.overrides ?? {})
+    config = builder.buildConfig(profile, options.overrides ?? {})
+  } catch (error) {
+    // Nothing else will close it: the MCP servers it started must not outlive the failed run.
+    if (!options.resources) await builder.close()
+    throw error
+  }
   const convId = options.convId ?? newId('conv')
   const built = builder.buildFromConfig(convId, config)
   const bus = new MemoryBus()
