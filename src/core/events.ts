@@ -22,7 +22,8 @@ export type EventMeta = z.infer<typeof EventMetaSchema>
 
 export const STEP_PHASES = ['after_inference', 'after_tools'] as const
 export type StepPhase = (typeof STEP_PHASES)[number]
-export const RUN_STATUSES = ['completed', 'cancelled', 'failed'] as const
+/** `denied`: the user denied a step (StepController `deny`), which ends the run with the tool calls unanswered by tools. */
+export const RUN_STATUSES = ['completed', 'cancelled', 'failed', 'denied'] as const
 export type RunFinishedStatus = (typeof RUN_STATUSES)[number]
 export const STEP_ACTIONS = ['continue', 'skip', 'deny'] as const
 export type StepAction = (typeof STEP_ACTIONS)[number]

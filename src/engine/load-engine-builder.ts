@@ -1,5 +1,5 @@
 import {dirname} from 'node:path'
-import {defaultDataDir, loadPlugins, type ResourceScope} from '../plugins/index.js'
+import {defaultDataDir, loadPlugins, McpServerError, type ResourceScope} from '../plugins/index.js'
 import {checkProviderConfig} from '../providers/provider-env.js'
 import {ProviderSetupError} from '../providers/provider-setup-error.js'
 import {ConfigError} from './config-error.js'
@@ -47,14 +47,21 @@ export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}):
     ...(options.stepTimeoutMs ? {stepTimeoutMs: options.stepTimeoutMs} : {}),
     ...(options.resources ? {resources: options.resources} : {}),
   })
-  checkProfiles(builder, path)
+  // Every profile's MCP servers start now (in parallel), so their tools are in every signature.
+  await builder.prepare()
+  try {
+    checkProfiles(builder, path)
+  } catch (error) {
+    await builder.close()
+    throw error
+  }
   return builder
 }
 
 /** Builds every profile's EngineConfig once; the first failure names the file and field. */
 export function checkProfiles(builder: EngineBuilder, source?: string): void {
   const slugs = Object.keys(builder.config.profiles).sort()
-  if (!builder.config.profiles[builder.config.default_profile]) {
+  if (!Object.hasOwn(builder.config.profiles, builder.config.default_profile)) {
     const error = new ConfigError(
       `unknown profile ${JSON.stringify(builder.config.default_profile)} (known: ${slugs.join(', ')})`,
       'default_profile',
@@ -65,6 +72,8 @@ export function checkProfiles(builder: EngineBuilder, source?: string): void {
     try {
       checkProviderConfig(builder.buildConfig(slug).provider)
     } catch (error) {
+      // An MCP server that is down is not a config error: the profile's requests say so, and retry it.
+      if (McpServerError.isInstance(error)) continue
       const named =
         error instanceof ProviderSetupError && error.field !== undefined
           ? new ConfigError(error.message, `profiles.${slug}.${error.field}`)

@@ -239,6 +239,8 @@ export class ConversationManager {
     overrides: Overrides = {},
     cause = 'request',
   ): Promise<{conversation: Conversation; rebuilt?: RebuildRecord}> {
+    // MCP servers the profile uses: started, restarted after a crash, their tools listed.
+    await this.options.builder.prepare(profile, overrides)
     const config = this.options.builder.buildConfig(profile, overrides)
     const signature = signatureOf(config)
     const existing = this.conversations.get(convId)
