@@ -97,6 +97,9 @@ export function reduceFrame(state, event) {
         pauses.delete(id)
         actions.push({type: 'pause-closed', id, status: event.status})
       }
+      // A denial ends the run on purpose: say so, as the terminal does ("run ended: tool calls denied").
+      if (event.status === 'denied')
+        actions.push({type: 'notice', ...at, kind: 'info', title: 'Run ended', detail: 'tool calls denied', testid: 'run-denied'})
       actions.push({type: 'run-finished', ...at, run: ended, status: event.status, timeline: event.timeline ?? null})
       const running = next.running === ended ? null : next.running
       return {state: {...next, running, finished, pauses}, actions}

@@ -29,7 +29,7 @@ export type MiddlewareCall = {
 }
 
 /** `RunStatus` of src/core/session.ts, spelled out. */
-export type RunStatus = 'completed' | 'cancelled' | 'failed'
+export type RunStatus = 'completed' | 'cancelled' | 'failed' | 'denied'
 
 /** `RunTimeline` of src/core/run-timeline-schema.ts, spelled out. */
 export type RunTimeline = {

@@ -27,16 +27,14 @@ export class RunTimelineRecorder implements EventSink {
   publish(event: Event): void {
     const at = this.now()
     switch (event.type) {
-      case 'start': {
-        const id = event.meta.message_id ?? event.meta.id
-        const entry: Inference = {message_id: id, start_ms: at - this.startedAt, duration_ms: 0}
-        if (event.meta.model !== undefined) entry.model = event.meta.model
-        this.inferences.push(entry)
-        this.open.set(id, {entry, at})
+      case 'start':
+        this.openInference(event.meta.message_id ?? event.meta.id, event.meta.model, at)
         break
-      }
       case 'partial':
       case 'partial-thinking': {
+        // A message that thinks first publishes its first thinking chunk just before its `start`.
+        if (event.type === 'partial-thinking' && event.meta.message_id !== undefined && !this.open.has(event.meta.message_id))
+          this.openInference(event.meta.message_id, event.meta.model, at)
         const open = this.open.get(event.meta.message_id ?? '')
         if (open && open.firstAt === undefined) {
           open.firstAt = at
@@ -104,6 +102,15 @@ export class RunTimelineRecorder implements EventSink {
       ...(i.tokens_per_s !== undefined ? {tokens_per_s: i.tokens_per_s} : {}),
     }))
     return {total_ms: at - this.startedAt, inferences, tools: [...this.tools], pauses: [...this.pauses]}
+  }
+
+  /** An inference begins with its message's `start`, or with its first thinking chunk when it thinks first. */
+  private openInference(id: string, model: string | undefined, at: number): void {
+    if (this.open.has(id)) return
+    const entry: Inference = {message_id: id, start_ms: at - this.startedAt, duration_ms: 0}
+    if (model !== undefined) entry.model = model
+    this.inferences.push(entry)
+    this.open.set(id, {entry, at})
   }
 
   private closeInference(id: string, at: number, usage: Record<string, unknown> | undefined): void {

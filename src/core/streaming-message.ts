@@ -45,7 +45,20 @@ export class StreamingMessage {
     return this.calls.map((c) => c.call)
   }
 
+  /**
+   * The provider's stream began. The `start` event itself goes out with the message's first
+   * content (see `announce`), so it can follow the thinking when the model thinks first.
+   */
   start(): void {
+    // Kept for engines (and plugins' engines) that say when their stream opens; nothing to publish yet.
+  }
+
+  /**
+   * Publishes `start` once, before the first text, tool call or final, and right after the first
+   * thinking chunk when thinking comes first: a client that places items in arrival order (pinocchio's
+   * January page) then shows the thinking before the answer, as the model produced them.
+   */
+  private announce(): void {
     if (this.started) return
     this.started = true
     publish({type: 'start'}, {message_id: this.messageId, model: this.model})
@@ -53,7 +66,7 @@ export class StreamingMessage {
 
   textDelta(delta: string): void {
     if (delta === '') return
-    this.start()
+    this.announce()
     this.endThinking()
     this.textSoFar += delta
     this.publishText(this.shownText.push(delta))
@@ -71,15 +84,16 @@ export class StreamingMessage {
 
   thinkingDelta(delta: string): void {
     if (delta === '') return
-    this.start()
     this.thinkingSoFar += delta
     this.thinkingOpen = true
     this.publishThinking(this.shownThinking.push(delta))
+    // Opened by its thinking: the message starts right after it, so a cancel from here on closes both.
+    this.announce()
   }
 
   /** Call once the arguments are complete and parsed. */
   toolCall(call: ToolCall, metadata: Record<string, unknown> = {}): void {
-    this.start()
+    this.announce()
     this.endThinking()
     this.calls.push({call, metadata})
     publish({type: 'tool-call', tool_call: call}, {message_id: call.id, model: this.model})
@@ -115,7 +129,7 @@ export class StreamingMessage {
   /** Publishes `final` and returns the blocks of this message: reasoning (closed parts first), text, then tool calls. */
   finish(info: FinishInfo = {}): Block[] {
     if (this.finished) throw new Error('message already finished')
-    this.start()
+    this.announce()
     this.endThinking()
     this.finished = true
     // What was held back goes out before the final, so the final text is the last cumulative.

@@ -13,9 +13,10 @@ describe('StreamingMessage', () => {
       m.toolCall({id: 'call_1', name: 'calc', args: {expression: '1+1'}})
       return m.finish({stopReason: 'tool_calls', usage: {output_tokens: 3}})
     })
+    // Thinking first: the thinking stream opens before the message's start (pinocchio's page shows them in arrival order).
     expect(events.map((e) => e.type)).toEqual([
-      'start',
       'partial-thinking',
+      'start',
       'partial-thinking',
       'thinking-ended',
       'partial',
@@ -39,6 +40,17 @@ describe('StreamingMessage', () => {
       m.finish()
       expect(() => m.finish()).toThrow(/already finished/)
     })
-    expect(events.map((e) => e.type)).toEqual(['start', 'partial-thinking', 'thinking-ended', 'final'])
+    expect(events.map((e) => e.type)).toEqual(['partial-thinking', 'start', 'thinking-ended', 'final'])
+  })
+
+  it('starts with the first text when the model does not think, and only once', async () => {
+    const {events} = await inRun(async () => {
+      const m = new StreamingMessage('m1')
+      m.start()
+      m.textDelta('Hi')
+      m.textDelta(' there')
+      m.finish()
+    })
+    expect(events.map((e) => e.type)).toEqual(['start', 'partial', 'partial', 'final'])
   })
 })

@@ -1,7 +1,8 @@
 import {describe, expect, it} from 'vitest'
 import {EVENT_TYPES, EventSchema} from '../../src/core/index.js'
 import {buildFrame, SEM_FRAME_TYPES} from '../../src/sem/frames.js'
-import {decodeEvent} from '../../src/core/index.js'
+import {decodeEvent, StreamingMessage} from '../../src/core/index.js'
+import {inRun} from '../core/helpers.js'
 import {frameCount, translateEvent} from '../../src/sem/translator.js'
 import {ALL_SAMPLE_EVENTS, sampleEvent} from './sample-events.js'
 
@@ -169,5 +170,33 @@ describe('buildFrame', () => {
     expect(built.frame.event.seq).toBe(7)
     const noStream = buildFrame(body!, {seq: 1})
     expect('stream_id' in noStream.frame.event).toBe(false)
+  })
+
+  it('a model that thinks first gets its thinking frames before llm.start (issue 24 item 15); one that answers gets llm.start first', async () => {
+    const framesOf = async (stream: (m: StreamingMessage) => void) => {
+      const {events} = await inRun(async () => {
+        const m = new StreamingMessage('m1')
+        m.start()
+        stream(m)
+        m.finish()
+      })
+      return events.flatMap((e) => translateEvent(e)).map((f) => f.type)
+    }
+    expect(
+      await framesOf((m) => {
+        m.thinkingDelta('hmm')
+        m.thinkingDelta(' ok')
+        m.textDelta('Hi')
+      }),
+    ).toEqual([
+      'llm.thinking.start',
+      'llm.thinking.delta',
+      'llm.start',
+      'llm.thinking.delta',
+      'llm.thinking.final',
+      'llm.delta',
+      'llm.final',
+    ])
+    expect(await framesOf((m) => m.textDelta('Hi'))).toEqual(['llm.start', 'llm.delta', 'llm.final'])
   })
 })

@@ -94,6 +94,12 @@ describe('conversation reducer', () => {
     expect(after.actions.some((a) => a.type === 'tool-outcome')).toBe(false)
   })
 
+  it('a run a denial ended says so', () => {
+    const {actions} = feed([finished('denied')])
+    expect(actions.find((a) => a.type === 'notice')).toMatchObject({title: 'Run ended', detail: 'tool calls denied', testid: 'run-denied'})
+    expect(actions.at(-1)).toMatchObject({type: 'run-finished', status: 'denied'})
+  })
+
   it('run.finished closes a pause nobody answered (also on replay), and only that run’s', () => {
     const {actions, state} = feed([paused('p_open'), f({type: 'run.cancelled', id: 'inf_1', text: ''} as never), finished('cancelled')])
     expect(actions.filter((a) => a.type === 'pause-closed')).toEqual([{type: 'pause-closed', id: 'p_open', status: 'cancelled'}])

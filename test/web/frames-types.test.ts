@@ -50,7 +50,7 @@ describe('web/frames.d.ts', () => {
   it('spells out every type it takes from core, so it stands alone (no import)', () => {
     const text = readFileSync(TARGET, 'utf8')
     expect(text).not.toMatch(/^import /m)
-    for (const name of ['ToolCall', 'RunStatus', 'StepAction', 'StepPhase', 'RunTimeline', 'MiddlewareCall'])
+    for (const name of ['ToolCall', 'RunStatus', 'StepResumedAction', 'StepPhase', 'RunTimeline', 'MiddlewareCall'])
       expect(text).toMatch(new RegExp(`export type ${name} = `))
     for (const frame of ['user.message', 'llm.thinking.start', 'run.finished', 'server.notice', 'ws.hello'])
       expect(text).toContain(`'${frame}'`)
