@@ -5,7 +5,7 @@ import {CommandError} from '../cli/command-error.js'
 import {configFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {openBrowser} from '../cli/open-browser.js'
-import {loadConfig, watchServerConfig} from '../engine/index.js'
+import {hintConfigChanges, loadConfig, watchServerConfig} from '../engine/index.js'
 import {
   createServeLogger,
   DEFAULT_HOST,
@@ -136,8 +136,13 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
     const info = serveInfo(server)
     process.stdout.write(this.jsonEnabled() ? `${JSON.stringify(info)}\n` : `${info.url}\n`)
     log.release()
+    const configPath = server.manager.builder.configPath
     if (flags.watch)
       watcher = watchServerConfig({manager: server.manager, notices: server.manager, logger: server.logger, dataDir: this.config.dataDir})
+    else if (configPath !== undefined) {
+      const hint = hintConfigChanges(configPath, server.logger)
+      watcher = {close: async () => hint.close()}
+    }
     if (flags.open) openBrowser(flags.token !== undefined ? `${server.url}?token=${encodeURIComponent(flags.token)}` : server.url)
     await stopped
     process.exit(0)

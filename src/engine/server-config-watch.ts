@@ -56,9 +56,11 @@ export interface WatchServerConfigOptions extends LoadEngineBuilderOptions {
 export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatcher {
   const {manager, logger, notices, onReloaded, onFailed, ...load} = options
   let failing = false
-  return watchConfig({
+  let files: readonly string[] = []
+  const watcher = watchConfig({
     ...load,
     builder: manager.builder,
+    onWatchError: (error) => logger.error({error: error.message}, 'a watched folder cannot be watched; edits there are not seen'),
     onReload(builder, change) {
       const before = new Map(safeList(manager.builder).map((p) => [p.slug, p.signature]))
       manager.setBuilder(builder, causeOf(builder, change.files))
@@ -69,6 +71,7 @@ export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatc
         {files: change.files, changed_profiles: changed, reload_ms: Date.now() - change.changedAt},
         'config reloaded; conversations on changed profiles rebuild before their next run',
       )
+      logWatched()
       if (failing) notices?.notice({kind: 'recovered', files: change.files, message: 'config reloaded'})
       failing = false
       onReloaded?.(builder, change)
@@ -93,8 +96,18 @@ export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatc
         message: redactString(message),
       })
       onFailed?.(error, change)
+      logWatched()
     },
   })
+  // What is watched, at the start and whenever the set changes (a plugin added to or dropped from the config).
+  const logWatched = () => {
+    const now = watcher.files().sort()
+    if (now.join('\0') === files.join('\0')) return
+    files = now
+    logger.info({files: now}, `watching ${now.length} file${now.length === 1 ? '' : 's'} for changes (config and local plugins)`)
+  }
+  logWatched()
+  return watcher
 }
 
 /** The config file if it changed, else the plugin whose module changed (by its name in the new catalog). */
