@@ -5,7 +5,7 @@ import {CommandError} from '../cli/command-error.js'
 import {configFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {openBrowser} from '../cli/open-browser.js'
-import {loadConfig, watchServerConfig} from '../engine/index.js'
+import {hintConfigChanges, loadConfig, watchServerConfig} from '../engine/index.js'
 import {
   createServeLogger,
   DEFAULT_HOST,
@@ -151,8 +151,13 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
         : `${info.url}\n${info.protocols.map((p) => `  ${p.name.padEnd(34)} ${p.endpoints.join('  ')}\n`).join('')}`,
     )
     log.release()
+    const configPath = server.manager.builder.configPath
     if (flags.watch)
       watcher = watchServerConfig({manager: server.manager, notices: server.manager, logger: server.logger, dataDir: this.config.dataDir})
+    else if (configPath !== undefined) {
+      const hint = hintConfigChanges(configPath, server.logger)
+      watcher = {close: async () => hint.close()}
+    }
     if (flags.open) openBrowser(flags.token !== undefined ? `${server.url}?token=${encodeURIComponent(flags.token)}` : server.url)
     await stopped
     process.exit(0)

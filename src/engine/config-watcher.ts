@@ -1,9 +1,8 @@
 import {createHash} from 'node:crypto'
 import {readFile} from 'node:fs/promises'
-import {createRequire} from 'node:module'
-import type {FSWatcher} from 'chokidar'
 import {PluginLoadError} from '../plugins/index.js'
 import type {EngineBuilder} from './engine-builder.js'
+import {watchFiles} from './file-watch.js'
 import {loadEngineBuilder, type LoadEngineBuilderOptions} from './load-engine-builder.js'
 
 export interface WatchConfigOptions extends LoadEngineBuilderOptions {
@@ -15,6 +14,8 @@ export interface WatchConfigOptions extends LoadEngineBuilderOptions {
   readonly onError: (error: Error, change: ReloadChange) => void
   /** Quiet time after the last change before reloading (editors write in bursts). Default 75 ms. */
   readonly debounceMs?: number
+  /** A folder that cannot be watched (it does not exist, too many watches): the rest is still watched. */
+  readonly onWatchError?: (error: Error) => void
 }
 
 export interface ReloadChange {
@@ -33,19 +34,14 @@ export interface ConfigWatcher {
 }
 
 /**
- * Watches the config file and the local plugin files (chokidar); after a change (debounced) it
+ * Watches the config file and the local plugin files (through their folders, file-watch.ts); after a change (debounced) it
  * loads config + plugins into a new EngineBuilder with the one loader. A broken file is reported
  * through onError and changes nothing; fixing it reloads again. Reloads never overlap.
  */
 export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
-  const {builder: initial, onReload, onError, debounceMs = 75, ...load} = options
+  const {builder: initial, onReload, onError, onWatchError, debounceMs = 75, ...load} = options
   const configPath = initial.configPath ?? load.configPath
   let watched = new Set(initial.watchedFiles)
-  // chokidar loads when a watcher starts (serve), not with the engine layer every command imports.
-  // An ES module without top-level await: Node ≥ 20.19 requires it synchronously.
-  const {watch} = createRequire(import.meta.url)('chokidar') as typeof import('chokidar')
-  const watcher: FSWatcher = watch([...watched], {ignoreInitial: true, atomic: true})
-  const ready = new Promise<void>((resolve) => watcher.once('ready', () => resolve()))
   let pending: string[] = []
   let firstChangeAt = 0
   let timer: NodeJS.Timeout | undefined
@@ -62,15 +58,11 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
     clearTimeout(timer)
     timer = setTimeout(() => void reload(), debounceMs)
   }
-  watcher.on('change', changed).on('add', changed).on('unlink', changed)
+  const watcher = watchFiles(watched, changed, (error) => onWatchError?.(error))
 
   const follow = (files: Iterable<string>) => {
-    const next = new Set(files)
-    const added = [...next].filter((f) => !watched.has(f))
-    const removed = [...watched].filter((f) => !next.has(f))
-    if (added.length > 0) watcher.add(added)
-    if (removed.length > 0) watcher.unwatch(removed)
-    watched = next
+    watched = new Set(files)
+    watcher.set(watched)
   }
 
   async function reload(): Promise<void> {
@@ -110,12 +102,13 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
   }
 
   return {
-    ready,
+    // fs.watch is armed synchronously; kept a promise for callers that wait.
+    ready: Promise.resolve(),
     files: () => [...watched],
     async close() {
       closed = true
       clearTimeout(timer)
-      await watcher.close()
+      watcher.close()
     },
   }
 }

@@ -59,9 +59,11 @@ export interface WatchServerConfigOptions extends LoadEngineBuilderOptions {
 export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatcher {
   const {manager, logger, notices, onReloaded, onFailed, ...load} = options
   let failing = false
-  return watchConfig({
+  let files: readonly string[] = []
+  const watcher = watchConfig({
     ...load,
     builder: manager.builder,
+    onWatchError: (error) => logger.error({error: error.message}, 'a watched folder cannot be watched; edits there are not seen'),
     onReload(builder, change) {
       const previous = safeList(manager.builder)
       const before = new Map(previous.map((p) => [p.slug, p.signature]))
@@ -74,6 +76,7 @@ export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatc
         {files: change.files, changed_profiles: changed, reload_ms: Date.now() - change.changedAt},
         'config reloaded; conversations on changed profiles rebuild before their next run',
       )
+      logWatched()
       // What changed first, then (after failures) that the config is good again: the last word is the state.
       const profiles = profilesChange(previous, current)
       if (profiles) notices?.notice({kind: 'profiles-changed', message: describeProfilesChange(profiles), ...profiles})
@@ -101,8 +104,18 @@ export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatc
         message: redactString(message),
       })
       onFailed?.(error, change)
+      logWatched()
     },
   })
+  // What is watched, at the start and whenever the set changes (a plugin added to or dropped from the config).
+  const logWatched = () => {
+    const now = watcher.files().sort()
+    if (now.join('\0') === files.join('\0')) return
+    files = now
+    logger.info({files: now}, `watching ${now.length} file${now.length === 1 ? '' : 's'} for changes (config and local plugins)`)
+  }
+  logWatched()
+  return watcher
 }
 
 /** The config file if it changed, else the plugin whose module changed (by its name in the new catalog). */

@@ -89,6 +89,13 @@ describe('jiminy conversations on the store file', () => {
     expect((await json(['replay', join(dir, 'conv-a.jsonl')])).code).toBe(1)
   })
 
+  it('export --out into folders that do not exist yet makes them', async () => {
+    const out = join(dir, 'new', 'nested', 'conv-a.jsonl')
+    const r = await json(['conversations', 'export', 'conv-a', '--store', file, '--out', out])
+    expect(r.code, JSON.stringify(r.body)).toBe(0)
+    expect(r.body).toMatchObject({fixture: out, golden: join(dir, 'new', 'nested', 'conv-a.sem.jsonl'), replay: {status: 'passed'}})
+  })
+
   it('delete: removes it; a second delete is not_found', async () => {
     const copy = join(dir, 'copy.db')
     await writeFile(copy, await readFile(file))

@@ -1,5 +1,5 @@
-import {writeFile} from 'node:fs/promises'
-import {resolve} from 'node:path'
+import {mkdir, writeFile} from 'node:fs/promises'
+import {dirname, resolve} from 'node:path'
 import * as Args from '@oclif/core/args'
 import * as Flags from '@oclif/core/flags'
 import {conversationSourceFlags, openConversationSource} from '../../cli/conversation-source.js'
@@ -51,6 +51,8 @@ replays what it wrote and reports it (exit 1 when that replay fails).`
       })
     const {lines, golden} = fixtureOfStoredFrames(args.id, frames)
     const goldenPath = goldenPathOf(fixture)
+    // `--out fixtures/new/conv.jsonl`: the folders are made, as `record --out` and `--record DIR` do.
+    await mkdir(dirname(fixture), {recursive: true})
     await writeFile(fixture, fixtureText(lines))
     await writeFile(goldenPath, golden.map((json) => `${json}\n`).join(''))
     const report = await replayFixture(fixture)

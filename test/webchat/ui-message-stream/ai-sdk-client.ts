@@ -71,3 +71,23 @@ export function answerApprovals(message: UIMessage, approved: boolean): UIMessag
     ),
   }
 }
+
+/** Starts an answer on `transport`, reads until its first text delta, then aborts the fetch as `stop()` does. */
+export async function startThenStop(
+  transport: DefaultChatTransport<UIMessage>,
+  chatId: string,
+  prompt = 'tell me a long one /slow',
+): Promise<void> {
+  const abort = new AbortController()
+  const stream = await transport.sendMessages({
+    chatId,
+    messages: [userMessage(prompt)],
+    trigger: 'submit-message',
+    messageId: undefined,
+    abortSignal: abort.signal,
+  })
+  const reader = stream.getReader()
+  for (let chunk: UIMessageChunk | undefined; chunk?.type !== 'text-delta';) chunk = (await reader.read()).value
+  abort.abort()
+  await reader.cancel().catch(() => undefined)
+}

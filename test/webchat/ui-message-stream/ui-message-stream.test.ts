@@ -3,7 +3,7 @@ import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import type {RunningServer} from '../../../src/webchat/index.js'
 import type {UIMessageChunk} from '../../../src/webchat/ui-message-stream/ui-message-chunk.js'
 import {getJson, postJson, startTestServer, TestClient, waitIdle} from '../server/harness.js'
-import {answerApprovals, readAll, send, textOf, toolParts, transportFor, userMessage} from './ai-sdk-client.js'
+import {answerApprovals, readAll, send, startThenStop, textOf, toolParts, transportFor, userMessage} from './ai-sdk-client.js'
 
 // Compile-time: every chunk jiminy sends is a chunk of the SDK's own union.
 const asSdkChunk = (chunk: UIMessageChunk): SdkChunk => chunk
@@ -187,19 +187,7 @@ describe('POST /api/chat with the AI SDK client', () => {
     const convId = newConv()
     const sem = await TestClient.connect(server, {conv_id: convId, profile: 'paced'})
     const transport = transportFor(server, {profile: 'paced'})
-    const abort = new AbortController()
-    const stream = await transport.sendMessages({
-      chatId: convId,
-      messages: [userMessage('keep talking')],
-      trigger: 'submit-message',
-      messageId: undefined,
-      abortSignal: abort.signal,
-    })
-    const reader = stream.getReader()
-    const early: string[] = []
-    while (!early.includes('text-delta')) early.push((await reader.read()).value!.type)
-    abort.abort()
-    await reader.cancel().catch(() => undefined)
+    await startThenStop(transport, convId, 'keep talking')
     expect(server.manager.get(convId)?.running()).toBeDefined()
 
     const resumed = await transport.reconnectToStream({chatId: convId})

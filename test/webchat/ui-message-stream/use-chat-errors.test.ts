@@ -1,9 +1,9 @@
-import {DefaultChatTransport, type UIMessage, type UIMessageChunk} from 'ai'
+import {DefaultChatTransport, type UIMessage} from 'ai'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {parseConfigText} from '../../../src/engine/index.js'
 import {startServer, type RunningServer} from '../../../src/webchat/index.js'
 import {postJson, TEST_CONFIG_YAML, TestClient, waitIdle} from '../server/harness.js'
-import {readAll, send, transportFor, userMessage} from './ai-sdk-client.js'
+import {readAll, send, startThenStop, transportFor, userMessage} from './ai-sdk-client.js'
 
 /** What a `useChat` page sees of errors, and `cancel_on_abort` (issue 24, item 17). */
 let server: RunningServer
@@ -17,22 +17,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server?.close()
 })
-
-/** Starts a slow answer on `transport`, reads until its first text delta, then aborts the fetch as `stop()` does. */
-async function startThenStop(transport: DefaultChatTransport<UIMessage>, convId: string): Promise<void> {
-  const abort = new AbortController()
-  const stream = await transport.sendMessages({
-    chatId: convId,
-    messages: [userMessage('tell me a long one /slow')],
-    trigger: 'submit-message',
-    messageId: undefined,
-    abortSignal: abort.signal,
-  })
-  const reader = stream.getReader()
-  for (let chunk: UIMessageChunk | undefined; chunk?.type !== 'text-delta';) chunk = (await reader.read()).value
-  abort.abort()
-  await reader.cancel().catch(() => undefined)
-}
 
 /** The run goes on after its stream was closed: more deltas arrive and nothing cancelled it; then it is cancelled by hand. */
 async function expectStillRunning(convId: string, sem: TestClient, cancelledBefore = 0): Promise<void> {
