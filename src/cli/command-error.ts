@@ -81,6 +81,7 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ErrorCode>> = {
   PluginClashError: 'bad_plugin',
   RedisUnavailableError: 'unreachable',
   UnknownConversationError: 'not_found',
+  NothingRecordedError: 'not_found',
   FixtureTooLongError: 'bad_fixture',
   StoreOpenError: 'bad_config',
   McpServerError: 'mcp_server',

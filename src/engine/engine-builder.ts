@@ -121,7 +121,8 @@ export class EngineBuilder {
   }
 
   profile(slug: string): Profile {
-    const profile = this.options.config.profiles[slug]
+    // Own keys only: `__proto__`, `constructor`, `toString` are unknown names like any other, not Object's.
+    const profile = Object.hasOwn(this.options.config.profiles, slug) ? this.options.config.profiles[slug] : undefined
     if (!profile) throw new UnknownProfileError(slug, Object.keys(this.options.config.profiles).sort())
     return profile
   }

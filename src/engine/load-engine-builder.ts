@@ -61,7 +61,7 @@ export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}):
 /** Builds every profile's EngineConfig once; the first failure names the file and field. */
 export function checkProfiles(builder: EngineBuilder, source?: string): void {
   const slugs = Object.keys(builder.config.profiles).sort()
-  if (!builder.config.profiles[builder.config.default_profile]) {
+  if (!Object.hasOwn(builder.config.profiles, builder.config.default_profile)) {
     const error = new ConfigError(
       `unknown profile ${JSON.stringify(builder.config.default_profile)} (known: ${slugs.join(', ')})`,
       'default_profile',
