@@ -30,7 +30,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
   if (error instanceof TooManyConversationsError) return new HttpError('too_many_conversations', error.message, {}, RETRY_SOON)
   if (error instanceof BusUnavailableError) return new HttpError('bus_unavailable', error.message, {}, RETRY_SOON)
   // An MCP server the profile takes tools from is down; every request retries starting it.
-  if (McpServerError.isInstance(error)) return new HttpError('mcp_server_unavailable', error.message, {server: error.server}, {'retry-after': '1'})
+  if (McpServerError.isInstance(error))
+    return new HttpError('mcp_server_unavailable', error.message, {server: error.server}, {'retry-after': '1'})
   if (error instanceof NothingRecordedError) return new HttpError('nothing_recorded', error.message, {conv_id: error.convId})
   if (error instanceof FixtureTooLongError) return new HttpError('fixture_too_long', error.message, {conv_id: error.convId})
   if (error instanceof URIError) return new HttpError('bad_url', `bad URL encoding: ${error.message}`)
