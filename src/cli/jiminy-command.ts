@@ -1,7 +1,12 @@
 import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
+import {ux} from '@oclif/core/ux'
+import {useColour} from './colour.js'
 import {CommandError, toCommandError, type ErrorCode, type ErrorJson} from './command-error.js'
+
+/** Past this, `--json` output is printed without colour (see logJson). */
+const MAX_COLOURED_JSON_CHARS = 256 * 1024
 
 /**
  * The base of every jiminy command: the one command error handler (DESIGN §7).
@@ -35,6 +40,17 @@ export abstract class JiminyCommand extends Command {
     if (error.code === 'internal' && process.env.DEBUG) process.stderr.write(`${thrown.stack ?? ''}\n`)
     // oclif's handler exits with this code without printing anything more.
     return this.exit(error.exitCode)
+  }
+
+  /**
+   * One JSON document on stdout, whatever its size. oclif's own logJson colours with a tokenizer
+   * whose regexps recurse per character: a 10 MB string overflowed the stack and printed nothing.
+   * Colour only for a terminal and a document small enough to read there.
+   */
+  override logJson(json: unknown): void {
+    const text = JSON.stringify(json, null, 2)
+    const colour = useColour(process.stdout) && text.length <= MAX_COLOURED_JSON_CHARS
+    process.stdout.write(`${colour ? ux.colorizeJson(json, {pretty: true, theme: this.config.theme?.json}) : text}\n`)
   }
 
   protected override toErrorJson(error: unknown): {error: ErrorJson} {

@@ -49,6 +49,10 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
       description: 'text, json (= --json), junit (JUnit XML, to --output or stdout) or github (workflow annotations, then the text report)',
     }),
     output: Flags.string({char: 'o', description: 'file the junit report is written to (the text report then goes to stdout)'}),
+    'require-golden': Flags.boolean({
+      description:
+        'fail every fixture that has no golden .sem.jsonl beside it (CI: a fixture whose golden was never recorded or was deleted)',
+    }),
     bail: Flags.boolean({description: 'stop after the first fixture that fails'}),
     filter: Flags.string({description: 'only fixtures whose path contains this text'}),
   }
@@ -79,6 +83,7 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
       report = await replayPaths(argv as string[], {
         update: flags.update,
         maxViolations: flags['max-violations'],
+        requireGolden: flags['require-golden'],
         ...common,
         ...(bar ? {onProgress: (p: ReplayProgress) => bar.update(p)} : {}),
       })

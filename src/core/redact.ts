@@ -59,6 +59,49 @@ export function redactString(text: string): string {
   return out
 }
 
+/**
+ * The start of a SECRET_VALUE token touching the end of the text: partial (`sk-ab`, `Bea`) or
+ * complete but able to grow (`sk-` and 16 characters, more may follow). Keep in step with SECRET_VALUE.
+ */
+const SECRET_VALUE_TAIL =
+  /(?:^|\b)(?:s(?:k(?:-[A-Za-z0-9_-]*)?)?|A(?:I(?:z(?:a[0-9A-Za-z_-]*)?)?)?|g(?:h(?:[pousr](?:_[A-Za-z0-9]*)?)?)?|x(?:o(?:x(?:[abprs](?:-[A-Za-z0-9-]*)?)?)?)?|B(?:e(?:a(?:r(?:e(?:r(?:\s+[A-Za-z0-9._~+/=-]*)?)?)?)?)?)?)$/
+/** How far back from the end a growing token is looked for. */
+const TAIL_WINDOW = 1024
+
+/**
+ * Where streamed text may be cut so that the part before the cut can be shown, redacted, for good:
+ * never inside a known secret, never where the text after the cut could still begin one (at most
+ * the longest secret − 1 characters held back), and never inside a token shaped like a key. Text
+ * before `from` was cut before and is never looked at again.
+ */
+export function secretSafeCut(text: string, from = 0): number {
+  let cut = text.length
+  for (const secret of knownSecrets) {
+    // The earliest position whose rest of the text is a proper prefix of this secret.
+    for (let at = Math.max(from, text.length - secret.length + 1); at < text.length; at++) {
+      if (text.charCodeAt(at) === secret.charCodeAt(0) && secret.startsWith(text.slice(at))) {
+        cut = Math.min(cut, at)
+        break
+      }
+    }
+  }
+  const windowStart = Math.max(from, text.length - TAIL_WINDOW)
+  const tail = SECRET_VALUE_TAIL.exec(text.slice(windowStart))
+  if (tail && tail[0] !== '') cut = Math.min(cut, windowStart + tail.index)
+  // Never inside a whole known secret that the cut above fell into.
+  for (let moved = true; moved;) {
+    moved = false
+    for (const secret of knownSecrets) {
+      const at = text.lastIndexOf(secret, cut - 1)
+      if (at >= from && at < cut && at + secret.length > cut) {
+        cut = at
+        moved = true
+      }
+    }
+  }
+  return Math.max(cut, from)
+}
+
 export function isSecretKey(key: string): boolean {
   return SECRET_KEY.test(key) && !SAFE_KEY.test(key)
 }

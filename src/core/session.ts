@@ -1,5 +1,5 @@
 import type {InferenceFn} from './engine.js'
-import {isAbortError, RunInProgressError} from './errors.js'
+import {AbortedError, isAbortError, RunInProgressError} from './errors.js'
 import type {Event, MetaExtra, RunFinishedStatus} from './events.js'
 import {newId} from './ids.js'
 import {publish, withRunContext, type EventSink, type RunContext} from './run-context.js'
@@ -80,15 +80,16 @@ export class Session {
     const controller = new AbortController()
     const partial = new PartialTextTracker()
     const timeline = new RunTimelineRecorder()
+    const gate = new RunGate()
     const ctx: RunContext = {
       sessionId: this.id,
       inferenceId: newId('inf'),
       turnId: seed.id,
       signal: controller.signal,
-      sinks: [partial, timeline, ...this.pipeline.sinks],
+      sinks: gate.wrap([partial, timeline, ...this.pipeline.sinks]),
     }
     const run = this.pipeline.run
-    const done = withRunContext(ctx, () => this.execute(run, cloneTurn(seed), ctx, partial, timeline)).finally(() => {
+    const done = withRunContext(ctx, () => this.execute(run, cloneTurn(seed), ctx, partial, timeline, gate)).finally(() => {
       if (this.active === handle) this.active = undefined
     })
     const handle: ExecutionHandle = {
@@ -108,6 +109,7 @@ export class Session {
     ctx: RunContext,
     partial: PartialTextTracker,
     timeline: RunTimelineRecorder,
+    gate: RunGate,
   ): Promise<RunOutcome> {
     const outcome = await this.outcomeOf(run, seed, ctx, partial)
     // The run's last event, however it ended: clients learn the run is over without asking.
@@ -119,12 +121,13 @@ export class Session {
       duration_ms: Date.now() - partial.runStartedAt,
       timeline: timeline.timeline(),
     })
+    gate.close()
     return outcome
   }
 
   private async outcomeOf(run: InferenceFn, seed: Turn, ctx: RunContext, partial: PartialTextTracker): Promise<RunOutcome> {
     try {
-      const turn = await run(seed, ctx)
+      const turn = await abandonOnCancel(run(seed, ctx), ctx.signal)
       this.latest = turn
       // A `deny` always ends the tool loop; the run then ended because of it, not by the model's choice.
       return {inferenceId: ctx.inferenceId, status: partial.denied ? 'denied' : 'completed', turn}
@@ -149,6 +152,53 @@ export class Session {
       publish({type: 'error', message, ...(typeof code === 'string' ? {code} : {}), ...(open ? {text: partial.text} : {})}, open ?? {})
       return {inferenceId: ctx.inferenceId, status: 'failed', turn, error: message}
     }
+  }
+}
+
+/**
+ * How long a cancelled run may take to unwind by itself (keeping the tool results it completed)
+ * before it is abandoned where it hangs: a stage that ignores its signal cannot hold the run open.
+ */
+export const CANCEL_GRACE_MS = 1_000
+
+/** `running`, or an AbortedError once `signal` aborted and `running` has not settled within CANCEL_GRACE_MS. */
+function abandonOnCancel<T>(running: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let timer: NodeJS.Timeout | undefined
+    const onAbort = () => {
+      timer = setTimeout(() => reject(new AbortedError()), CANCEL_GRACE_MS)
+    }
+    if (signal.aborted) onAbort()
+    else signal.addEventListener('abort', onAbort, {once: true})
+    running
+      .then(resolve, reject)
+      .finally(() => {
+        clearTimeout(timer)
+        signal.removeEventListener('abort', onAbort)
+      })
+      .catch(() => undefined)
+  })
+}
+
+/**
+ * Closes a run's sinks once its `run-finished` went out: a stage abandoned on cancel that wakes up
+ * later publishes into nothing, so no frame of a run ever follows its terminal frame.
+ */
+class RunGate {
+  private open = true
+
+  wrap(sinks: readonly EventSink[]): EventSink[] {
+    return sinks.map((sink) => ({
+      publish: (event: Event) => {
+        if (!this.open) return
+        sink.publish(event)
+      },
+    }))
+  }
+
+  /** Lets `run-finished` through to every sink, then nothing more. */
+  close(): void {
+    this.open = false
   }
 }
 

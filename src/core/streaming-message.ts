@@ -1,5 +1,6 @@
 import {newId} from './ids.js'
 import {publish} from './run-context.js'
+import {StreamRedactor} from './stream-redactor.js'
 import {assistantTextBlock, reasoningBlock, toolCallBlock, type Block, type ToolCall} from './turn.js'
 
 export interface FinishInfo {
@@ -20,6 +21,9 @@ export class StreamingMessage {
   private finished = false
   private textSoFar = ''
   private thinkingSoFar = ''
+  /** What the events show: redacted by value, a secret split across deltas held back (the blocks keep the text as is). */
+  private readonly shownText = new StreamRedactor()
+  private readonly shownThinking = new StreamRedactor()
   private reasoningMetadata: Record<string, unknown> = {}
   /** Reasoning parts already closed by reasoningPart(), in the order the provider sent them. */
   private readonly reasoningParts: {text: string; metadata: Record<string, unknown>}[] = []
@@ -52,7 +56,17 @@ export class StreamingMessage {
     this.start()
     this.endThinking()
     this.textSoFar += delta
-    publish({type: 'partial', delta, completion: this.textSoFar}, {message_id: this.messageId, model: this.model})
+    this.publishText(this.shownText.push(delta))
+  }
+
+  private publishText(shown: string): void {
+    if (shown === '') return
+    publish({type: 'partial', delta: shown, completion: this.shownText.text}, {message_id: this.messageId, model: this.model})
+  }
+
+  private publishThinking(shown: string): void {
+    if (shown === '') return
+    publish({type: 'partial-thinking', delta: shown, completion: this.shownThinking.text}, {message_id: this.messageId, model: this.model})
   }
 
   thinkingDelta(delta: string): void {
@@ -60,7 +74,7 @@ export class StreamingMessage {
     this.start()
     this.thinkingSoFar += delta
     this.thinkingOpen = true
-    publish({type: 'partial-thinking', delta, completion: this.thinkingSoFar}, {message_id: this.messageId, model: this.model})
+    this.publishThinking(this.shownThinking.push(delta))
   }
 
   /** Call once the arguments are complete and parsed. */
@@ -75,7 +89,8 @@ export class StreamingMessage {
   private endThinking(): void {
     if (!this.thinkingOpen) return
     this.thinkingOpen = false
-    publish({type: 'thinking-ended', text: this.thinkingSoFar}, {message_id: this.messageId, model: this.model})
+    this.publishThinking(this.shownThinking.flush())
+    publish({type: 'thinking-ended', text: this.shownThinking.text}, {message_id: this.messageId, model: this.model})
   }
 
   /** Provider data that must travel back with the reasoning (signatures, encrypted content, item ids). */
@@ -103,8 +118,10 @@ export class StreamingMessage {
     this.start()
     this.endThinking()
     this.finished = true
+    // What was held back goes out before the final, so the final text is the last cumulative.
+    this.publishText(this.shownText.flush())
     publish(
-      {type: 'final', text: this.textSoFar},
+      {type: 'final', text: this.shownText.text},
       {
         message_id: this.messageId,
         model: this.model,

@@ -3,6 +3,7 @@ import {isAbortError, AbortedError} from './errors.js'
 import {publish, type RunContext} from './run-context.js'
 import type {StepController} from './step-controller.js'
 import {DefaultToolExecutor, type ToolExecutor} from './tools/executor.js'
+import {guardExecutor} from './tools/guarded-executor.js'
 import type {ToolRegistry} from './tools/registry.js'
 import {appendBlocks, pendingToolCalls, toolUseBlock, type ToolCall, type Turn} from './turn.js'
 
@@ -14,6 +15,8 @@ export interface ToolLoopOptions {
   readonly inference: InferenceFn
   readonly registry: ToolRegistry
   readonly executor?: ToolExecutor
+  /** The executor's contribution name, for its error results (default `default`). */
+  readonly executorName?: string
   /** Most inferences one run may make. */
   readonly maxIterations?: number
   readonly toolTimeoutMs?: number
@@ -40,7 +43,8 @@ export class RunInterruptedError extends Error {
  * never holds an unanswered call). Step mode may pause after each inference and after tools.
  */
 export function toolLoop(options: ToolLoopOptions): InferenceFn {
-  const executor = options.executor ?? new DefaultToolExecutor()
+  // Guarded whoever wrote it: bounded by the per-call timeout, abandoned on cancel, throws become results.
+  const executor = guardExecutor(options.executorName ?? 'default', options.executor ?? new DefaultToolExecutor())
   const maxIterations = options.maxIterations ?? DEFAULT_MAX_ITERATIONS
   const timeoutMs = options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS
 

@@ -86,7 +86,12 @@ export function watchConfig(options: WatchConfigOptions): ConfigWatcher {
       if (state === (await lastState)) return
       lastState = Promise.resolve(state)
       try {
-        const next = await loadEngineBuilder({...load, resources: initial.resources, ...(configPath ? {configPath} : {})})
+        const next = await loadEngineBuilder({
+          ...load,
+          resources: initial.resources,
+          onPluginFailure: initial.onPluginFailure,
+          ...(configPath ? {configPath} : {}),
+        })
         if (closed) return
         follow(next.watchedFiles)
         onReload(next, change)

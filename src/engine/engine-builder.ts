@@ -12,6 +12,7 @@ import {
   type InferenceFn,
   type NamedMiddleware,
   type ToolDefinition,
+  type ToolExecutor,
   type ToolRegistry,
 } from '../core/index.js'
 import type {ProviderConfig} from '../providers/config.js'
@@ -19,14 +20,16 @@ import {createLazyEngine} from '../providers/engine-registry.js'
 import {registerProviderSecrets} from '../providers/provider-env.js'
 import {dirname} from 'node:path'
 import {
-  McpServerPool,
+  mcpServerPool,
   ResourceScope,
   parseMcpToolRef,
+  type McpServerPool,
   type ContributionContext,
   type PluginCatalog,
   type Provided,
 } from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
+import {createExecutor, createMiddleware, createSink, stderrPluginFailures, type PluginFailureListener} from './contribution-factories.js'
 import type {EngineConfig} from './engine-config.js'
 import {EngineOverridesSchema, type EngineOverrides} from './overrides.js'
 import type {ConfigFile, ContributionRef, Profile} from './profiles.js'
@@ -57,6 +60,8 @@ export interface EngineBuilderOptions {
   readonly stepTimeoutMs?: number
   /** What plugins share across this host's conversations; default a new scope, closed by `close()`. */
   readonly resources?: ResourceScope
+  /** Told once per failing subscriber per conversation (default: a line on stderr); `serve` logs it. */
+  readonly onPluginFailure?: PluginFailureListener
 }
 
 type Schema = {safeParse(v: unknown): {success: true; data: unknown} | {success: false; error: import('zod').ZodError}}
@@ -70,11 +75,7 @@ export class EngineBuilder {
 
   constructor(private readonly options: EngineBuilderOptions) {
     this.resources = options.resources ?? new ResourceScope()
-    this.mcp = this.resources.get(
-      'mcp-servers',
-      () => new McpServerPool(),
-      (pool) => pool.close(),
-    )
+    this.mcp = mcpServerPool(this.resources)
     const baseDir = options.configPath ? dirname(options.configPath) : process.cwd()
     this.mcp.configure(options.config.mcp_servers ?? {}, baseDir, options.env ?? process.env)
     // Keys are known secrets from the start, before any run reads them (an echo in a log, a frame).
@@ -87,6 +88,11 @@ export class EngineBuilder {
   /** Disposes what the plugins opened (connections). Call once the host stops. */
   close(): Promise<void> {
     return this.resources.close()
+  }
+
+  /** Where subscriber failures go; a reload's builder reports to the same place. */
+  get onPluginFailure(): PluginFailureListener {
+    return this.options.onPluginFailure ?? stderrPluginFailures
   }
 
   get config(): ConfigFile {
@@ -176,24 +182,14 @@ export class EngineBuilder {
 
   buildFromConfig(convId: string, config: EngineConfig): BuiltEngine {
     const {catalog} = this.options
-    const ctx: ContributionContext = {
-      profile: config.profile,
-      provider: config.provider.type,
-      tools: config.tools,
-      env: this.options.env ?? process.env,
-      resources: this.resources,
-    }
+    const ctx = this.contributionContext(config)
     const tools = toolRegistryFor(config.tools, config.mcp, catalog, this.mcp)
     // The engine's module loads on its first inference: a config-only command never loads one.
     const factory = this.options.engineFactory ?? createLazyEngine
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})
     const middlewares: NamedMiddleware[] = []
     if (config.system_prompt) middlewares.push({name: 'system-prompt', middleware: systemPromptMiddleware(config.system_prompt)})
-    for (const ref of config.middlewares)
-      middlewares.push({
-        name: ref.name,
-        middleware: require(catalog.middleware(ref.name), 'middleware', ref.name).item.create(ref.config, ctx),
-      })
+    for (const middleware of this.createMiddlewares(config, ctx)) middlewares.push(middleware)
     // Innermost, so clients see the prompt as the engine does (after redaction); plumbing, not traced.
     middlewares.push({name: 'announce-prompt', middleware: announcePromptMiddleware(), traced: false})
     // Every call timed and diffed (one middleware-trace per run); a changed answer is published as a revision.
@@ -203,24 +199,66 @@ export class EngineBuilder {
       enabled: config.step_mode,
       ...(this.options.stepTimeoutMs ? {timeoutMs: this.options.stepTimeoutMs} : {}),
     })
-    const executor = require(catalog.toolExecutor(config.tool_executor.name), 'tool executor', config.tool_executor.name).item.create(
-      config.tool_executor.config,
-      ctx,
-    )
-    const sinks = (config.subscribers ?? []).map((ref) =>
-      require(catalog.subscriber(ref.name), 'subscriber', ref.name).item.create(ref.config, {...ctx, convId}),
-    )
+    const executor = this.createExecutor(config, ctx)
+    const onFailure = this.onPluginFailure
+    const sinks = (config.subscribers ?? []).flatMap((ref) => {
+      const sink = createSink(require(catalog.subscriber(ref.name), 'subscriber', ref.name), ref, {...ctx, convId}, onFailure)
+      return sink ? [sink] : []
+    })
     const loop = config.loop.single_pass
       ? inference
       : toolLoop({
           inference,
           registry: tools,
           executor,
+          executorName: config.tool_executor.name,
           maxIterations: config.loop.max_iterations,
           toolTimeoutMs: config.loop.timeout_ms,
           step,
         })
     return {run: chain.around(loop), step, tools, sinks}
+  }
+
+  /**
+   * Calls the middleware and tool executor factories of every profile once, so a factory that throws
+   * fails `serve`/`run` at start (and a reload, which keeps the last good set) with a PluginLoadError
+   * naming the plugin's file and the contribution, instead of on every request. Subscribers are not
+   * created here: they may open connections, and one that fails is reported and left out per conversation.
+   */
+  checkFactories(): void {
+    for (const slug of Object.keys(this.options.config.profiles).sort()) {
+      const config = this.buildConfig(slug)
+      const ctx = this.contributionContext(config)
+      this.createMiddlewares(config, ctx)
+      this.createExecutor(config, ctx)
+    }
+  }
+
+  private contributionContext(config: EngineConfig): ContributionContext {
+    return {
+      profile: config.profile,
+      provider: config.provider.type,
+      tools: config.tools,
+      env: this.options.env ?? process.env,
+      resources: this.resources,
+    }
+  }
+
+  private createMiddlewares(config: EngineConfig, ctx: ContributionContext): NamedMiddleware[] {
+    return config.middlewares.map((ref) => ({
+      name: ref.name,
+      middleware: createMiddleware(
+        require(this.options.catalog.middleware(ref.name), 'middleware', ref.name),
+        ref,
+        ctx,
+        config.loop.middleware_timeout_ms,
+      ),
+    }))
+  }
+
+  private createExecutor(config: EngineConfig, ctx: ContributionContext): ToolExecutor {
+    const ref = config.tool_executor
+    return createExecutor(require(this.options.catalog.toolExecutor(ref.name), 'tool executor', ref.name), ref, ctx)
   }
 }
 

@@ -3,6 +3,7 @@ import {defaultDataDir, loadPlugins, McpServerError, type ResourceScope} from '.
 import {checkProviderConfig} from '../providers/provider-env.js'
 import {ProviderSetupError} from '../providers/provider-setup-error.js'
 import {ConfigError} from './config-error.js'
+import type {PluginFailureListener} from './contribution-factories.js'
 import {EngineBuilder, type EngineFactory} from './engine-builder.js'
 import {loadConfig} from './profiles.js'
 
@@ -18,6 +19,8 @@ export interface LoadEngineBuilderOptions {
   readonly stepTimeoutMs?: number
   /** Plugin resources to share (a reload passes the previous builder's). */
   readonly resources?: ResourceScope
+  /** Where subscriber failures are reported (default: stderr). */
+  readonly onPluginFailure?: PluginFailureListener
 }
 
 /**
@@ -46,13 +49,16 @@ export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}):
     ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
     ...(options.stepTimeoutMs ? {stepTimeoutMs: options.stepTimeoutMs} : {}),
     ...(options.resources ? {resources: options.resources} : {}),
+    ...(options.onPluginFailure ? {onPluginFailure: options.onPluginFailure} : {}),
   })
   // Every profile's MCP servers start now (in parallel), so their tools are in every signature.
   await builder.prepare()
   try {
     checkProfiles(builder, path)
+    builder.checkFactories()
   } catch (error) {
-    await builder.close()
+    // A reload's builder shares the host's scope (its MCP servers, its sinks' connections): the last good set keeps it.
+    if (!options.resources) await builder.close()
     throw error
   }
   return builder

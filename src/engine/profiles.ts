@@ -15,6 +15,8 @@ export const LoopConfigSchema = z
   .object({
     max_iterations: z.number().int().min(1).max(100).default(5),
     timeout_ms: z.number().int().min(1).max(3_600_000).default(30_000),
+    /** Bound on each middleware call's own time (not counting the engine and inner middlewares); default 60 s. Optional so signatures without it are unchanged. */
+    middleware_timeout_ms: z.number().int().min(1).max(3_600_000).optional(),
     single_pass: z.boolean().default(false),
   })
   .strict()

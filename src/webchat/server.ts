@@ -17,7 +17,7 @@ import {
   type ConversationManagerOptions,
 } from './conversation-manager.js'
 import {RecordingConversationManager} from './recording-conversation-manager.js'
-import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory} from '../engine/index.js'
+import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory, type PluginFailure} from '../engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from '../sem/frame-log.js'
 import {buildRoutes} from './http/routes.js'
 import {ConnectionCap, defaultMaxConnections} from './http/connection-cap.js'
@@ -153,7 +153,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
   registerSecret(options.token)
   const logger = options.logger ?? createLogger(options.logLevel ?? logLevelFrom(options.env ?? process.env))
-  const builder = options.builder ?? (await newBuilder(options))
+  const builder = options.builder ?? (await newBuilder(options, logger))
   // Before anything opens: a bad --allow-origin is bad input (InvalidOriginError), nothing to close.
   const allowedOrigins = allowedOriginSet([...(builder.config.allow_origins ?? []), ...(options.allowOrigins ?? [])])
   const allowedHosts = allowedHostSet([...(builder.config.allow_hosts ?? []), ...(options.allowHosts ?? [])])
@@ -191,13 +191,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     maxConversations: limits.maxConversations,
   })
-  // A server whose tool list changed (a notification, a restart) rebuilds the conversations that use
-  // it before their next run, explained like a plugin change. The pool outlives config reloads.
-  const stopToolWatch = builder.mcp.onToolsChanged((name) => manager.setBuilder(manager.builder, {source: 'plugin', plugin: `mcp:${name}`}))
   const guard = new RequestGuard({allowedHosts, allowedOrigins, token: options.token, port: () => port}, logger)
   const busReady = ('ready' in transport ? transport.ready : undefined) ?? (() => true)
   const sharedStore = 'conversationStore' in transport ? transport.conversationStore : undefined
   const storeKind = store.location === 'memory' ? 'memory' : store === sharedStore ? 'redis' : 'sqlite'
+  // A server whose tool list changed (a notification, a restart) rebuilds the conversations that use
+  // it before their next run, explained like a plugin change. The pool outlives config reloads.
+  const stopToolWatch = builder.mcp.onToolsChanged((name) => manager.setBuilder(manager.builder, {source: 'plugin', plugin: `mcp:${name}`}))
   const app: ServerContext = {
     manager,
     logger,
@@ -304,8 +304,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
 }
 
 /** A given config (tests) gets the built-in plugins; otherwise the one loader reads the file and its plugins. */
-async function newBuilder(options: ServerOptions): Promise<EngineBuilder> {
+async function newBuilder(options: ServerOptions, logger: Logger): Promise<EngineBuilder> {
   const common = {
+    // Once per failing subscriber per conversation; the `log` frame of the run is the builder's.
+    onPluginFailure: (failure: PluginFailure) =>
+      logger.warn(
+        {conv_id: failure.convId, subscriber: failure.name, file: failure.file, inference_id: failure.inferenceId},
+        failure.message,
+      ),
     ...(options.env ? {env: options.env} : {}),
     ...(options.engineFactory ? {engineFactory: options.engineFactory} : {}),
     ...(options.stepTimeoutMs !== undefined ? {stepTimeoutMs: options.stepTimeoutMs} : {}),

@@ -143,6 +143,23 @@ describe('serve --watch', () => {
     expect(body.rebuilt).toBe(false)
   })
 
+  it('a middleware factory that throws on reload is a PluginLoadError naming the file and the contribution; the last good set stays', async () => {
+    const good = server.manager.builder
+    const throwing = pluginSource({name: 'tag', middleware: 'tag', marker: 'v-throw'}).replace(
+      'create: () => (next) => next',
+      "create: () => { throw new Error('factory exploded') }",
+    )
+    const outcome = await nextOutcome(() => writeFile(pluginPath, throwing))
+    expect(outcome.ok).toBe(false)
+    const error = (outcome as {error: Error}).error
+    expect(error).toBeInstanceOf(PluginLoadError)
+    expect(error.message).toBe(`${pluginPath}: middleware "tag" of plugin tag: its factory (create) threw: factory exploded`)
+    expect(server.manager.builder).toBe(good)
+    await client.waitFor(() => notices().some((n) => String(n.message).includes('factory exploded')), 'the reload-failed notice')
+    expect(notices().at(-1)).toMatchObject({kind: 'reload-failed', file: pluginPath})
+    expect((await chat('still served')).rebuilt).toBe(false)
+  })
+
   it('a bad config field is one error naming the file and the field; fixing both reloads', async () => {
     expect((await nextOutcome(() => writeFile(pluginPath, pluginSource({name: 'tag', middleware: 'tag', marker: 'v2'})))).ok).toBe(true)
     const good = server.manager.builder

@@ -38,9 +38,9 @@ export const ERROR_STATUS = {
   internal: 500,
   replay_failed: 503,
   bus_unavailable: 503,
-  mcp_server_unavailable: 503,
   too_many_conversations: 503,
   too_many_connections: 503,
+  mcp_server_unavailable: 503,
 } as const satisfies Record<string, number>
 
 export type ErrorCode = keyof typeof ERROR_STATUS

@@ -2,8 +2,8 @@ import {RunInProgressError} from '../../core/index.js'
 // The error file alone: importing the Redis bus would load ioredis in memory mode too.
 import {BusUnavailableError} from '../../bus/redis/bus-unavailable.js'
 import {ConfigError, UnknownProfileError} from '../../engine/index.js'
-import {FixtureTooLongError, NothingRecordedError} from '../../fixtures/conversation-recording.js'
 import {McpServerError} from '../../plugins/index.js'
+import {FixtureTooLongError, NothingRecordedError} from '../../fixtures/conversation-recording.js'
 import {TooManyConversationsError, UnknownConversationError} from '../conversation-errors.js'
 import {HttpError} from './http-error.js'
 
@@ -29,11 +29,11 @@ export function toHttpError(error: unknown): HttpError | undefined {
     return new HttpError('run_in_progress', RUN_IN_PROGRESS_MESSAGE, {inference_id: error.inferenceId, running: true})
   if (error instanceof TooManyConversationsError) return new HttpError('too_many_conversations', error.message, {}, RETRY_SOON)
   if (error instanceof BusUnavailableError) return new HttpError('bus_unavailable', error.message, {}, RETRY_SOON)
-  // An MCP server the profile takes tools from is down; every request retries starting it.
-  if (McpServerError.isInstance(error))
-    return new HttpError('mcp_server_unavailable', error.message, {server: error.server}, {'retry-after': '1'})
   if (error instanceof NothingRecordedError) return new HttpError('nothing_recorded', error.message, {conv_id: error.convId})
   if (error instanceof FixtureTooLongError) return new HttpError('fixture_too_long', error.message, {conv_id: error.convId})
+  // An MCP server the profile needs is down: the request may succeed once it is back (it is retried on every request).
+  if (McpServerError.isInstance(error))
+    return new HttpError('mcp_server_unavailable', error.message, {server: error.server}, {'retry-after': '1'})
   if (error instanceof URIError) return new HttpError('bad_url', `bad URL encoding: ${error.message}`)
   return undefined
 }

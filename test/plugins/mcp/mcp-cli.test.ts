@@ -32,7 +32,7 @@ afterAll(async () => {
 
 const run = (args: string[]) => jiminy(args, {dataHome: dir.dir, cwd: dir.dir, env: {MATH_KEY: KEY}})
 
-describe('jiminy tools list and signature with MCP servers (Streamable HTTP and stdio, the built CLI)', () => {
+describe('jiminy tools list and signature with MCP servers (Streamable HTTP and stdio, the built CLI)', {timeout: 90_000}, () => {
   it('tools list --json: every tool with its source and the schema its server gives; the process exits', async () => {
     const r = await run(['tools', 'list', '--profile', 'both', '--json'])
     expect(r.stderr).toBe('')
