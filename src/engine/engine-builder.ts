@@ -21,6 +21,7 @@ import {registerProviderSecrets} from '../providers/provider-env.js'
 import {dirname} from 'node:path'
 import {
   mcpServerPool,
+  McpServerError,
   ResourceScope,
   parseMcpToolRef,
   type McpServerPool,
@@ -227,7 +228,14 @@ export class EngineBuilder {
    */
   checkFactories(): void {
     for (const slug of Object.keys(this.options.config.profiles).sort()) {
-      const config = this.buildConfig(slug)
+      let config: EngineConfig
+      try {
+        config = this.buildConfig(slug)
+      } catch (error) {
+        // A profile whose MCP server is down is checked when a request builds it (checkProfiles skips it too).
+        if (McpServerError.isInstance(error)) continue
+        throw error
+      }
       const ctx = this.contributionContext(config)
       this.createMiddlewares(config, ctx)
       this.createExecutor(config, ctx)
