@@ -46,32 +46,21 @@ describe('MCP exchanges: captured at the client boundary, answered from a record
     expect(captured.map((e) => e.kind)).toEqual(['mcp.list', 'mcp.call'])
 
     // Rerun: the server's command no longer exists; the recording answers the listing and the call.
-    const rerunScope = new ResourceScope()
-    mcpServerPool(rerunScope).replayFrom(new RecordedMcpExchanges(captured))
     const absent = JSON.stringify({command: dir.path('no-such-server')})
-    const rerun = await runOnce({
-      configPath: config('rerun.yaml', absent),
-      profile: 'files',
-      prompt: 'call add {"a": 20, "b": 22}',
-      resources: rerunScope,
-      dataDir: false,
-    })
-    await rerunScope.close()
+    const replay = async (file: string, prompt: string) => {
+      const scope = new ResourceScope()
+      mcpServerPool(scope).replayFrom(new RecordedMcpExchanges(captured))
+      const result = await runOnce({configPath: config(file, absent), profile: 'files', prompt, resources: scope, dataDir: false})
+      await scope.close()
+      return result
+    }
+    const rerun = await replay('rerun.yaml', 'call add {"a": 20, "b": 22}')
     expect(rerun.outcome.status).toBe('completed')
     expect(toolUses(rerun.outcome.turn.blocks)).toEqual([{id: expect.any(String), result: {sum: 42}}])
     expect(signatureOf(rerun.config).hash).toBe(signatureOf(live.config).hash)
 
     // A call the recording lacks is a tool error naming the closest recorded call, not a live call.
-    const missScope = new ResourceScope()
-    mcpServerPool(missScope).replayFrom(new RecordedMcpExchanges(captured))
-    const miss = await runOnce({
-      configPath: config('miss.yaml', absent),
-      profile: 'files',
-      prompt: 'call add {"a": 1, "b": 2}',
-      resources: missScope,
-      dataDir: false,
-    })
-    await missScope.close()
+    const miss = await replay('miss.yaml', 'call add {"a": 1, "b": 2}')
     expect(toolUses(miss.outcome.turn.blocks)[0]).toMatchObject({
       error: 'mcp server files: the recording has no call add({"a":1,"b":2}); closest recorded: add({"a":20,"b":22})',
     })
