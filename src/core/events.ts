@@ -40,7 +40,8 @@ export const EventSchema = z.discriminatedUnion('type', [
   ev('partial-thinking', {delta: z.string(), completion: z.string()}),
   ev('final', {text: z.string()}),
   ev('tool-call', {tool_call: ToolCallSchema}),
-  ev('tool-call-execute', {tool_call: ToolCallSchema}),
+  /** `source`: where the tool comes from when it is not a plugin's (`mcp:SERVER`); pages show it on the tool's card. */
+  ev('tool-call-execute', {tool_call: ToolCallSchema, source: z.string().optional()}),
   ev('tool-result', {tool_result: ToolUseSchema}),
   ev('tool-call-execution-result', {tool_result: ToolUseSchema}),
   /**

@@ -96,7 +96,8 @@ async function executeAll(
 ): Promise<Turn> {
   let out = turn
   for (const [i, call] of calls.entries()) {
-    publish({type: 'tool-call-execute', tool_call: call}, {message_id: call.id})
+    const source = registry.get(call.name)?.source
+    publish({type: 'tool-call-execute', tool_call: call, ...(source !== undefined ? {source} : {})}, {message_id: call.id})
     let use
     try {
       use = await executor.execute(call, {signal: ctx.signal, registry, timeoutMs})

@@ -20,9 +20,11 @@ import {createLazyEngine} from '../providers/engine-registry.js'
 import {registerProviderSecrets} from '../providers/provider-env.js'
 import {dirname} from 'node:path'
 import {
-  McpServerPool,
+  mcpServerPool,
+  McpServerError,
   ResourceScope,
   parseMcpToolRef,
+  type McpServerPool,
   type ContributionContext,
   type PluginCatalog,
   type Provided,
@@ -74,11 +76,7 @@ export class EngineBuilder {
 
   constructor(private readonly options: EngineBuilderOptions) {
     this.resources = options.resources ?? new ResourceScope()
-    this.mcp = this.resources.get(
-      'mcp-servers',
-      () => new McpServerPool(),
-      (pool) => pool.close(),
-    )
+    this.mcp = mcpServerPool(this.resources)
     const baseDir = options.configPath ? dirname(options.configPath) : process.cwd()
     this.mcp.configure(options.config.mcp_servers ?? {}, baseDir, options.env ?? process.env)
     // Keys are known secrets from the start, before any run reads them (an echo in a log, a frame).
@@ -230,7 +228,14 @@ export class EngineBuilder {
    */
   checkFactories(): void {
     for (const slug of Object.keys(this.options.config.profiles).sort()) {
-      const config = this.buildConfig(slug)
+      let config: EngineConfig
+      try {
+        config = this.buildConfig(slug)
+      } catch (error) {
+        // A profile whose MCP server is down is checked when a request builds it (checkProfiles skips it too).
+        if (McpServerError.isInstance(error)) continue
+        throw error
+      }
       const ctx = this.contributionContext(config)
       this.createMiddlewares(config, ctx)
       this.createExecutor(config, ctx)

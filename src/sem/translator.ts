@@ -58,7 +58,19 @@ export function translateEvent(event: Event): SemFrameBody[] {
     case 'tool-call':
       return [{type: 'tool.start', id: event.tool_call.id, ...run, name: event.tool_call.name, input: event.tool_call.args}]
     case 'tool-call-execute':
-      return [{type: 'tool.delta', id: event.tool_call.id, ...run, patch: {status: 'executing', exec: true, input: event.tool_call.args}}]
+      return [
+        {
+          type: 'tool.delta',
+          id: event.tool_call.id,
+          ...run,
+          patch: {
+            status: 'executing',
+            exec: true,
+            input: event.tool_call.args,
+            ...(event.source !== undefined ? {source: event.source} : {}),
+          },
+        },
+      ]
     case 'tool-result':
     case 'tool-call-execution-result': {
       const r = event.tool_result

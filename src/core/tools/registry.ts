@@ -16,6 +16,8 @@ export interface ToolDefinition {
   /** Validates and normalizes arguments before run; returns an error message on bad input. */
   validate(args: Record<string, unknown>): {ok: true; args: Record<string, unknown>} | {ok: false; error: string}
   run(args: Record<string, unknown>, ctx: ToolRunContext): Promise<unknown>
+  /** Where it comes from when not from a plugin (`mcp:SERVER`): on the `tool-call-execute` event. */
+  readonly source?: string
 }
 
 /** Declares a tool whose arguments are described by a zod object; the JSON schema is derived from it. */

@@ -3,6 +3,7 @@ import type {McpCallResult} from './call-result.js'
 import {McpConnection, type McpListing} from './mcp-connection.js'
 import type {McpExchange, McpReplaySource} from './mcp-exchange.js'
 import {McpServerError} from './mcp-server-error.js'
+import type {ResourceScope} from '../resource-scope.js'
 import type {McpServersConfig} from './server-config.js'
 
 /** Sees every MCP exchange, with the conversation (run context's session) it happened in, if any. */
@@ -16,6 +17,7 @@ export type McpExchangeListener = (exchange: McpExchange, sessionId: string | un
 export class McpServerPool {
   private readonly connections = new Map<string, {key: string; connection: McpConnection}>()
   private readonly failures = new Map<string, McpServerError>()
+  private readonly emitted = new Map<string, McpListing>()
   private readonly exchangeListeners = new Set<McpExchangeListener>()
   private readonly changeListeners = new Set<(server: string) => void>()
   private replaySource: McpReplaySource | undefined
@@ -70,9 +72,9 @@ export class McpServerPool {
         const entry = this.connections.get(name)
         if (!entry) return
         try {
-          const listing = await entry.connection.ready()
+          await entry.connection.ready()
           this.failures.delete(name)
-          this.emit({kind: 'mcp.list', server: name, identity: listing.identity, tools: [...listing.tools]})
+          this.emitListing(name)
         } catch (error) {
           if (McpServerError.isInstance(error)) this.failures.set(name, error)
           else throw error
@@ -134,9 +136,24 @@ export class McpServerPool {
   }
 
   private toolsChanged(server: string): void {
-    const listing = this.connections.get(server)?.connection.current
-    if (listing) this.emit({kind: 'mcp.list', server, identity: listing.identity, tools: [...listing.tools]})
+    this.emitListing(server)
     for (const listener of this.changeListeners) listener(server)
+  }
+
+  /** The current tool lists (a recording that starts late keeps them first). */
+  listings(): McpExchange[] {
+    return this.names().flatMap((name) => {
+      const listing = this.listing(name)
+      return listing ? [{kind: 'mcp.list' as const, server: name, identity: listing.identity, tools: [...listing.tools]}] : []
+    })
+  }
+
+  /** A server's listing, once per change (every request prepares; that is not news). */
+  private emitListing(server: string): void {
+    const listing = this.connections.get(server)?.connection.current
+    if (!listing || this.emitted.get(server) === listing) return
+    this.emitted.set(server, listing)
+    this.emit({kind: 'mcp.list', server, identity: listing.identity, tools: [...listing.tools]})
   }
 
   private emit(exchange: McpExchange): void {
@@ -149,4 +166,16 @@ export class McpServerPool {
 function keyOf(config: unknown, baseDir: string, env: Readonly<Record<string, string | undefined>>): string {
   const named = [...canonicalJson(config).matchAll(/\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g)].map((m) => [m[1], env[m[1]!]])
   return canonicalJson({config, baseDir, named})
+}
+
+/**
+ * The host's pool in its ResourceScope (created on first use, closed with the scope). A rerun gets
+ * it before the builder does, to answer from a recording (`replayFrom`) or to watch exchanges.
+ */
+export function mcpServerPool(scope: ResourceScope): McpServerPool {
+  return scope.get(
+    'mcp-servers',
+    () => new McpServerPool(),
+    (pool) => pool.close(),
+  )
 }

@@ -31,6 +31,7 @@ export function mcpToolDefinition(pool: McpServerPool, server: string, info: Mcp
     name: info.name,
     description: info.description ?? '',
     parameters: info.inputSchema,
+    source: mcpToolSource(server),
     validate: (args) =>
       args !== null && typeof args === 'object' && !Array.isArray(args)
         ? {ok: true, args}

@@ -41,6 +41,8 @@ describe('MCP tools in serve (stdio server written with the SDK, real openai-com
     })
     expect(sem.events('tool.result')[0]).toMatchObject({result: {sum: 5}})
     expect(sem.events('llm.final').at(-1)?.text).toBe('tool said: {"sum":5}')
+    // The page learns where the tool comes from on the executing patch of its card.
+    expect(sem.events('tool.delta')[0]?.patch).toEqual({status: 'executing', exec: true, input: {a: 2, b: 3}, source: 'mcp:files'})
 
     const second = await s.runToEnd('call fail', {convId: 'c-round', profile: 'files'})
     await sem.waitForSeq(second.lastSeq)
