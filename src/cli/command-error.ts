@@ -26,6 +26,7 @@ export const ERROR_CODES = {
   port_in_use: EXIT_USAGE,
   permission_denied: EXIT_USAGE,
   step_needs_answer: EXIT_USAGE,
+  mcp_server: EXIT_USAGE,
   run_failed: EXIT_FAILED,
   server_error: EXIT_FAILED,
   cancelled: EXIT_CANCELLED,
@@ -80,8 +81,10 @@ const CODE_BY_ERROR_NAME: Readonly<Record<string, ErrorCode>> = {
   PluginClashError: 'bad_plugin',
   RedisUnavailableError: 'unreachable',
   UnknownConversationError: 'not_found',
+  NothingRecordedError: 'not_found',
   FixtureTooLongError: 'bad_fixture',
   StoreOpenError: 'bad_config',
+  McpServerError: 'mcp_server',
 }
 
 /** The field of library errors that carry none of their own. */

@@ -5,7 +5,7 @@ import {EXIT_FAILED, EXIT_OK} from '../cli/command-error.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 import {resolveConfigSpec} from '../engine/config-spec.js'
 import {explainConfigDiff, renderConfigDiff} from '../engine/explain-diff.js'
-import {loadEngineBuilder} from '../engine/load-engine-builder.js'
+import {withBuilder} from '../cli/with-builder.js'
 
 export default class Diff extends JiminyCommand {
   static override summary = 'Explain how two engine configs differ.'
@@ -35,9 +35,10 @@ and a json-diff. Exit 0 when equal, 1 when different, 2 on bad input.`
     diff: unknown
   }> {
     const {args, flags} = await this.parse(Diff)
-    const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
-    const from = resolveConfigSpec(args.a, builder)
-    const to = resolveConfigSpec(args.b, builder)
+    const [from, to] = await withBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir}, (builder) => [
+      resolveConfigSpec(args.a, builder),
+      resolveConfigSpec(args.b, builder),
+    ])
     const explained = explainConfigDiff(from.config, to.config)
     if (!explained.changed) this.log(`equal: ${from.signature.hash}`)
     else {

@@ -82,6 +82,11 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
       description:
         'where conversations outlive the process: a SQLite file, or memory (default: store: in the config, else conversations.db in the data dir)',
     }),
+    'max-connections': Flags.integer({
+      min: 1,
+      description: 'open connections at most; past it requests get 503 too_many_connections (default: 8192, or less below the fd limit)',
+    }),
+    'max-connections-per-address': Flags.integer({min: 1, description: 'open connections at most from one remote address (default 2048)'}),
     'redis-url': Flags.string({
       env: 'JIMINY_REDIS_URL',
       description: 'Redis URL for --bus redis (default: bus.redis_url in the config, else redis://127.0.0.1:6379)',
@@ -106,6 +111,10 @@ Ctrl-C (or SIGTERM) cancels runs, closes sockets and exits 0.`
         ...(flags['allow-host'] !== undefined ? {allowHosts: flags['allow-host']} : {}),
         ...(flags.record !== undefined ? {record: {dir: flags.record}} : {}),
         ...storeOption(flags.store, flags.config, this.config.dataDir),
+        limits: {
+          ...(flags['max-connections'] !== undefined ? {maxConnections: flags['max-connections']} : {}),
+          ...(flags['max-connections-per-address'] !== undefined ? {maxConnectionsPerAddress: flags['max-connections-per-address']} : {}),
+        },
         busFlags: {
           ...(flags.bus !== undefined ? {type: flags.bus as 'memory' | 'redis'} : {}),
           ...(flags['redis-url'] !== undefined ? {redisUrl: flags['redis-url']} : {}),

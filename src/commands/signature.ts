@@ -3,7 +3,7 @@ import {configFlag, profileFlag} from '../cli/common-flags.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 // Direct modules, not the engine barrel (it loads run-once, watchers and cassettes): start-up time.
 import {signatureOf} from '../engine/engine-config.js'
-import {loadEngineBuilder} from '../engine/load-engine-builder.js'
+import {withBuilder} from '../cli/with-builder.js'
 import {parseOverrideAssignments} from '../engine/override-assignments.js'
 
 export default class Signature extends JiminyCommand {
@@ -24,8 +24,9 @@ the version or content hash of each plugin used. Same inputs give the same bytes
 
   async run(): Promise<{profile: string; hash: string; canonical: string; config: unknown}> {
     const {flags} = await this.parse(Signature)
-    const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
-    const config = builder.buildConfig(flags.profile ?? builder.config.default_profile, parseOverrideAssignments(flags.override))
+    const config = await withBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir}, (builder) =>
+      builder.buildConfig(flags.profile ?? builder.config.default_profile, parseOverrideAssignments(flags.override)),
+    )
     const {canonical, hash} = signatureOf(config)
     this.log(`${hash}  ${config.profile}`)
     this.log(canonical)

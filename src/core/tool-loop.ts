@@ -95,9 +95,17 @@ async function executeAll(
   ctx: RunContext,
 ): Promise<Turn> {
   let out = turn
-  for (const call of calls) {
+  for (const [i, call] of calls.entries()) {
     publish({type: 'tool-call-execute', tool_call: call}, {message_id: call.id})
-    const use = await executor.execute(call, {signal: ctx.signal, registry, timeoutMs})
+    let use
+    try {
+      use = await executor.execute(call, {signal: ctx.signal, registry, timeoutMs})
+    } catch (error) {
+      // Cancelled mid-tools: answer this call and the ones after it, so the snapshot never holds a
+      // call without its result (providers reject such a history; the next run would rerun it).
+      const unanswered = calls.slice(i).map((c) => toolUseBlock({id: c.id, result: null, error: 'cancelled'}))
+      throw new RunInterruptedError(ctx.signal.aborted ? new AbortedError() : error, appendBlocks(out, ...unanswered))
+    }
     publish({type: 'tool-call-execution-result', tool_result: use}, {message_id: call.id})
     out = appendBlocks(out, toolUseBlock(use))
   }

@@ -22,7 +22,7 @@ const SignatureFileSchema = z.object({hash: z.string(), config: z.record(z.strin
  */
 export function resolveConfigSpec(spec: string, builder: EngineBuilder, cwd = process.cwd()): ResolvedSpec {
   const asFile = resolve(cwd, spec)
-  if (existsSync(asFile) && !builder.config.profiles[spec]) return done(spec, configFromFile(asFile))
+  if (existsSync(asFile) && !Object.hasOwn(builder.config.profiles, spec)) return done(spec, configFromFile(asFile))
   const plus = spec.indexOf('+')
   if (plus < 0) return done(spec, builder.buildConfig(spec))
   const profile = spec.slice(0, plus)

@@ -18,12 +18,21 @@ import {
 import type {ProviderConfig} from '../providers/config.js'
 import {createLazyEngine} from '../providers/engine-registry.js'
 import {registerProviderSecrets} from '../providers/provider-env.js'
-import {ResourceScope, type ContributionContext, type PluginCatalog, type Provided} from '../plugins/index.js'
+import {dirname} from 'node:path'
+import {
+  McpServerPool,
+  ResourceScope,
+  parseMcpToolRef,
+  type ContributionContext,
+  type PluginCatalog,
+  type Provided,
+} from '../plugins/index.js'
 import {ConfigError, UnknownProfileError} from './config-error.js'
 import {createExecutor, createMiddleware, createSink, stderrPluginFailures, type PluginFailureListener} from './contribution-factories.js'
 import type {EngineConfig} from './engine-config.js'
 import {EngineOverridesSchema, type EngineOverrides} from './overrides.js'
 import type {ConfigFile, ContributionRef, Profile} from './profiles.js'
+import {resolveProfileTools, toolRegistryFor} from './profile-tools.js'
 import {urlSecretProblem} from './public-url.js'
 
 export interface BuiltEngine {
@@ -60,9 +69,18 @@ type Schema = {safeParse(v: unknown): {success: true; data: unknown} | {success:
 export class EngineBuilder {
   /** Shared with the builders a config reload makes (pass it on), so live sinks keep their connections. */
   readonly resources: ResourceScope
+  /** The host's MCP servers (shared through `resources`: a reload stops only the servers it changed). */
+  readonly mcp: McpServerPool
 
   constructor(private readonly options: EngineBuilderOptions) {
     this.resources = options.resources ?? new ResourceScope()
+    this.mcp = this.resources.get(
+      'mcp-servers',
+      () => new McpServerPool(),
+      (pool) => pool.close(),
+    )
+    const baseDir = options.configPath ? dirname(options.configPath) : process.cwd()
+    this.mcp.configure(options.config.mcp_servers ?? {}, baseDir, options.env ?? process.env)
     // Keys are known secrets from the start, before any run reads them (an echo in a log, a frame).
     registerProviderSecrets(
       Object.values(options.config.profiles).map((p) => p.provider),
@@ -97,8 +115,23 @@ export class EngineBuilder {
     return [...(this.options.configPath ? [this.options.configPath] : []), ...(this.options.pluginFiles ?? [])]
   }
 
+  /**
+   * Starts (or restarts after a crash) the MCP servers `profile` uses (every profile's when none is
+   * given) and lists their tools, so `buildConfig` can include them. Never throws: a server that
+   * cannot be reached makes `buildConfig` throw its McpServerError.
+   */
+  async prepare(profile?: string, overrides: EngineOverrides = {}): Promise<void> {
+    const profiles =
+      profile !== undefined
+        ? [this.options.config.profiles[profile]].filter((p) => p !== undefined)
+        : Object.values(this.options.config.profiles)
+    const entries = [...profiles.flatMap((p) => p.tools), ...(overrides.tools ?? [])]
+    await this.mcp.prepare(entries.flatMap((entry) => parseMcpToolRef(entry)?.server ?? []))
+  }
+
   profile(slug: string): Profile {
-    const profile = this.options.config.profiles[slug]
+    // Own keys only: `__proto__`, `constructor`, `toString` are unknown names like any other, not Object's.
+    const profile = Object.hasOwn(this.options.config.profiles, slug) ? this.options.config.profiles[slug] : undefined
     if (!profile) throw new UnknownProfileError(slug, Object.keys(this.options.config.profiles).sort())
     return profile
   }
@@ -131,19 +164,14 @@ export class EngineBuilder {
     if (urlProblem) throw new ConfigError(urlProblem, at(!!o.provider?.base_url, 'provider.base_url'))
     const middlewaresField = at(!!o.middlewares, 'middlewares')
     const toolsField = at(!!o.tools, 'tools')
-    const tools = o.tools ?? profile.tools
-    tools.forEach((name, i) => {
-      const tool = catalog.tool(name)
-      if (!tool)
-        throw new ConfigError(`unknown tool ${JSON.stringify(name)} (known: ${catalog.names('tool').join(', ')})`, `${toolsField}.${i}`)
-      note(tool)
-    })
+    const tools = resolveProfileTools(o.tools ?? profile.tools, catalog, this.mcp, toolsField)
+    for (const tool of tools.tools) if (tool.plugin) note(tool.plugin)
     const config: EngineConfig = {
       profile: profileSlug,
       provider: redactSecrets(provider),
       system_prompt: o.system_prompt !== undefined ? o.system_prompt : profile.system_prompt,
       middlewares: (o.middlewares ?? profile.middlewares).map((ref, i) => contribution('middleware', ref, `${middlewaresField}.${i}`)),
-      tools: [...tools],
+      tools: tools.tools.map((t) => t.name),
       tool_executor: contribution('tool executor', profile.tool_executor, `profiles.${profileSlug}.tool_executor`),
       subscribers: profile.subscribers.map((ref, i) => contribution('subscriber', ref, `profiles.${profileSlug}.subscribers.${i}`)),
       loop: {...profile.loop, ...definedFields(o.loop ?? {})},
@@ -151,13 +179,14 @@ export class EngineBuilder {
       plugins: {},
     }
     config.plugins = Object.fromEntries([...used.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    if (Object.keys(tools.mcp).length > 0) config.mcp = tools.mcp
     return config
   }
 
   buildFromConfig(convId: string, config: EngineConfig): BuiltEngine {
     const {catalog} = this.options
     const ctx = this.contributionContext(config)
-    const tools = catalog.toolRegistry(config.tools)
+    const tools = toolRegistryFor(config.tools, config.mcp, catalog, this.mcp)
     // The engine's module loads on its first inference: a config-only command never loads one.
     const factory = this.options.engineFactory ?? createLazyEngine
     const engine = factory(config.provider, {tools: tools.list(), ...(this.options.env ? {env: this.options.env} : {})})

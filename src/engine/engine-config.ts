@@ -4,6 +4,7 @@ import {canonicalJson, redactSecrets} from '../core/index.js'
 
 export {canonicalJson}
 import {ProviderConfigSchema} from '../providers/config.js'
+import {McpServerSignatureSchema} from './profile-tools.js'
 import {ContributionRefSchema, LoopConfigSchema} from './profiles.js'
 
 /** Every input that shapes a conversation's engine. Its canonical JSON is the signature. */
@@ -20,6 +21,8 @@ export const EngineConfigSchema = z
     step_mode: z.boolean(),
     /** name → version (packages) or content hash (local files), for every plugin the config uses. */
     plugins: z.record(z.string(), z.string()),
+    /** Each MCP server the tools come from: its identity and its tools' schema hashes (absent when none). */
+    mcp: z.record(z.string(), McpServerSignatureSchema).optional(),
   })
   .strict()
 export type EngineConfig = z.infer<typeof EngineConfigSchema>

@@ -58,6 +58,8 @@ function reasonsFor(key: string, a: unknown, b: unknown): string[] {
       return executorReasons(a, b)
     case 'plugins':
       return pluginReasons(a, b)
+    case 'mcp':
+      return mcpReasons(a, b)
     default:
       return isObject(a) && isObject(b) ? unionKeys(a, b).flatMap((k) => scalarReason(`${key}.${k}`, a[k], b[k])) : scalarReason(key, a, b)
   }
@@ -136,6 +138,33 @@ function pluginReasons(a: unknown, b: unknown): string[] {
     if (was === undefined) return [`plugin ${name} added (${show(now)})`]
     if (now === undefined) return [`plugin ${name} removed (was ${show(was)})`]
     return [`plugin ${name} ${show(was)} → ${show(now)}`]
+  })
+}
+
+/** Like a plugin change: "mcp server files: tool grep added", "… tool read schema changed", "… server.server_info.version changed: …". */
+function mcpReasons(a: unknown, b: unknown): string[] {
+  const before = isObject(a) ? a : {}
+  const after = isObject(b) ? b : {}
+  return unionKeys(before, after).flatMap((name) => {
+    const was = before[name]
+    const now = after[name]
+    if (same(was, now)) return []
+    if (!isObject(was)) return [`mcp server ${name} added`]
+    if (!isObject(now)) return [`mcp server ${name} removed`]
+    const label = `mcp server ${name}`
+    const toolsWas = isObject(was.tools) ? was.tools : {}
+    const toolsNow = isObject(now.tools) ? now.tools : {}
+    const tools = unionKeys(toolsWas, toolsNow).flatMap((tool) => {
+      if (same(toolsWas[tool], toolsNow[tool])) return []
+      if (toolsWas[tool] === undefined) return [`${label}: tool ${tool} added`]
+      if (toolsNow[tool] === undefined) return [`${label}: tool ${tool} removed`]
+      return [`${label}: tool ${tool} schema changed`]
+    })
+    const server =
+      isObject(was.server) && isObject(now.server)
+        ? unionKeys(was.server, now.server).flatMap((k) => scalarReason(`${label}: ${k}`, (was.server as Json)[k], (now.server as Json)[k]))
+        : []
+    return [...server, ...tools]
   })
 }
 

@@ -1,5 +1,5 @@
 import {dirname} from 'node:path'
-import {defaultDataDir, loadPlugins, type ResourceScope} from '../plugins/index.js'
+import {defaultDataDir, loadPlugins, McpServerError, type ResourceScope} from '../plugins/index.js'
 import {checkProviderConfig} from '../providers/provider-env.js'
 import {ProviderSetupError} from '../providers/provider-setup-error.js'
 import {ConfigError} from './config-error.js'
@@ -51,15 +51,23 @@ export async function loadEngineBuilder(options: LoadEngineBuilderOptions = {}):
     ...(options.resources ? {resources: options.resources} : {}),
     ...(options.onPluginFailure ? {onPluginFailure: options.onPluginFailure} : {}),
   })
-  checkProfiles(builder, path)
-  builder.checkFactories()
+  // Every profile's MCP servers start now (in parallel), so their tools are in every signature.
+  await builder.prepare()
+  try {
+    checkProfiles(builder, path)
+    builder.checkFactories()
+  } catch (error) {
+    // A reload's builder shares the host's scope (its MCP servers, its sinks' connections): the last good set keeps it.
+    if (!options.resources) await builder.close()
+    throw error
+  }
   return builder
 }
 
 /** Builds every profile's EngineConfig once; the first failure names the file and field. */
 export function checkProfiles(builder: EngineBuilder, source?: string): void {
   const slugs = Object.keys(builder.config.profiles).sort()
-  if (!builder.config.profiles[builder.config.default_profile]) {
+  if (!Object.hasOwn(builder.config.profiles, builder.config.default_profile)) {
     const error = new ConfigError(
       `unknown profile ${JSON.stringify(builder.config.default_profile)} (known: ${slugs.join(', ')})`,
       'default_profile',
@@ -70,6 +78,8 @@ export function checkProfiles(builder: EngineBuilder, source?: string): void {
     try {
       checkProviderConfig(builder.buildConfig(slug).provider)
     } catch (error) {
+      // An MCP server that is down is not a config error: the profile's requests say so, and retry it.
+      if (McpServerError.isInstance(error)) continue
       const named =
         error instanceof ProviderSetupError && error.field !== undefined
           ? new ConfigError(error.message, `profiles.${slug}.${error.field}`)

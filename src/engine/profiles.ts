@@ -3,7 +3,9 @@ import {resolve} from 'node:path'
 import {createRequire} from 'node:module'
 import type * as Yaml from 'yaml'
 import {z} from 'zod'
+import {McpServersConfigSchema} from '../plugins/mcp/server-config.js'
 import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/config.js'
+import {yamlErrorLine} from './yaml-error-line.js'
 import {ConfigError} from './config-error.js'
 
 export const ContributionRefSchema = z.object({name: z.string().min(1), config: z.record(z.string(), z.unknown()).default({})}).strict()
@@ -29,12 +31,19 @@ export const ProfileSchema = z
     provider: ProviderConfigSchema.default(DEFAULT_PROVIDER),
     system_prompt: z.string().nullable().default(null),
     middlewares: z.array(ContributionRefSchema).default([{name: 'tool-result-reorder', config: {}}]),
+    /** Tool names, `mcp:SERVER` (all its tools) or `mcp:SERVER/TOOL`. */
     tools: z.array(z.string().min(1)).default(['calc', 'clock']),
     tool_executor: ContributionRefSchema.default({name: 'default', config: {}}),
     /** Subscriber plugins observing every event of the conversation (e.g. `memory`). */
     subscribers: z.array(ContributionRefSchema).default([]),
     loop: LoopConfigSchema.default(LoopConfigSchema.parse({})),
     step_mode: z.boolean().default(false),
+    /**
+     * `POST /api/chat` only: closing the response (the AI SDK's `stop()`) cancels the run. Off by
+     * default (a dropped connection never cancels a run). Not part of the EngineConfig: it shapes
+     * the transport, not the engine.
+     */
+    cancel_on_abort: z.boolean().default(false),
   })
   .strict()
 export type Profile = z.infer<typeof ProfileSchema>
@@ -63,6 +72,8 @@ export const ConfigFileSchema = z
     profiles: z.record(z.string().regex(SLUG, 'profile names are lowercase slugs'), ProfileSchema).default({}),
     /** Local plugin module paths, relative to the config file. */
     plugins: z.array(z.string().min(1)).default([]),
+    /** MCP servers whose tools profiles take (`tools: [mcp:NAME]`): `{command, args?, env?, cwd?}` or `{url, headers?}`. */
+    mcp_servers: McpServersConfigSchema.default({}),
     bus: BusConfigSchema.optional(),
     /** Where conversations are kept: `memory`, or a SQLite file path (relative to the config file); `{path, max_frames}`. */
     store: z
@@ -117,12 +128,11 @@ export function loadConfig(options: {path?: string; cwd?: string} = {}): LoadedC
 
 export function parseConfigText(text: string, source: string): ConfigFile {
   // yaml (72 CommonJS modules) loads with the first config file read, not when there is none.
-  const {parseDocument} = createRequire(import.meta.url)('yaml') as typeof Yaml
-  const doc = parseDocument(text, {prettyErrors: false})
+  const yaml = createRequire(import.meta.url)('yaml') as typeof Yaml
+  const doc = yaml.parseDocument(text, {prettyErrors: false, keepSourceTokens: true})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
-    // linePos is only filled with prettyErrors; the offset always is.
-    const line = e.linePos?.[0]?.line ?? (e.pos[0] >= 0 ? text.slice(0, e.pos[0]).split('\n').length : undefined)
+    const line = yamlErrorLine(yaml, text, doc, e)
     throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source, line)
   }
   const parsed = ConfigFileSchema.safeParse(doc.toJS() ?? {})

@@ -63,7 +63,16 @@ export async function runOnce(options: RunOnceOptions): Promise<RunOnceResult> {
 
 async function runWithBuilder(options: RunOnceOptions): Promise<RunOnceResult> {
   const builder = await builderFor(options)
-  const engineConfig = builder.buildConfig(options.profile ?? builder.config.default_profile, options.overrides ?? {})
+  const profile = options.profile ?? builder.config.default_profile
+  let engineConfig: EngineConfig
+  try {
+    await builder.prepare(profile, options.overrides ?? {})
+    engineConfig = builder.buildConfig(profile, options.overrides ?? {})
+  } catch (error) {
+    // Nothing else will close it: the MCP servers it started must not outlive the failed run.
+    if (!options.resources) await builder.close()
+    throw error
+  }
   const convId = newId('conv')
   const built = builder.buildFromConfig(convId, engineConfig)
   const collected = new CollectingSink()

@@ -56,6 +56,8 @@ export interface BusTransport {
   readonly streamHistory?: StreamHistory
   /** Conversations listed and shown by every instance (Redis: RedisConversationStore); used unless a store is named. */
   readonly conversationStore?: ConversationStore
+  /** Whether the bus can take events now (Redis: the writer connection is ready); absent: always (memory). */
+  readonly ready?: () => boolean
   close(): Promise<void>
 }
 
@@ -102,6 +104,7 @@ export async function openBusTransport(selection: BusSelection, logger: Logger):
     snapshots: new RedisSnapshotStore(bus.client, {onError}),
     streamHistory: bus,
     conversationStore: new RedisConversationStore(bus.client, `redis ${describeRedisUrl(selection.redisUrl)}`),
+    ready: () => bus.writer.status === 'ready',
     close: async () => {
       await ownership.close()
       await bus.close()

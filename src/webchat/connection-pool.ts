@@ -27,8 +27,9 @@ const TEXT = {binary: false} as const
 
 /**
  * The sockets watching one conversation. `broadcast` never waits for a socket: `ws.send` only
- * queues, and a socket whose queue passes the cap, or whose send fails, is dropped (close 1013,
- * "try again later"; it may reconnect with `after_seq`) without touching the others. Each socket
+ * queues, and a socket whose queue passes the cap, or whose send fails, is dropped (terminated:
+ * no close frame, it would only queue behind the backlog; the client sees 1006 and may reconnect
+ * with `after_seq`) without touching the others. Each socket
  * is corked for the rest of the tick on its first frame (`corkForTick`), so a burst of frames is
  * one write.
  */

@@ -1,5 +1,7 @@
 import type {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {ConversationManager} from './conversation-manager.js'
+import type {Health} from './http/health-route.js'
+import type {RequestGuard} from './http/request-guard-policy.js'
 import type {IdempotencyCache} from './idempotency-cache.js'
 import type {Logger} from './logger.js'
 import type {StreamHistory} from './stream-replay.js'
@@ -31,4 +33,8 @@ export interface ServerContext {
   port(): number
   /** What `POST /api/conversations/{id}/fixture` saves from (and `serve --record` writes to). */
   readonly recording?: ConversationRecording
+  /** Host, Origin and token: the one check of every request and WebSocket upgrade. */
+  readonly guard: RequestGuard
+  /** `GET /healthz`. */
+  health(): Health
 }

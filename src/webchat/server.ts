@@ -1,6 +1,7 @@
 import {createServer, type IncomingMessage, type ServerResponse} from 'node:http'
 import {dirname, resolve} from 'node:path'
-import type {AddressInfo} from 'node:net'
+import type {AddressInfo, Socket} from 'node:net'
+import type {Duplex} from 'node:stream'
 import type {Bus, RunOwnership} from '../bus/index.js'
 import {openConversationStore, type ConversationStore} from '../store/index.js'
 import {registerSecret} from '../core/index.js'
@@ -19,13 +20,17 @@ import {RecordingConversationManager} from './recording-conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory, type PluginFailure} from '../engine/index.js'
 import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from '../sem/frame-log.js'
 import {buildRoutes} from './http/routes.js'
+import {ConnectionCap, defaultMaxConnections} from './http/connection-cap.js'
 import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
-import {sendJson} from './http/json-response.js'
+import {HttpError} from './http/http-error.js'
+import {answerOnSocket} from './http/raw-answer.js'
 import {DEFAULT_BODY_LIMIT_BYTES} from './http/read-json-body.js'
-import {allowedHostSet, allowedOriginSet, isAllowedHost, isAllowedOrigin, presentedTokens, tokenMatches} from './http/request-guard.js'
+import {allowedHostSet, allowedOriginSet, tokenMatches} from './http/request-guard.js'
+import {RequestGuard} from './http/request-guard-policy.js'
 import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
+import {packageVersion} from './package-info.js'
 import {createLogger, LOG_LEVELS, type Logger, type LogLevel} from './logger.js'
 import type {ServerContext} from './server-context.js'
 import type {SnapshotStore} from './snapshot-store.js'
@@ -102,6 +107,14 @@ export interface ServerLimits {
   readonly heartbeatMs: number
   /** Live conversations at most (idle ones are evicted first; see docs/limits.md). */
   readonly maxConversations: number
+  /** Open connections at most (`serve --max-connections`): past it, `503 too_many_connections`. */
+  readonly maxConnections: number
+  /** Open connections at most from one remote address (`serve --max-connections-per-address`). */
+  readonly maxConnectionsPerAddress: number
+  /** A client must send its request line and headers within this (Node's `headersTimeout`): else 408. */
+  readonly headersTimeoutMs: number
+  /** A client must send its whole request, body included, within this (Node's `requestTimeout`): else 408. */
+  readonly requestTimeoutMs: number
 }
 
 export const DEFAULT_LIMITS: ServerLimits = {
@@ -113,6 +126,10 @@ export const DEFAULT_LIMITS: ServerLimits = {
   idleTimeoutMs: 30 * 60_000,
   heartbeatMs: 30_000,
   maxConversations: DEFAULT_MAX_CONVERSATIONS,
+  maxConnections: defaultMaxConnections(),
+  maxConnectionsPerAddress: 2048,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
 }
 
 export interface RunningServer {
@@ -174,6 +191,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     store,
     maxConversations: limits.maxConversations,
   })
+  const guard = new RequestGuard({allowedHosts, allowedOrigins, token: options.token, port: () => port}, logger)
+  const busReady = ('ready' in transport ? transport.ready : undefined) ?? (() => true)
+  const sharedStore = 'conversationStore' in transport ? transport.conversationStore : undefined
+  const storeKind = store.location === 'memory' ? 'memory' : store === sharedStore ? 'redis' : 'sqlite'
+  // A server whose tool list changed (a notification, a restart) rebuilds the conversations that use
+  // it before their next run, explained like a plugin change. The pool outlives config reloads.
+  const stopToolWatch = builder.mcp.onToolsChanged((name) => manager.setBuilder(manager.builder, {source: 'plugin', plugin: `mcp:${name}`}))
   const app: ServerContext = {
     manager,
     logger,
@@ -184,25 +208,35 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     recording,
     ...('streamHistory' in transport && transport.streamHistory ? {streamHistory: transport.streamHistory} : {}),
     port: () => port,
+    guard,
+    health: () => {
+      const ready = busReady()
+      return {ok: ready, version: packageVersion(), bus: {kind: bus.kind, ready}, store: {kind: storeKind}}
+    },
   }
   const router = buildRoutes()
-  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs, allowedOrigins, allowedHosts})
+  const gateway = new WsGateway(app, {maxPayload: limits.wsMaxPayloadBytes, heartbeatMs: limits.heartbeatMs})
+  const cap = new ConnectionCap(limits)
 
-  const server = createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, app))
-  })
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      // How often Node looks for requests past those timeouts (default 30 s, which would let slow clients linger).
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, limits.headersTimeoutMs / 4)),
+    },
+    (req, res) => {
+      const refusal = cap.refusal(req.socket)
+      if (refusal) return respondWithError(res, refusal, logger)
+      handleRequest(req, res).catch((error: unknown) => respondWithError(res, error, logger))
+    },
+  )
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    const isApi = url.pathname === '/chat' || url.pathname.startsWith('/chat/') || url.pathname.startsWith('/api/')
-    if (!isAllowedHost(req, allowedHosts)) return refuseHost(res, req.headers.host)
-    if (req.method !== 'GET' && req.method !== 'HEAD' && !isAllowedOrigin(req, port, allowedOrigins)) {
-      return sendJson(res, 403, {error: `origin ${req.headers.origin} is not allowed`})
-    }
-    if (isApi && app.token !== undefined && !tokenMatches(app.token, presentedTokens(req, url))) {
-      return sendJson(res, 401, {error: 'missing or wrong token: send Authorization: Bearer <token>'}, {'www-authenticate': 'Bearer'})
-    }
+    const refused = guard.check(req, url, 'request')
+    if (refused) throw refused
     if (await router.handle(req, res, url, app)) return
-    if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 404, {error: `no route ${req.method} ${url.pathname}`})
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError('not_found', `no route ${req.method} ${url.pathname}`)
     // `/?token=T` stores the token in an HttpOnly cookie so the page (and its WebSocket) are authenticated.
     const queryToken = url.searchParams.get('token')
     if (app.token !== undefined && queryToken !== null && tokenMatches(app.token, [queryToken])) {
@@ -215,14 +249,17 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     serveStatic(app.webRoot, url.pathname, res, req.method === 'HEAD')
   }
-  server.on('upgrade', (req, socket, head) => gateway.handleUpgrade(req, socket, head))
-  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
-    // An over-long URL or header block gets an answer that says so, not a reset connection.
-    if (error.code === 'HPE_HEADER_OVERFLOW' && socket.writable) {
-      socket.end('HTTP/1.1 431 Request Header Fields Too Large\r\nconnection: close\r\ncontent-length: 0\r\n\r\n')
-      return
-    }
-    socket.destroy()
+  server.on('connection', (socket: Socket) => cap.admit(socket))
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const refusal = cap.refusal(req.socket)
+    if (refusal) return answerOnSocket(socket, refusal)
+    gateway.handleUpgrade(req, socket, head)
+  })
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    // A client that broke the protocol or took too long gets an answer that says so, not a reset connection.
+    const answer = clientErrorAnswer(error)
+    if (answer) answerOnSocket(socket, answer)
+    else socket.destroy()
   })
 
   await new Promise<void>((resolve, reject) => {
@@ -257,6 +294,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await manager.closeAll(CLOSE_GOING_AWAY, 'server shutting down')
       await gateway.close()
       await recording.close()
+      stopToolWatch()
       await manager.builder.close()
       if (ownsStore) await store.close()
       server.closeAllConnections()
@@ -365,11 +403,19 @@ function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logge
   })
 }
 
-function refuseHost(res: ServerResponse, host: string | undefined): void {
-  sendJson(res, 403, {
-    error: `host ${JSON.stringify(host)} is not served (DNS-rebinding defence); add it with --allow-host NAME or allow_hosts: in the config`,
-    code: 'host_not_allowed',
-  })
+/** What a request Node's parser refused is answered with; undefined when the client is gone (nothing to answer). */
+function clientErrorAnswer(error: NodeJS.ErrnoException): HttpError | undefined {
+  switch (error.code) {
+    case 'ECONNRESET':
+    case 'EPIPE':
+      return undefined
+    case 'HPE_HEADER_OVERFLOW':
+      return new HttpError('headers_too_large', 'the request line and headers are over the limit (16 KiB)')
+    case 'ERR_HTTP_REQUEST_TIMEOUT':
+      return new HttpError('request_timeout', 'the request took too long to arrive; send it again')
+    default:
+      return new HttpError('bad_http', `not a valid HTTP request: ${error.message}`)
+  }
 }
 
 function isLoopback(address: string): boolean {

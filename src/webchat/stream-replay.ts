@@ -37,22 +37,14 @@ export async function replayAfterStreamId(
   coordinator: StreamCoordinator,
   afterStreamId: string,
   catchUpMs: number,
-  /**
-   * The client's last seq, when it names a frame inside the entry `afterStreamId` (one entry makes
-   * several frames: `tool.result` + `tool.done`): the entry is read again and only its frames after
-   * that seq are sent, so a disconnect between two frames of one entry loses nothing.
-   */
-  withinSeq?: number,
 ): Promise<StreamIdReplay> {
   const buffered: BuiltFrame[] = []
   const stop = coordinator.onFrame((frame) => buffered.push(frame))
   try {
-    const from = withinSeq !== undefined ? streamIdBefore(afterStreamId) : afterStreamId
-    const {messages, afterNext, truncated} = await history.readAfter(chatTopic(coordinator.convId), from)
+    const {messages, afterNext, truncated} = await history.readAfter(chatTopic(coordinator.convId), afterStreamId)
     const translator = new StreamCoordinator({convId: coordinator.convId, frameLog: false})
-    const all = messages.flatMap((message) => translator.consume(message))
-    const frames = withinSeq !== undefined ? all.filter((f) => f.seq > withinSeq) : all
-    const afterSeq = withinSeq ?? (frames.length > 0 ? frames[0]!.seq - 1 : afterNext !== undefined ? afterNext - 1 : coordinator.lastSeq)
+    const frames = messages.flatMap((message) => translator.consume(message))
+    const afterSeq = frames.length > 0 ? frames[0]!.seq - 1 : afterNext !== undefined ? afterNext - 1 : coordinator.lastSeq
     const covered = frames.at(-1)?.seq ?? afterSeq
     await waitForSeq(coordinator, covered, catchUpMs)
     return {
@@ -67,11 +59,4 @@ export async function replayAfterStreamId(
     stop()
     throw error
   }
-}
-
-/** The greatest stream id before `id` (`ms-n` → `ms-(n-1)`, or the previous millisecond's last), so a read "after" it includes `id`. */
-export function streamIdBefore(id: string): string {
-  const [ms, n] = id.split('-').map((part) => BigInt(part)) as [bigint, bigint]
-  if (n > 0n) return `${ms}-${n - 1n}`
-  return ms > 0n ? `${ms - 1n}-18446744073709551615` : '0'
 }

@@ -1,4 +1,4 @@
-import type {AddressInfo} from 'node:net'
+import {Socket, type AddressInfo} from 'node:net'
 import {afterEach, describe, expect, it} from 'vitest'
 import WebSocket, {WebSocketServer} from 'ws'
 import {ConnectionPool, type DropReason} from '../../src/webchat/connection-pool.js'
@@ -32,6 +32,12 @@ afterEach(async () => {
 })
 
 describe('ConnectionPool on real sockets (corked per tick)', () => {
+  it('ws still keeps its net.Socket as `_socket`, the private field corkForTick reads (if this fails, corking silently stops)', async () => {
+    const {server, serverSockets} = await connect(1)
+    open = server
+    expect(rawOf(serverSockets[0]!)).toBeInstanceOf(Socket)
+  })
+
   it('holds a tick’s frames in the corked socket, then every client gets all of them, in order, as text frames', async () => {
     const {server, serverSockets, clients} = await connect(3)
     open = server

@@ -1,6 +1,6 @@
 import {configFlag} from '../../cli/common-flags.js'
 import {JiminyCommand} from '../../cli/jiminy-command.js'
-import {loadEngineBuilder} from '../../engine/load-engine-builder.js'
+import {withBuilder} from '../../cli/with-builder.js'
 import {listProfiles, type ProfileSummary} from '../../engine/profile-summary.js'
 
 export default class ProfilesList extends JiminyCommand {
@@ -13,8 +13,7 @@ export default class ProfilesList extends JiminyCommand {
 
   async run(): Promise<ProfileSummary[]> {
     const {flags} = await this.parse(ProfilesList)
-    const builder = await loadEngineBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir})
-    const profiles = listProfiles(builder)
+    const profiles = await withBuilder({...(flags.config ? {configPath: flags.config} : {}), dataDir: this.config.dataDir}, listProfiles)
     const width = Math.max(...profiles.map((p) => p.slug.length))
     for (const p of profiles) this.log(`${p.default ? '*' : ' '} ${p.slug.padEnd(width)}  ${p.signature}  ${p.provider}  ${p.description}`)
     return profiles

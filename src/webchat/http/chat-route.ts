@@ -3,15 +3,16 @@ import {newId} from '../../core/index.js'
 import {OverridesSchema, type Overrides} from '../../engine/index.js'
 import type {StartedRun} from '../conversation-manager.js'
 import type {ChatResponse} from '../server-context.js'
-import {cookieHeader, PROFILE_COOKIE, readCookies} from './cookies.js'
-import {HttpError, RequestValidationError} from './http-error.js'
+import {cookieHeader, PROFILE_COOKIE} from './cookies.js'
+import {RequestValidationError} from './request-validation-error.js'
+import {requestProfile} from './request-profile.js'
 import {sendJson} from './json-response.js'
 import {readJsonBody} from './read-json-body.js'
 import type {RouteContext} from './router.js'
 
 export const CONV_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.:-]{0,127}$/
 
-const ChatBodySchema = z.object({
+export const ChatBodySchema = z.object({
   prompt: z.string().min(1, 'prompt must not be empty').max(100_000),
   conv_id: z.string().regex(CONV_ID_PATTERN, 'conv_id must be 1-128 characters of [A-Za-z0-9_.:-]').optional(),
   overrides: z.unknown().optional(),
@@ -25,13 +26,13 @@ const ChatBodySchema = z.object({
  */
 export async function chatRoute({req, res, params, app}: RouteContext): Promise<void> {
   const raw = await readJsonBody(req, app.bodyLimitBytes)
-  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new HttpError(422, 'body must be a JSON object', {field: ''})
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) throw new RequestValidationError('body must be a JSON object', '')
   const body = ChatBodySchema.safeParse(raw)
   if (!body.success) throw RequestValidationError.fromZod(body.error)
   const {prompt, idempotency_key: key} = body.data
   const overrides = parseOverrides(body.data.overrides)
   const fromPath = params.profile
-  const profile = fromPath ?? readCookies(req).get(PROFILE_COOKIE) ?? app.manager.builder.config.default_profile
+  const profile = requestProfile(req, app, fromPath)
   const headers: Record<string, string> = fromPath ? {'set-cookie': cookieHeader(PROFILE_COOKIE, fromPath)} : {}
 
   const convId = body.data.conv_id

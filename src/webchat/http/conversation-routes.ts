@@ -1,7 +1,8 @@
 import {z} from 'zod'
 import {STEP_ACTIONS} from '../../core/index.js'
-import {UnknownConversationError} from '../conversation-manager.js'
-import {HttpError, RequestValidationError} from './http-error.js'
+import {UnknownConversationError} from '../conversation-errors.js'
+import {HttpError} from './http-error.js'
+import {RequestValidationError} from './request-validation-error.js'
 import {sendJson} from './json-response.js'
 import {readJsonBody} from './read-json-body.js'
 import type {RouteContext} from './router.js'
@@ -18,7 +19,7 @@ export async function deleteConversationRoute({res, params, app}: RouteContext):
   sendJson(res, 200, {conv_id: id, deleted: true})
 }
 
-const RenameBodySchema = z.object({title: z.string().trim().min(1, 'title must not be empty').max(200)}).strict()
+export const RenameBodySchema = z.object({title: z.string().trim().min(1, 'title must not be empty').max(200)}).strict()
 
 /** `PATCH /api/conversations/{id}` `{title}`: renames a stored conversation. */
 export async function renameConversationRoute({req, res, params, app}: RouteContext): Promise<void> {
@@ -67,7 +68,7 @@ export async function cancelRoute({res, params, app}: RouteContext): Promise<voi
   sendJson(res, 200, {conv_id: params.id, cancelled: inferenceId !== null, inference_id: inferenceId})
 }
 
-const StepBodySchema = z.object({pause_id: z.string().min(1), action: z.enum(STEP_ACTIONS)})
+export const StepBodySchema = z.object({pause_id: z.string().min(1), action: z.enum(STEP_ACTIONS)})
 
 /** `POST /api/conversations/{id}/step` `{pause_id, action}`: answers a step-mode pause; 409 for a stale pause. */
 export async function stepRoute({req, res, params, app}: RouteContext): Promise<void> {
@@ -76,6 +77,6 @@ export async function stepRoute({req, res, params, app}: RouteContext): Promise<
   if (!parsed.success) throw RequestValidationError.fromZod(parsed.error)
   const {pause_id, action} = parsed.data
   const result = await app.manager.step(id, pause_id, action)
-  if (!result.ok) throw new HttpError(409, result.message, {current_pause_id: result.currentPauseId ?? null})
+  if (!result.ok) throw new HttpError('stale_pause', result.message, {current_pause_id: result.currentPauseId ?? null})
   sendJson(res, 200, {conv_id: id, pause_id, action})
 }

@@ -1,4 +1,3 @@
-import {FixtureTooLongError, UnknownConversationError} from '../../fixtures/conversation-recording.js'
 import {safeFileStem} from '../../fixtures/conversation-recording.js'
 import {HttpError} from './http-error.js'
 import {sendJson} from './json-response.js'
@@ -13,22 +12,18 @@ export async function saveFixtureRoute({params, url, res, app}: RouteContext): P
   const convId = params.id!
   app.manager.require(convId)
   const recording = app.recording
-  if (!recording) throw new HttpError(404, 'fixture saving is not enabled on this server')
-  try {
-    if (url.searchParams.has('download')) {
-      const {text} = recording.fixtureText(convId)
-      res.writeHead(200, {
-        'content-type': 'application/x-ndjson; charset=utf-8',
-        'content-length': Buffer.byteLength(text),
-        'content-disposition': `attachment; filename="${safeFileStem(convId)}.jsonl"`,
-        'cache-control': 'no-store',
-      })
-      return void res.end(text)
-    }
-    const saved = await recording.save(convId)
-    sendJson(res, 200, {...saved, recording: recording.recordingPath(convId) ?? null})
-  } catch (error) {
-    if (error instanceof UnknownConversationError || error instanceof FixtureTooLongError) throw new HttpError(409, error.message)
-    throw error
+  if (!recording) throw new HttpError('fixtures_disabled', 'fixture saving is not enabled on this server')
+  // NothingRecordedError and FixtureTooLongError are 409s of the one mapping (error-mapping.ts).
+  if (url.searchParams.has('download')) {
+    const {text} = recording.fixtureText(convId)
+    res.writeHead(200, {
+      'content-type': 'application/x-ndjson; charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'content-disposition': `attachment; filename="${safeFileStem(convId)}.jsonl"`,
+      'cache-control': 'no-store',
+    })
+    return void res.end(text)
   }
+  const saved = await recording.save(convId)
+  sendJson(res, 200, {...saved, recording: recording.recordingPath(convId) ?? null})
 }

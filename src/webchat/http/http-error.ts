@@ -1,34 +1,35 @@
-import type {z} from 'zod'
+import {STATUS_CODES} from 'node:http'
+import {ERROR_STATUS, type ErrorCode} from './error-codes.js'
 
-/** An error with an HTTP status; its JSON body is `{error, field?, ...extra}`. */
+/**
+ * An error a client is answered with (as Hono's HTTPException): its `code` gives the status
+ * (`ERROR_STATUS`), its body is `{error: message, code, ...extra}`, plus response headers
+ * (`retry-after`, `www-authenticate`). Routes throw it or a library error that `toHttpError` maps.
+ */
 export class HttpError extends Error {
+  readonly status: number
+
   constructor(
-    readonly status: number,
+    readonly code: ErrorCode,
     message: string,
-    readonly extra: Record<string, unknown> = {},
+    readonly extra: Readonly<Record<string, unknown>> = {},
+    readonly headers: Readonly<Record<string, string>> = {},
   ) {
     super(message)
     this.name = 'HttpError'
+    this.status = ERROR_STATUS[code]
+  }
+
+  static isInstance(error: unknown): error is HttpError {
+    return error instanceof HttpError
   }
 
   body(): Record<string, unknown> {
-    return {error: this.message, ...this.extra}
-  }
-}
-
-/** A request body (or query) that failed validation: 422 naming the field, e.g. `{error, field: "overrides.loop"}`. */
-export class RequestValidationError extends HttpError {
-  constructor(
-    readonly reason: string,
-    readonly field: string,
-  ) {
-    super(422, `${field ? `${field}: ` : ''}${reason}`, {field})
-    this.name = 'RequestValidationError'
+    return {error: this.message, code: this.code, ...this.extra}
   }
 
-  static fromZod(error: z.ZodError, prefix = ''): RequestValidationError {
-    const issue = error.issues[0]
-    const field = [prefix, ...(issue?.path.map(String) ?? [])].filter(Boolean).join('.')
-    return new RequestValidationError(issue?.message ?? 'invalid', field)
+  /** The status line's reason phrase (`Forbidden`), for answers written on a raw socket. */
+  get statusText(): string {
+    return STATUS_CODES[this.status] ?? 'Error'
   }
 }

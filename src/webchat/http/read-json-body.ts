@@ -13,12 +13,12 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
   // parameters; not look-alikes such as `application/json-seq`.
   if (type !== undefined && !/^(application\/([\w.-]+\+)?json|text\/plain)\s*(;|$)/i.test(type)) {
     req.resume()
-    throw new HttpError(415, `content-type must be application/json, got ${type}`)
+    throw new HttpError('unsupported_media_type', `content-type must be application/json, got ${type}`)
   }
   const declared = Number(req.headers['content-length'])
   if (Number.isFinite(declared) && declared > limit) {
     req.resume()
-    throw new HttpError(413, `request body is ${declared} bytes; the limit is ${limit}`)
+    throw new HttpError('body_too_large', `request body is ${declared} bytes; the limit is ${limit}`)
   }
   const chunks: Buffer[] = []
   let size = 0
@@ -26,15 +26,15 @@ export async function readJsonBody(req: IncomingMessage, limit: number): Promise
     size += chunk.length
     if (size > limit) {
       req.resume()
-      throw new HttpError(413, `request body is over the limit of ${limit} bytes`)
+      throw new HttpError('body_too_large', `request body is over the limit of ${limit} bytes`)
     }
     chunks.push(chunk)
   }
   const text = Buffer.concat(chunks).toString('utf8')
-  if (text.trim() === '') throw new HttpError(400, 'request body is empty; expected a JSON object')
+  if (text.trim() === '') throw new HttpError('bad_json', 'request body is empty; expected a JSON object')
   try {
     return JSON.parse(text) as unknown
   } catch (error) {
-    throw new HttpError(400, `malformed JSON body: ${(error as Error).message}`)
+    throw new HttpError('bad_json', `malformed JSON body: ${(error as Error).message}`)
   }
 }

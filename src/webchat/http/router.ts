@@ -1,10 +1,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http'
-import {RunInProgressError} from '../../core/index.js'
-// The error file alone: importing the Redis bus would load ioredis in memory mode too.
-import {BusUnavailableError} from '../../bus/redis/bus-unavailable.js'
-import {ConfigError, UnknownProfileError} from '../../engine/index.js'
-import {TooManyConversationsError, UnknownConversationError} from '../conversation-manager.js'
+import type {Logger} from '../logger.js'
 import type {ServerContext} from '../server-context.js'
+import {toHttpError, internalError} from './error-mapping.js'
 import {HttpError} from './http-error.js'
 import {sendJson} from './json-response.js'
 
@@ -25,7 +22,7 @@ interface Route {
   readonly handler: RouteHandler
 }
 
-/** Method + path patterns (`/api/conversations/:id/cancel`) → handlers; errors become JSON answers. */
+/** Method + path patterns (`/api/conversations/:id/cancel`) → handlers; a thrown error is answered by `respondWithError`. */
 export class Router {
   private readonly routes: Route[] = []
 
@@ -58,36 +55,31 @@ export class Router {
         route.names.forEach((name, i) => (params[name] = decodeURIComponent(match[i + 1]!)))
         await route.handler({req, res, url, params, app})
       } catch (error) {
-        respondWithError(res, error, app)
+        respondWithError(res, error, app.logger)
       }
       return true
     }
     if (allowed.length === 0) return false
-    sendJson(
+    const list = allowed.join(', ')
+    respondWithError(
       res,
-      405,
-      {error: `method ${req.method} not allowed on ${url.pathname}; use ${allowed.join(', ')}`},
-      {allow: allowed.join(', ')},
+      new HttpError('method_not_allowed', `method ${req.method} not allowed on ${url.pathname}; use ${list}`, {}, {allow: list}),
+      app.logger,
     )
     return true
   }
 }
 
-/** The one mapping from errors to HTTP answers. */
-export function respondWithError(res: ServerResponse, error: unknown, app: ServerContext): void {
+/** Every HTTP error answer: the one mapping (`toHttpError`), an unexpected error logged and answered 500 `internal`. */
+export function respondWithError(res: ServerResponse, error: unknown, logger: Logger): void {
   if (res.headersSent) {
     res.destroy()
     return
   }
-  if (error instanceof HttpError) return sendJson(res, error.status, error.body())
-  if (error instanceof UnknownConversationError) return sendJson(res, 404, {error: error.message, conv_id: error.convId})
-  if (error instanceof TooManyConversationsError)
-    return sendJson(res, 503, {error: error.message, code: 'too_many_conversations'}, {'retry-after': '5'})
-  if (error instanceof BusUnavailableError) return sendJson(res, 503, {error: error.message, code: error.code}, {'retry-after': '5'})
-  if (error instanceof UnknownProfileError) return sendJson(res, 404, {error: error.message, profile: error.slug})
-  if (error instanceof ConfigError) return sendJson(res, 422, {error: error.message, field: error.field})
-  if (error instanceof RunInProgressError) return sendJson(res, 409, {error: error.message, inference_id: error.inferenceId, running: true})
-  if (error instanceof URIError) return sendJson(res, 400, {error: `bad URL encoding: ${error.message}`})
-  app.logger.error({err: error}, 'request failed')
-  sendJson(res, 500, {error: 'internal error; see the server log'})
+  let answer = toHttpError(error)
+  if (answer === undefined) {
+    logger.error({err: error}, 'request failed')
+    answer = internalError()
+  }
+  sendJson(res, answer.status, answer.body(), answer.headers)
 }

@@ -1,8 +1,8 @@
-import {createReadStream, existsSync, readFileSync, statSync} from 'node:fs'
+import {createReadStream, statSync} from 'node:fs'
 import type {ServerResponse} from 'node:http'
-import {dirname, extname, join, resolve, sep} from 'node:path'
-import {fileURLToPath} from 'node:url'
-import {sendJson} from './json-response.js'
+import {extname, join, resolve, sep} from 'node:path'
+import {packageRoot} from '../package-info.js'
+import {HttpError} from './http-error.js'
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -31,30 +31,22 @@ function contentTypeOf(file: string): string {
   return CONTENT_TYPES[ext] ?? 'application/octet-stream'
 }
 
-/** `web/` of the jiminy package: found by walking up from this module (works from src/ and dist/). */
+/** `web/` of the jiminy package. */
 export function defaultWebRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url))
-  for (;;) {
-    const manifest = join(dir, 'package.json')
-    // Recognised by its bin, not its npm name (which is not `jiminy`: that name belongs to another package).
-    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as {bin?: Record<string, string>}).bin?.jiminy !== undefined)
-      return join(dir, 'web')
-    const parent = dirname(dir)
-    if (parent === dir) throw new Error('cannot find the jiminy package root (package.json) above ' + fileURLToPath(import.meta.url))
-    dir = parent
-  }
+  return join(packageRoot(), 'web')
 }
 
 /**
  * Serves a file under `root` for a GET/HEAD path; `/` and folders serve their index.html. Paths that
- * leave the root (`..`, encoded or not), NUL bytes and dot-files are refused with 404.
+ * leave the root (`..`, encoded or not), NUL bytes and dot-files are 404 `not_found` (thrown, answered
+ * by the one error mapping).
  */
 export function serveStatic(root: string, pathname: string, res: ServerResponse, head: boolean): void {
   let decoded: string
   try {
     decoded = decodeURIComponent(pathname)
   } catch {
-    return sendJson(res, 400, {error: 'bad URL encoding'})
+    throw new HttpError('bad_url', `bad URL encoding: ${pathname}`)
   }
   const base = resolve(root)
   const target = resolve(base, '.' + (decoded.endsWith('/') ? decoded + 'index.html' : decoded))
@@ -66,7 +58,7 @@ export function serveStatic(root: string, pathname: string, res: ServerResponse,
     file = join(file, 'index.html')
     stats = statOrUndefined(file)
   }
-  if (!stats?.isFile()) return sendJson(res, 404, {error: `not found: ${pathname}`})
+  if (!stats?.isFile()) throw new HttpError('not_found', `not found: ${pathname}`)
   res.writeHead(200, {
     'content-type': contentTypeOf(file),
     'content-length': stats.size,

@@ -29,11 +29,13 @@ export async function answerApprovals(
   const handle = conversation.running()
   const pause = conversation.pendingPause()
   if (!handle || pause?.phase !== 'after_inference') {
-    throw new HttpError(409, `conversation ${convId} has no tool call waiting for approval`, {current_pause_id: pause?.pauseId ?? null})
+    throw new HttpError('stale_pause', `conversation ${convId} has no tool call waiting for approval`, {
+      current_pause_id: pause?.pauseId ?? null,
+    })
   }
   const ours = approvals.filter((a) => pause.toolCalls.some((call) => approvalIdOf(pause.pauseId, call.id) === a.approvalId))
   if (ours.length === 0) {
-    throw new HttpError(409, `the approval responses are for another pause; the run waits at ${pause.pauseId}`, {
+    throw new HttpError('stale_pause', `the approval responses are for another pause; the run waits at ${pause.pauseId}`, {
       current_pause_id: pause.pauseId,
     })
   }
@@ -42,7 +44,7 @@ export async function answerApprovals(
   const result = await manager.step(convId, pause.pauseId, action)
   if (!result.ok) {
     stop()
-    throw new HttpError(409, result.message, {current_pause_id: result.currentPauseId ?? null})
+    throw new HttpError('stale_pause', result.message, {current_pause_id: result.currentPauseId ?? null})
   }
   return {conversation, handle, pauseId: pause.pauseId, action}
 }

@@ -1,7 +1,7 @@
 import {z} from 'zod'
 import {OverridesSchema, type Overrides} from '../../engine/index.js'
 import {CONV_ID_PATTERN} from '../http/chat-route.js'
-import {RequestValidationError} from '../http/http-error.js'
+import {RequestValidationError} from '../http/request-validation-error.js'
 
 const PartSchema = z.looseObject({type: z.string().min(1, 'a part needs a type')})
 
@@ -15,7 +15,7 @@ const MessageSchema = z.looseObject({
  * What `DefaultChatTransport` POSTs: `{id, messages, trigger, messageId?}`, plus what a page may add
  * through the transport's `body` option: `profile` and `overrides` (as `POST /chat` takes them).
  */
-const UIChatBodySchema = z.looseObject({
+export const UIChatBodySchema = z.looseObject({
   id: z.string().regex(CONV_ID_PATTERN, 'id (the conv_id) must be 1-128 characters of [A-Za-z0-9_.:-]'),
   messages: z.array(MessageSchema).min(1, 'messages must hold at least the new user message'),
   trigger: z.enum(['submit-message', 'regenerate-message']),

@@ -1,15 +1,17 @@
 import type {IncomingMessage} from 'node:http'
 import type {Duplex} from 'node:stream'
 import WebSocket, {WebSocketServer} from 'ws'
-import {ConfigError, UnknownProfileError} from '../../engine/index.js'
 import {CONV_ID_PATTERN} from '../http/chat-route.js'
-import {PROFILE_COOKIE, readCookies} from '../http/cookies.js'
-import {isAllowedHost, isAllowedOrigin, presentedTokens, tokenMatches, WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
+import type {ErrorCode} from '../http/error-codes.js'
+import {internalError, toHttpError} from '../http/error-mapping.js'
+import {HttpError} from '../http/http-error.js'
+import {answerOnSocket} from '../http/raw-answer.js'
+import {WS_TOKEN_PROTOCOL_PREFIX} from '../http/request-guard.js'
+import {requestProfile} from '../http/request-profile.js'
 import {buildControlFrame, type ControlFrameBody} from '../../sem/frames.js'
 import type {ServerContext} from '../server-context.js'
 import {waitForSeq} from '../multi-instance.js'
 import type {Conversation} from '../conversation.js'
-import {TooManyConversationsError} from '../conversation-manager.js'
 import {STREAM_ID} from '../../bus/index.js'
 import {replayAfterStreamId} from '../stream-replay.js'
 import {corkForTick} from './tick-cork.js'
@@ -20,21 +22,17 @@ export const DEFAULT_HEARTBEAT_MS = 30_000
 /** How long a join with `after_seq` waits for this instance's reader to reach that seq (multi-instance). */
 export const CATCH_UP_MS = 2000
 
-/** Close codes: 1008 policy (bad join), 1001 going away (shutdown), 1013 try again (dropped as slow). */
+/** Close codes: 1008 policy (bad join), 1001 going away (shutdown). A socket dropped as slow is terminated (no close frame: see connection-pool.ts). */
 export const CLOSE_POLICY = 1008
 export const CLOSE_GOING_AWAY = 1001
 
 export interface WsGatewayOptions {
   readonly maxPayload?: number
   readonly heartbeatMs?: number
-  /** Origins allowed besides the server's own (`allowedOriginSet`). */
-  readonly allowedOrigins?: ReadonlySet<string>
-  /** Host names served (DNS-rebinding defence); default: IP literals and localhost only. */
-  readonly allowedHosts?: ReadonlySet<string> | 'any'
 }
 
 /**
- * `GET /ws?conv_id=…&profile=…[&after_seq=N]`: checks Origin and token at the upgrade, then joins
+ * `GET /ws?conv_id=…&profile=…[&after_seq=N]`: the server's one guard (Host, Origin, token) at the upgrade, then joins
  * the socket to its conversation: `ws.hello`, the replay of every frame after N (announced by a
  * `ws.replay` frame that says when the log no longer holds some of them), then live frames. The
  * replay and the join to the pool happen in one synchronous step, so no frame falls in between.
@@ -43,8 +41,6 @@ export class WsGateway {
   private readonly wss: WebSocketServer
   private readonly alive = new WeakSet<WebSocket>()
   private readonly heartbeat: NodeJS.Timeout
-  private readonly allowedOrigins: ReadonlySet<string>
-  private readonly allowedHosts: ReadonlySet<string> | 'any'
 
   constructor(
     private readonly app: ServerContext,
@@ -56,8 +52,6 @@ export class WsGateway {
       // A browser that passes the token as a subprotocol must get that protocol echoed back.
       handleProtocols: (protocols) => [...protocols].find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX)) ?? false,
     })
-    this.allowedOrigins = options.allowedOrigins ?? new Set()
-    this.allowedHosts = options.allowedHosts ?? new Set()
     this.heartbeat = setInterval(() => this.sweep(), options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS)
     this.heartbeat.unref()
   }
@@ -65,17 +59,11 @@ export class WsGateway {
   /** The http server's `upgrade` event. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== WS_PATH) return refuse(socket, 404, `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`)
-    if (!isAllowedHost(req, this.allowedHosts)) {
-      this.app.logger.warn({host: req.headers.host}, 'refused WebSocket upgrade for a Host not served (DNS rebinding?)')
-      return refuse(socket, 403, `host ${req.headers.host} is not served; add it with --allow-host`)
-    }
-    if (!isAllowedOrigin(req, this.app.port(), this.allowedOrigins)) {
-      this.app.logger.warn({origin: req.headers.origin}, 'refused WebSocket upgrade from a foreign Origin')
-      return refuse(socket, 403, `origin ${req.headers.origin} is not allowed`)
-    }
-    if (this.app.token !== undefined && !tokenMatches(this.app.token, presentedTokens(req, url)))
-      return refuse(socket, 401, 'missing or wrong token')
+    // Every refusal goes out the one way (answerOnSocket), with the body and code an HTTP route would give.
+    const refused = this.app.guard.check(req, url, 'upgrade')
+    if (refused) return answerOnSocket(socket, refused)
+    if (url.pathname !== WS_PATH)
+      return answerOnSocket(socket, new HttpError('not_found', `no WebSocket endpoint at ${url.pathname}; use ${WS_PATH}`))
     this.wss.handleUpgrade(req, socket, head, (ws) => void this.join(ws, req, url))
   }
 
@@ -101,6 +89,9 @@ export class WsGateway {
     if (afterRaw !== null && !/^\d{1,15}$/.test(afterRaw))
       return fail(ws, convId, 'bad_after_seq', `after_seq must be a non-negative integer, got ${JSON.stringify(afterRaw)}`)
     const afterStreamId = url.searchParams.get('after_stream_id')
+    // One cursor per join: a pair could disagree (a seq from one entry, a stream id of another) and skip frames.
+    if (afterStreamId !== null && afterRaw !== null)
+      return fail(ws, convId, 'bad_resume', 'give after_seq or after_stream_id, not both: resume with the one cursor you keep')
     if (afterStreamId !== null) {
       if (afterStreamId !== '0' && !STREAM_ID.test(afterStreamId))
         return fail(
@@ -117,27 +108,21 @@ export class WsGateway {
           'after_stream_id needs the redis bus (serve --bus redis): with the in-memory bus frames have no stream_id; resume with after_seq=N',
         )
     }
-    const profile =
-      url.searchParams.get('profile') || readCookies(req).get(PROFILE_COOKIE) || this.app.manager.builder.config.default_profile
+    const profile = requestProfile(req, this.app, url.searchParams.get('profile'))
 
     let conversation
     try {
       conversation = await this.app.manager.join(convId, profile)
     } catch (error) {
-      if (error instanceof UnknownProfileError) return fail(ws, convId, 'unknown_profile', error.message)
-      if (error instanceof ConfigError) return fail(ws, convId, 'bad_config', error.message)
-      if (error instanceof TooManyConversationsError) return fail(ws, convId, 'too_many_conversations', error.message)
-      this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
-      return fail(ws, convId, 'internal', 'could not join the conversation; see the server log')
+      // The one mapping: the same code as a route would answer (unknown_profile, too_many_conversations…).
+      let refusal = toHttpError(error)
+      if (refusal === undefined) {
+        this.app.logger.error({err: error, conv_id: convId}, 'websocket join failed')
+        refusal = internalError('could not join the conversation; see the server log')
+      }
+      return fail(ws, convId, refusal.code, refusal.message)
     }
-    // Both: the cursor names a frame inside that entry (its seq), so the entry's later frames are sent too.
-    if (afterStreamId !== null)
-      return this.joinAfterStreamId(
-        ws,
-        conversation,
-        afterStreamId,
-        afterRaw !== null && afterStreamId !== '0' ? Number(afterRaw) : undefined,
-      )
+    if (afterStreamId !== null) return this.joinAfterStreamId(ws, conversation, afterStreamId)
     // Multi-instance: a cursor from another instance may be ahead of this instance's reader; let it catch up first.
     if (afterRaw !== null && this.app.manager.multiInstance) await waitForSeq(conversation.coordinator, Number(afterRaw), CATCH_UP_MS)
     if (ws.readyState !== WebSocket.OPEN) return
@@ -172,10 +157,10 @@ export class WsGateway {
   }
 
   /** `after_stream_id`: the frames after that entry, read from the stream itself, then live ones. */
-  private async joinAfterStreamId(ws: WebSocket, conversation: Conversation, afterStreamId: string, withinSeq?: number): Promise<void> {
+  private async joinAfterStreamId(ws: WebSocket, conversation: Conversation, afterStreamId: string): Promise<void> {
     let replay
     try {
-      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS, withinSeq)
+      replay = await replayAfterStreamId(this.app.streamHistory!, conversation.coordinator, afterStreamId, CATCH_UP_MS)
     } catch (error) {
       this.app.logger.error({err: error, conv_id: conversation.id}, 'replay by stream id failed')
       return fail(ws, conversation.id, 'replay_failed', 'could not read the stream; reconnect to try again')
@@ -238,7 +223,7 @@ function send(ws: WebSocket, convId: string, body: ControlFrameBody): void {
   if (ws.readyState === WebSocket.OPEN) ws.send(buildControlFrame(body, convId))
 }
 
-function fail(ws: WebSocket, convId: string, code: string, message: string): void {
+function fail(ws: WebSocket, convId: string, code: ErrorCode, message: string): void {
   send(ws, convId, {type: 'ws.error', code, message})
   ws.close(CLOSE_POLICY, code)
 }
@@ -258,12 +243,4 @@ function messageType(message: unknown): string | undefined {
 function rawText(data: WebSocket.RawData): string {
   if (Array.isArray(data)) return Buffer.concat(data).toString('utf8')
   return Buffer.from(data as ArrayBuffer).toString('utf8')
-}
-
-function refuse(socket: Duplex, status: number, message: string): void {
-  const body = JSON.stringify({error: message})
-  const reason = {401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found'}[status] ?? 'Bad Request'
-  socket.end(
-    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-  )
 }

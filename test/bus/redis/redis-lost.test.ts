@@ -63,8 +63,17 @@ describe('Redis lost while serving, longer than the publish window', () => {
     expect(sdk.status).toBe(503)
     expect(await sdk.json()).toMatchObject({code: 'bus_unavailable'})
     expect((await getJson(`${a.url}api/conversations/${id}`)).body).toMatchObject({running: false})
+    // GET /healthz says so too (a load balancer takes the instance out), with the one error body.
+    expect(await getJson(`${a.url}healthz`)).toMatchObject({
+      status: 503,
+      body: {ok: false, code: 'bus_unavailable', bus: {kind: 'redis', ready: false}, store: {kind: 'redis'}},
+    })
 
     await redis.restart()
+    await eventually(
+      async () => expect(await getJson(`${a.url}healthz`)).toMatchObject({status: 200, body: {ok: true, bus: {ready: true}}}),
+      30_000,
+    )
     // Once Redis is back every client sees the run end, once: one run.error bus_unavailable (logged, with a seq), one run.finished.
     const ended = (c: FrameClient) => c.frames.some((f) => f.type === 'run.finished' && f.inference_id === inference)
     for (const c of [onA, onB]) await c.waitFor(() => ended(c), 'run.finished of the stopped run', 30_000)

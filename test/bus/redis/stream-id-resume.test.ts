@@ -103,15 +103,32 @@ describe('GET /ws?after_stream_id=… (Redis mode)', () => {
     expect(bad.code).toBe(1008)
   })
 
-  it('after_stream_id with after_seq names the frame inside an entry: a resume at every frame boundary loses nothing', async () => {
+  /** A finished run whose entries make several frames each (two tool calls), watched from its start on instance a. */
+  async function toolRun(): Promise<{id: string; reference: FrameClient}> {
     const id = conv()
     const reference = await join(a, {conv_id: id})
     expect((await chat(a, id, 'two tools at once /tools')).status).toBe(200)
     await runDone(redis, id, reference)
-    // One entry makes several frames (tool.result + tool.done): the cursor is (stream id, seq).
+    return {id, reference}
+  }
+
+  it('refuses both cursors on one join (bad_resume): a pair that disagrees would skip frames', async () => {
+    const {id, reference} = await toolRun()
+    const first = reference.frames[0]!
+    // Consistent or not (a seq of one entry, the stream id of a later one), the pair is refused.
+    for (const frame of [first, reference.frames.at(-1)!]) {
+      const refused = await refusedJoin(b, `conv_id=${id}&after_stream_id=${frame.stream_id!}&after_seq=${first.seq}`)
+      expect(refused.messages).toEqual([expect.objectContaining({type: 'ws.error', code: 'bad_resume'})])
+      expect(refused.code).toBe(1008)
+    }
+  })
+
+  it('after_seq alone resumes at every frame boundary, inside an entry too, on either instance: nothing lost', async () => {
+    const {id, reference} = await toolRun()
+    // One entry makes several frames (tool.result + tool.done): the seq names a frame inside it.
     expect(new Set(reference.frames.map((f) => f.stream_id)).size).toBeLessThan(reference.frames.length)
     for (const [i, last] of reference.frames.entries()) {
-      const resumed = await join(i % 2 === 0 ? a : b, {conv_id: id, after_stream_id: last.stream_id!, after_seq: String(last.seq)})
+      const resumed = await join(i % 2 === 0 ? a : b, {conv_id: id, after_seq: String(last.seq)})
       const rest = reference.frames.slice(i + 1)
       if (rest.length > 0) await resumed.waitFor(() => resumed.lastSeq >= reference.lastSeq, `the frames after ${last.seq}`)
       else await resumed.waitFor(() => resumed.control.some((c) => c.type === 'ws.replay'), 'ws.replay')

@@ -53,9 +53,16 @@ describe('serve with allowed origins (option and config)', () => {
   })
 
   it('still refuses any other origin, on the upgrade and on a POST', async () => {
-    await expect(TestClient.connect(server, {conv_id: 'refused'}, {origin: 'http://localhost:5174'})).rejects.toThrow(/403/)
-    await expect(TestClient.connect(server, {conv_id: 'refused'}, {origin: 'https://evil.example'})).rejects.toThrow(/403/)
-    expect((await postJson(server, '/chat', {prompt: 'hi'}, {origin: 'https://evil.example'})).status).toBe(403)
+    await expect(TestClient.connect(server, {conv_id: 'refused'}, {origin: 'http://localhost:5174'})).rejects.toThrow(
+      /403 origin_not_allowed/,
+    )
+    await expect(TestClient.connect(server, {conv_id: 'refused'}, {origin: 'https://evil.example'})).rejects.toThrow(
+      /403 origin_not_allowed/,
+    )
+    expect(await postJson(server, '/chat', {prompt: 'hi'}, {origin: 'https://evil.example'})).toMatchObject({
+      status: 403,
+      body: {code: 'origin_not_allowed'},
+    })
   })
 
   it('refuses to start with an --allow-origin that is not an origin, naming it', async () => {

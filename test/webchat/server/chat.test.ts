@@ -46,7 +46,11 @@ describe('POST /chat streaming', () => {
     expect(first.status).toBe(200)
     const second = await postJson(server, '/chat/paced', {prompt: 'me too', conv_id: 'busy-1'})
     expect(second.status).toBe(409)
-    expect(second.body).toMatchObject({inference_id: first.body.inference_id, error: expect.stringContaining('in progress')})
+    expect(second.body).toMatchObject({
+      code: 'run_in_progress',
+      inference_id: first.body.inference_id,
+      error: expect.stringContaining('in progress'),
+    })
     const conv = await getJson(server, '/api/conversations/busy-1')
     expect(conv.body).toMatchObject({running: true, inference_id: first.body.inference_id, profile: 'paced'})
     await postJson(server, '/api/conversations/busy-1/cancel', {})
@@ -105,9 +109,13 @@ describe('POST /chat streaming', () => {
     expect(byType(client.sem, 'tool.result')).toHaveLength(0)
     const detail = await getJson(server, '/api/conversations/step-1')
     expect(detail.body.pending_pause).toMatchObject({pause_id: pause.pause_id, phase: 'after_inference'})
-    expect((await postJson(server, '/api/conversations/step-1/step', {pause_id: 'pause_old', action: 'continue'})).status).toBe(409)
-    expect((await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'maybe'})).body).toMatchObject({
-      field: 'action',
+    expect(await postJson(server, '/api/conversations/step-1/step', {pause_id: 'pause_old', action: 'continue'})).toMatchObject({
+      status: 409,
+      body: {code: 'stale_pause'},
+    })
+    expect(await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'maybe'})).toMatchObject({
+      status: 422,
+      body: {code: 'invalid_request', field: 'action'},
     })
     const ok = await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'continue'})
     expect(ok.status).toBe(200)
@@ -116,10 +124,28 @@ describe('POST /chat streaming', () => {
     expect(byType(client.sem, 'step.resumed')[0]).toMatchObject({pause_id: pause.pause_id, action: 'continue', timed_out: false})
     const after = byType(client.sem, 'step.paused')[1]!
     expect(after.phase).toBe('after_tools')
-    expect((await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'continue'})).status).toBe(409)
+    expect(await postJson(server, '/api/conversations/step-1/step', {pause_id: pause.pause_id, action: 'continue'})).toMatchObject({
+      status: 409,
+      body: {code: 'stale_pause'},
+    })
     await postJson(server, '/api/conversations/step-1/step', {pause_id: after.pause_id, action: 'continue'})
     await client.waitForType('llm.final', 2)
     expect(byType(client.sem, 'llm.final').at(-1)!.text).toContain('the time is')
+    await client.close()
+  })
+
+  it('step mode: deny ends the run with run.finished status denied, and the conversation timeline says so', async () => {
+    const client = await TestClient.connect(server, {conv_id: 'step-deny', profile: 'step'})
+    await postJson(server, '/chat/step', {prompt: 'what time is it? /tool', conv_id: 'step-deny'})
+    await client.waitForType('step.paused')
+    const pause = byType(client.sem, 'step.paused')[0]!
+    await postJson(server, '/api/conversations/step-deny/step', {pause_id: pause.pause_id, action: 'deny'})
+    await client.waitForType('run.finished')
+    expect(client.sem.at(-1)).toMatchObject({type: 'run.finished', status: 'denied'})
+    expect(byType(client.sem, 'tool.result')).toHaveLength(0)
+    await waitIdle(server, 'step-deny')
+    const detail = await getJson(server, '/api/conversations/step-deny')
+    expect((detail.body.timelines as {status: string}[]).at(-1)).toMatchObject({status: 'denied'})
     await client.close()
   })
 
@@ -156,6 +182,7 @@ describe('POST /chat streaming', () => {
     expect(slow.body.rebuilt).toBe(true)
     const midRun = await postJson(server, '/chat/default', {prompt: 'x', conv_id: 'rebuild-1'})
     expect(midRun.status).toBe(409)
+    expect(midRun.body.code).toBe('run_in_progress')
     expect(midRun.body.inference_id).toBe(slow.body.inference_id)
     expect((await getJson(server, '/api/conversations/rebuild-1')).body.rebuilds).toHaveLength(2)
     await postJson(server, '/api/conversations/rebuild-1/cancel', {})
@@ -176,32 +203,36 @@ describe('POST /chat streaming', () => {
 
 describe('bad input gets a clear 4xx and the server keeps serving', () => {
   it('malformed JSON, oversized body, unknown profile, bad override, bad fields, unknown conversation', async () => {
-    const cases: [string, unknown, number, RegExp | Record<string, unknown>][] = [
-      ['/chat', '{"prompt": ', 400, /malformed JSON/],
-      ['/chat', '', 400, /empty/],
-      ['/chat', {prompt: 'x'.repeat(300 * 1024)}, 413, /limit/],
-      ['/chat/nope', {prompt: 'hi'}, 404, /unknown profile "nope"/],
-      ['/chat', {prompt: 'hi', overrides: {step_mode: 'yes'}}, 422, {field: 'overrides.step_mode'}],
-      ['/chat', {prompt: 'hi', overrides: {temperature: 2}}, 422, {field: 'overrides'}],
-      ['/chat', {prompt: 'hi', overrides: {tools: ['no-such-tool']}}, 422, {field: 'overrides.tools.0'}],
-      ['/chat', {prompt: ''}, 422, {field: 'prompt'}],
-      ['/chat', {conv_id: 'x'}, 422, {field: 'prompt'}],
-      ['/chat', [1, 2], 422, /object/],
-      ['/chat', {prompt: 'hi', conv_id: '../etc'}, 422, {field: 'conv_id'}],
-      ['/api/conversations/nobody/cancel', {}, 404, /no conversation/],
-      ['/api/conversations/nobody/step', {pause_id: 'p', action: 'continue'}, 404, /no conversation/],
+    const cases: [string, unknown, number, string, RegExp | Record<string, unknown>][] = [
+      ['/chat', '{"prompt": ', 400, 'bad_json', /malformed JSON/],
+      ['/chat', '', 400, 'bad_json', /empty/],
+      ['/chat', {prompt: 'x'.repeat(300 * 1024)}, 413, 'body_too_large', /limit/],
+      ['/chat/nope', {prompt: 'hi'}, 404, 'unknown_profile', /unknown profile "nope"/],
+      ['/chat', {prompt: 'hi', overrides: {step_mode: 'yes'}}, 422, 'invalid_request', {field: 'overrides.step_mode'}],
+      ['/chat', {prompt: 'hi', overrides: {temperature: 2}}, 422, 'invalid_request', {field: 'overrides'}],
+      ['/chat', {prompt: 'hi', overrides: {tools: ['no-such-tool']}}, 422, 'invalid_request', {field: 'overrides.tools.0'}],
+      ['/chat', {prompt: ''}, 422, 'invalid_request', {field: 'prompt'}],
+      ['/chat', {conv_id: 'x'}, 422, 'invalid_request', {field: 'prompt'}],
+      ['/chat', [1, 2], 422, 'invalid_request', /object/],
+      ['/chat', {prompt: 'hi', conv_id: '../etc'}, 422, 'invalid_request', {field: 'conv_id'}],
+      ['/api/conversations/nobody/cancel', {}, 404, 'unknown_conversation', /no conversation/],
+      ['/api/conversations/nobody/step', {pause_id: 'p', action: 'continue'}, 404, 'unknown_conversation', /no conversation/],
     ]
-    for (const [path, body, status, expected] of cases) {
+    for (const [path, body, status, code, expected] of cases) {
       const res = await postJson(server, path, body)
       expect(res.status, `${path} ${JSON.stringify(body).slice(0, 60)}`).toBe(status)
       expect(typeof res.body.error).toBe('string')
+      expect(res.body.code, path).toBe(code)
       if (expected instanceof RegExp) expect(res.body.error).toMatch(expected)
       else expect(res.body).toMatchObject(expected)
     }
-    expect((await getJson(server, '/api/conversations/nobody')).status).toBe(404)
-    expect((await fetch(new URL('/chat', server.url))).status).toBe(405)
+    expect(await getJson(server, '/api/conversations/nobody')).toMatchObject({status: 404, body: {code: 'unknown_conversation'}})
+    const wrongMethod = await fetch(new URL('/chat', server.url))
+    expect(wrongMethod.status).toBe(405)
+    expect(await wrongMethod.json()).toMatchObject({code: 'method_not_allowed'})
     const text = await fetch(new URL('/chat', server.url), {method: 'POST', headers: {'content-type': 'image/png'}, body: 'x'})
     expect(text.status).toBe(415)
+    expect(await text.json()).toMatchObject({code: 'unsupported_media_type'})
     // Still serving.
     const ok = await postJson(server, '/chat', {prompt: 'still there?', conv_id: 'after-errors'})
     expect(ok.status).toBe(200)

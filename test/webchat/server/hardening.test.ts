@@ -10,11 +10,15 @@ afterEach(async () => {
 })
 
 /** A raw HTTP/1.1 request, so the test sees exactly what the server answers. */
-function rawGet(url: string, path: string): Promise<{status: number; headers: Record<string, string | string[] | undefined>}> {
+function rawGet(
+  url: string,
+  path: string,
+): Promise<{status: number; headers: Record<string, string | string[] | undefined>; body: string}> {
   return new Promise((resolve, reject) => {
     const req = request(new URL(url), {path, method: 'GET'}, (res) => {
-      res.resume()
-      resolve({status: res.statusCode ?? 0, headers: res.headers})
+      let body = ''
+      res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+      res.on('end', () => resolve({status: res.statusCode ?? 0, headers: res.headers, body}))
     })
     req.on('error', reject)
     req.end()
@@ -38,6 +42,7 @@ describe('hardening of the HTTP surface', () => {
     server = await startTestServer()
     const seq = await postJson(server, '/chat', JSON.stringify({prompt: 'x'}), {'content-type': 'application/json-seq'})
     expect(seq.status).toBe(415)
+    expect(seq.body.code).toBe('unsupported_media_type')
     const ok = await postJson(server, '/chat', {prompt: 'x'}, {'content-type': 'application/json; charset=utf-8'})
     expect(ok.status).toBe(200)
     expect(ok.headers.get('x-content-type-options')).toBe('nosniff')
@@ -47,6 +52,7 @@ describe('hardening of the HTTP surface', () => {
     server = await startTestServer()
     const answer = await rawGet(server.url, `/api/conversations?x=${'a'.repeat(100_000)}`)
     expect(answer.status).toBe(431)
+    expect(JSON.parse(answer.body)).toMatchObject({code: 'headers_too_large'})
   })
 
   it('never redirects a token login to another host', async () => {

@@ -64,7 +64,12 @@ export class TestClient {
     await new Promise<void>((resolve, reject) => {
       ws.once('open', () => resolve())
       ws.once('error', reject)
-      ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)))
+      // The refusal's code is in its JSON body, as for any route: the error says `403 origin_not_allowed`.
+      ws.once('unexpected-response', (_req, res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => reject(new Error(`upgrade refused: ${res.statusCode} ${(JSON.parse(body) as {code?: string}).code}`)))
+      })
     })
     return client
   }

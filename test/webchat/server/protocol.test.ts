@@ -70,22 +70,32 @@ describe('WebSocket protocol', () => {
   })
 
   it('refuses a foreign Origin and accepts same-host and localhost origins on the served port', async () => {
-    await expect(TestClient.connect(server, {conv_id: 'o1'}, {origin: 'http://evil.example'})).rejects.toThrow(/403/)
-    await expect(TestClient.connect(server, {conv_id: 'o1'}, {origin: `http://localhost:${server.port + 1}`})).rejects.toThrow(/403/)
+    await expect(TestClient.connect(server, {conv_id: 'o1'}, {origin: 'http://evil.example'})).rejects.toThrow(/403 origin_not_allowed/)
+    await expect(TestClient.connect(server, {conv_id: 'o1'}, {origin: `http://localhost:${server.port + 1}`})).rejects.toThrow(
+      /403 origin_not_allowed/,
+    )
     for (const origin of [`http://127.0.0.1:${server.port}`, `http://localhost:${server.port}`]) {
       const client = await TestClient.connect(server, {conv_id: 'o1'}, {origin})
       await client.close()
     }
     const post = await postJson(server, '/chat', {prompt: 'hi'}, {origin: 'http://evil.example'})
     expect(post.status).toBe(403)
+    expect(post.body.code).toBe('origin_not_allowed')
   })
 
   it('answers 404 for an upgrade on another path', async () => {
     const url = server.url.replace('http', 'ws') + 'elsewhere?conv_id=x'
     const {default: WebSocket} = await import('ws')
     const ws = new WebSocket(url)
-    const status = await new Promise<number>((resolve) => ws.once('unexpected-response', (_q, res) => resolve(res.statusCode ?? 0)))
-    expect(status).toBe(404)
+    const answer = await new Promise<{status: number; body: string}>((resolve) =>
+      ws.once('unexpected-response', (_q, res) => {
+        let body = ''
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+        res.on('end', () => resolve({status: res.statusCode ?? 0, body}))
+      }),
+    )
+    expect(answer.status).toBe(404)
+    expect(JSON.parse(answer.body)).toMatchObject({code: 'not_found'})
   })
 })
 
@@ -102,20 +112,24 @@ describe('static page', () => {
       expect(res.headers.get('content-type')).toContain(type)
       expect(res.headers.get('content-security-policy')).toMatch(/default-src 'self'.*connect-src 'self'.*frame-ancestors 'none'/)
     }
-    expect((await fetch(new URL('/missing.js', server.url))).status).toBe(404)
+    const missing = await fetch(new URL('/missing.js', server.url))
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({code: 'not_found'})
   })
 
   it('refuses paths that leave the web root', async () => {
     for (const path of ['/../package.json', '/%2e%2e/package.json', '/..%2fpackage.json', '/%2e%2e%2f%2e%2e%2fetc/passwd', '/.hidden']) {
-      const status = await new Promise<number>((resolve, reject) => {
+      const {status, code} = await new Promise<{status: number; code: unknown}>((resolve, reject) => {
         const req = request({host: '127.0.0.1', port: server.port, path, method: 'GET'}, (res) => {
-          res.resume()
-          resolve(res.statusCode ?? 0)
+          let body = ''
+          res.on('data', (chunk: Buffer) => (body += chunk.toString()))
+          res.on('end', () => resolve({status: res.statusCode ?? 0, code: (JSON.parse(body) as {code?: unknown}).code}))
         })
         req.on('error', reject)
         req.end()
       })
       expect([400, 404], path).toContain(status)
+      expect(code, path).toBe(status === 400 ? 'bad_url' : 'not_found')
     }
   })
 
@@ -129,7 +143,7 @@ describe('static page', () => {
     const set = await postJson(server, '/api/chat/profile', {slug: 'step'})
     expect(set.headers.get('set-cookie')).toContain('chat_profile=step')
     expect((await getJson(server, '/api/chat/profile', {cookie: 'chat_profile=step'})).body).toEqual({slug: 'step'})
-    expect((await postJson(server, '/api/chat/profile', {slug: 'nope'})).status).toBe(404)
+    expect(await postJson(server, '/api/chat/profile', {slug: 'nope'})).toMatchObject({status: 404, body: {code: 'unknown_profile'}})
   })
 })
 
@@ -144,16 +158,19 @@ describe('--token', () => {
   })
 
   it('requires the bearer token on the API', async () => {
-    expect((await postJson(secured, '/chat', {prompt: 'hi'})).status).toBe(401)
-    expect((await getJson(secured, '/api/conversations')).status).toBe(401)
-    expect((await getJson(secured, '/api/conversations', {authorization: 'Bearer wrong'})).status).toBe(401)
+    expect(await postJson(secured, '/chat', {prompt: 'hi'})).toMatchObject({status: 401, body: {code: 'unauthorized'}})
+    expect(await getJson(secured, '/api/conversations')).toMatchObject({status: 401, body: {code: 'unauthorized'}})
+    expect(await getJson(secured, '/api/conversations', {authorization: 'Bearer wrong'})).toMatchObject({
+      status: 401,
+      body: {code: 'unauthorized'},
+    })
     expect((await getJson(secured, '/api/conversations', {authorization: `Bearer ${token}`})).status).toBe(200)
     expect((await fetch(secured.url)).status).toBe(200)
   })
 
   it('requires it on the WebSocket: header, ?token= or subprotocol', async () => {
-    await expect(TestClient.connect(secured, {conv_id: 't1'})).rejects.toThrow(/401/)
-    await expect(TestClient.connect(secured, {conv_id: 't1', token: 'wrong'})).rejects.toThrow(/401/)
+    await expect(TestClient.connect(secured, {conv_id: 't1'})).rejects.toThrow(/401 unauthorized/)
+    await expect(TestClient.connect(secured, {conv_id: 't1', token: 'wrong'})).rejects.toThrow(/401 unauthorized/)
     const viaHeader = await TestClient.connect(secured, {conv_id: 't1'}, {headers: {authorization: `Bearer ${token}`}})
     const viaQuery = await TestClient.connect(secured, {conv_id: 't1', token})
     const viaProtocol = await TestClient.connect(secured, {conv_id: 't1'}, {protocols: [`jiminy.bearer.${token}`]})

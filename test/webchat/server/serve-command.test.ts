@@ -1,4 +1,5 @@
 import {spawn, type ChildProcess} from 'node:child_process'
+import {connect} from 'node:net'
 import {mkdtempSync, writeFileSync} from 'node:fs'
 import {tmpdir} from 'node:os'
 import {join, resolve} from 'node:path'
@@ -67,5 +68,18 @@ describe('jiminy serve (dist)', () => {
     await expect(firstLine).rejects.toThrow()
     expect(await exit).toBe(2)
     expect(stderr()).toMatch(/missing\.yaml.*not found|not found.*missing\.yaml/)
+  })
+
+  it('--max-connections-per-address caps one address: a second open connection gets 503 too_many_connections', async () => {
+    const {child, firstLine, exit} = serve(['--port', '0', '--log-level', 'silent', '--max-connections-per-address', '1'], tmpProject())
+    const url = new URL(await firstLine)
+    const held = connect({host: url.hostname, port: Number(url.port)})
+    await new Promise((r) => held.once('connect', r))
+    const refused = await fetch(new URL('/healthz', url))
+    expect(refused.status).toBe(503)
+    expect(await refused.json()).toMatchObject({code: 'too_many_connections', per_address: true, limit: 1})
+    held.destroy()
+    child.kill('SIGTERM')
+    expect(await exit).toBe(0)
   })
 })

@@ -170,6 +170,8 @@ describe('POST /api/chat with the AI SDK client', () => {
     const second = await send(transport, convId, [u, answered], {messageId: answered.id, message: answered})
     expect(second.errors).toEqual([])
     expect(types(second.chunks)).toEqual(['start', 'tool-output-denied', 'finish'])
+    // The run ended because of the denial, and its finish says so.
+    expect(second.chunks.at(-1)).toMatchObject({type: 'finish', finishReason: 'other', messageMetadata: {status: 'denied'}})
     expect(toolParts(second.message)[0]).toMatchObject({state: 'output-denied'})
     await waitIdle(server, convId)
     const blocks = await snapshotBlocks(convId)
@@ -177,7 +179,7 @@ describe('POST /api/chat with the AI SDK client', () => {
     // A stale approval (the run is over) is a JSON 409 before any stream.
     const again = answerApprovals(first.message, false)
     const stale = await postJson(server, '/api/chat', {id: convId, messages: [u, again], trigger: 'submit-message'})
-    expect(stale.body).toMatchObject({current_pause_id: null})
+    expect(stale.body).toMatchObject({code: 'stale_pause', current_pause_id: null})
     expect(stale.status).toBe(409)
   })
 
@@ -296,7 +298,7 @@ describe('POST /api/chat refusals are JSON before any stream', () => {
     [{profile: 'step', overrides: {step_mode: 'yes'}}, 'overrides.step_mode'],
   ])('422 for %j names %s', async (over, field) => {
     const res = await postJson(server, '/api/chat', body(over))
-    expect(res.body).toMatchObject({field})
+    expect(res.body).toMatchObject({code: 'invalid_request', field})
     expect(res.status).toBe(422)
   })
 
@@ -312,6 +314,7 @@ describe('POST /api/chat refusals are JSON before any stream', () => {
     })
     const busy = await postJson(server, '/api/chat', {id: convId, messages: [userMessage('two')], trigger: 'submit-message'})
     expect(busy.status).toBe(409)
+    expect(busy.body.code).toBe('run_in_progress')
     expect(busy.body.inference_id).toBe(server.manager.get(convId)?.running()?.inferenceId)
     await postJson(server, `/api/conversations/${convId}/cancel`, {})
     await readAll(stream)
@@ -320,14 +323,17 @@ describe('POST /api/chat refusals are JSON before any stream', () => {
   it('413 for a body over the cap', async () => {
     const res = await postJson(server, '/api/chat', body({messages: [userMessage('x'.repeat(300 * 1024))]}))
     expect(res.status).toBe(413)
+    expect(res.body.code).toBe('body_too_large')
   })
 
   it('401 without the token; the transport with the bearer header streams', async () => {
     const guarded = await startTestServer({token: 'sekret'})
     try {
       const refused = await postJson(guarded, '/api/chat', body({}))
-      expect(refused.status).toBe(401)
-      expect((await fetch(new URL('api/chat/x/stream', guarded.url))).status).toBe(401)
+      expect(refused).toMatchObject({status: 401, body: {code: 'unauthorized'}})
+      const resume = await fetch(new URL('api/chat/x/stream', guarded.url))
+      expect(resume.status).toBe(401)
+      expect(await resume.json()).toMatchObject({code: 'unauthorized'})
       const transport = new DefaultChatTransport<UIMessage>({
         api: new URL('api/chat', guarded.url).href,
         headers: {authorization: 'Bearer sekret'},
@@ -343,5 +349,6 @@ describe('POST /api/chat refusals are JSON before any stream', () => {
   it('403 for a foreign Origin', async () => {
     const res = await postJson(server, '/api/chat', body({}), {origin: 'https://evil.example'})
     expect(res.status).toBe(403)
+    expect(res.body.code).toBe('origin_not_allowed')
   })
 })

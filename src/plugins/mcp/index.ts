@@ -1,0 +1,8 @@
+export * from './server-config.js'
+export * from './mcp-server-error.js'
+export * from './mcp-tool-info.js'
+export * from './call-result.js'
+export * from './mcp-exchange.js'
+export {McpConnection, type McpListing} from './mcp-connection.js'
+export * from './mcp-server-pool.js'
+export * from './mcp-tool.js'
