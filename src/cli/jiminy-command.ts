@@ -2,6 +2,7 @@ import {Command} from '@oclif/core/command'
 import * as Errors from '@oclif/core/errors'
 import * as Flags from '@oclif/core/flags'
 import {ux} from '@oclif/core/ux'
+import {redactString} from '../core/redact.js'
 import {useColour} from './colour.js'
 import {CommandError, toCommandError, type ErrorCode, type ErrorJson} from './command-error.js'
 
@@ -48,9 +49,10 @@ export abstract class JiminyCommand extends Command {
    * Colour only for a terminal and a document small enough to read there.
    */
   override logJson(json: unknown): void {
-    const text = JSON.stringify(json, null, 2)
+    // Every command's JSON is redacted by value on its way out, as `serve` redacts what it sends.
+    const text = redactString(JSON.stringify(json, null, 2))
     const colour = useColour(process.stdout) && text.length <= MAX_COLOURED_JSON_CHARS
-    process.stdout.write(`${colour ? ux.colorizeJson(json, {pretty: true, theme: this.config.theme?.json}) : text}\n`)
+    process.stdout.write(`${colour ? ux.colorizeJson(text, {pretty: true, theme: this.config.theme?.json}) : text}\n`)
   }
 
   protected override toErrorJson(error: unknown): {error: ErrorJson} {

@@ -4,6 +4,7 @@ import * as Flags from '@oclif/core/flags'
 import {createRequire} from 'node:module'
 import type CliProgress from 'cli-progress'
 import {EXIT_FAILED} from '../cli/command-error.js'
+import {redactString} from '../core/redact.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 // The fixture modules replay needs, not the fixtures barrel: the rerun modules pull in the engine,
 // every plugin and the bus, and load only under --rerun (below).
@@ -114,17 +115,18 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     json: boolean,
     text: string,
   ): Promise<void> {
+    // Reports quote fixture lines: whatever looks like a key (or is one this process knows) is redacted.
     if (reporter === 'junit') {
-      const xml = formatJunitReport(report)
+      const xml = redactString(formatJunitReport(report))
       if (output === undefined) return void process.stdout.write(xml)
       await writeFile(output, xml, 'utf8')
     } else if (reporter === 'github') {
-      process.stdout.write(formatGithubAnnotations(report))
+      process.stdout.write(redactString(formatGithubAnnotations(report)))
     } else if (output !== undefined) {
-      await writeFile(output, json ? `${JSON.stringify(report, null, 2)}\n` : text, 'utf8')
+      await writeFile(output, redactString(json ? `${JSON.stringify(report, null, 2)}\n` : text), 'utf8')
     }
-    if (reporter === 'json' && !this.jsonEnabled()) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
-    else if (!json) process.stdout.write(text)
+    if (reporter === 'json' && !this.jsonEnabled()) this.logJson(report)
+    else if (!json) process.stdout.write(redactString(text))
   }
 }
 

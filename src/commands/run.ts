@@ -7,7 +7,7 @@ import {JiminyCommand} from '../cli/jiminy-command.js'
 import {stepAnswerer} from '../cli/step-prompt.js'
 import {formatMiddlewareTrace, formatTimeline} from '../cli/run-trace-report.js'
 import {TerminalRenderer, COLOURS, PLAIN, type TerminalStyle} from '../cli/terminal-renderer.js'
-import {STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
+import {redactSecrets, redactString, STEP_ACTIONS, type Event, type RunStatus, type StepAction, type Turn} from '../core/index.js'
 import {PROVIDER_TYPES} from '../providers/config.js'
 import type {EngineOverrides} from '../engine/overrides.js'
 import {runOnce, type RunOnceOptions} from '../conversation/index.js'
@@ -88,7 +88,7 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
         }),
         ...(flags['record-provider'] ? {providerCassette: {mode: 'record' as const, dir: flags['record-provider']}} : {}),
         ...(flags['mock-provider'] ? {providerCassette: {mode: 'replay' as const, dir: flags['mock-provider']}} : {}),
-        ...(json ? {} : {onEvent: (e: Event) => process.stdout.write(renderer.render(e))}),
+        ...(json ? {} : {onEvent: (e: Event) => process.stdout.write(redactString(renderer.render(e)))}),
       }
       let result: Awaited<ReturnType<typeof runOnce>>
       if (flags.record !== undefined) {
@@ -110,7 +110,7 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
       let error: ErrorJson | undefined
       if (outcome.status === 'failed') {
         error = {code: 'run_failed', message: outcome.error ?? 'the run failed'}
-        this.logToStderr(`jiminy: run failed: ${error.message}`)
+        this.logToStderr(`jiminy: run failed: ${redactString(error.message)}`)
         process.exitCode = EXIT_FAILED
       } else if (outcome.status === 'cancelled') {
         error = {code: 'cancelled', message: 'run cancelled'}
@@ -120,14 +120,15 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
         // The user's own decision, so exit 0; said out loud, since the answer stops short of the tools.
         this.logToStderr('jiminy: run ended: tool calls denied')
       }
-      return {
+      // What the process prints is redacted like what `serve` sends (the turn keeps what the model said).
+      return redactSecrets({
         status: outcome.status,
         ...(error ? {error} : {}),
         inference_id: outcome.inferenceId,
         turn: outcome.turn,
         events: result.events,
         ...(stored ? {stored} : {}),
-      }
+      })
     } finally {
       process.off('SIGINT', onSigint)
     }

@@ -63,7 +63,8 @@ export function runEndOf(outcome: RunOutcome): RunEnd {
   return {
     status,
     ...(outcome.error !== undefined ? {error: redactString(outcome.error)} : {}),
-    ...(partial !== undefined ? {partial_text: partial} : {}),
+    // The snapshot's block keeps what the model said; the store keeps it redacted, like every other row.
+    ...(partial !== undefined ? {partial_text: redactString(partial)} : {}),
   }
 }
 

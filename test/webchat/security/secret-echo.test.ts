@@ -25,6 +25,14 @@ function upstream(): Promise<Server> {
       }
       res.writeHead(200, {'content-type': 'text/event-stream'})
       if (body.includes('echo-chunk')) return res.end(`${chunk('partial ')}data: {"broken": "${KEY}"\n\n`)
+      // The key split across two chunks, then nothing more until the run is cancelled.
+      if (body.includes('echo-hang')) {
+        res.write(`${chunk(`hang ${KEY.slice(0, 7)}`)}${chunk(`${KEY.slice(7)} and`)}`)
+        return
+      }
+      // The key split across two chunks, then the stream breaks: the run fails with the key in its partial text.
+      if (body.includes('echo-split'))
+        return res.end(`${chunk(`split ${KEY.slice(0, 7)}`)}${chunk(`${KEY.slice(7)} and`)}data: {"broken"\n\n`)
       res.end(`${chunk(`the key you sent is ${KEY} `)}${chunk(', bye')}${done}`)
     })
   })
@@ -80,7 +88,7 @@ async function get(path: string): Promise<string> {
   return text
 }
 
-async function runAndWatch(convId: string, prompt: string): Promise<void> {
+async function runAndWatch(convId: string, prompt: string, cancelAfterMs?: number): Promise<void> {
   const ws = new WebSocket(`${url.replace('http', 'ws')}ws?conv_id=${convId}`, {headers: {origin: url.slice(0, -1)}})
   ws.on('message', (data) => answers.push(data.toString()))
   await new Promise((resolve) => ws.once('open', resolve))
@@ -90,6 +98,10 @@ async function runAndWatch(convId: string, prompt: string): Promise<void> {
     body: JSON.stringify({conv_id: convId, prompt}),
   })
   answers.push(await res.text())
+  if (cancelAfterMs !== undefined) {
+    await new Promise((r) => setTimeout(r, cancelAfterMs))
+    await fetch(new URL(`/api/conversations/${convId}/cancel`, url), {method: 'POST', headers: {origin: url.slice(0, -1)}})
+  }
   const until = Date.now() + 15_000
   for (;;) {
     const detail = JSON.parse(await get(`/api/conversations/${convId}`)) as {running?: boolean}
@@ -115,6 +127,10 @@ describe('a key the upstream echoes leaves no trace anywhere', () => {
     await runAndWatch('echo-text', 'say it back')
     await runAndWatch('echo-error', 'please echo-error')
     await runAndWatch('echo-chunk', 'please echo-chunk')
+    await runAndWatch('echo-split', 'please echo-split')
+    await runAndWatch('echo-hang', 'please echo-hang', 1_000)
+    // A prompt holding the key: its recording's inputs.json keeps the prompt (redacted).
+    await runAndWatch('echo-prompt', `my key is ${KEY}, say it back`)
     await get('/api/conversations')
     await get('/api/conversations/echo-text/snapshot')
     await fetch(new URL('/api/conversations/echo-text/fixture', url), {method: 'POST', headers: {origin: url.slice(0, -1)}})
@@ -126,16 +142,46 @@ describe('a key the upstream echoes leaves no trace anywhere', () => {
     expect(everything).toContain('the key you sent is [redacted]')
     expect(everything).toContain('Incorrect API key provided: [redacted]')
     expect(everything).toContain('run.error')
+    expect(everything).toContain('split [redacted] and')
     expect(output).toContain('run ended')
     expect(everything).not.toContain(KEY)
     expect(output).not.toContain(KEY)
     const files = await filesUnder(dir)
     expect(files.some((f) => f.endsWith('conversations.db'))).toBe(true)
     expect(files.some((f) => f.includes(`${join(dir, 'rec')}`))).toBe(true)
+    expect(files.some((f) => f.endsWith('echo-prompt.inputs.json'))).toBe(true)
     for (const file of files) {
       if (file.endsWith('jiminy.yaml')) continue
       const bytes = await readFile(file)
       expect(bytes.includes(Buffer.from(KEY)), `${file} holds the key`).toBe(false)
     }
   })
+
+  it("the store after the server: conversations show --json holds the cancelled run's partial text redacted", async () => {
+    const show = await cli(['conversations', 'show', 'echo-hang', '--store', join(dir, 'conversations.db'), '--json'])
+    expect(show.code).toBe(0)
+    expect(show.stdout).toContain('"partial_text": "hang [redacted] and"')
+    expect(show.stdout).not.toContain(KEY)
+  })
+
+  it('jiminy run prints the echoed key redacted, as serve sends it (text and --json)', async () => {
+    const text = await cli(['run', '--config', join(dir, 'jiminy.yaml'), '--profile', 'echo', 'say it back'])
+    expect(text.stdout).toContain('the key you sent is [redacted]')
+    const split = await cli(['run', '--config', join(dir, 'jiminy.yaml'), '--profile', 'echo', 'please echo-split'])
+    expect(split.stdout).toContain('split [redacted] and')
+    const json = await cli(['run', '--config', join(dir, 'jiminy.yaml'), '--profile', 'echo', '--json', 'say it back'])
+    expect(json.stdout).toContain('the key you sent is [redacted]')
+    for (const r of [text, split, json]) expect(r.stdout + r.stderr).not.toContain(KEY)
+  }, 120_000)
 })
+
+function cli(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['bin/run.js', ...args], {env: {...process.env, MY_KEY: KEY, NO_COLOR: '1', XDG_DATA_HOME: dir}})
+    let stdout = ''
+    let stderr = ''
+    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
+    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+    child.once('exit', (code) => done({code: code ?? 1, stdout, stderr}))
+  })
+}
