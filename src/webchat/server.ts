@@ -150,10 +150,10 @@ export interface RunningServer {
 
 /** Starts the dev chat server: HTTP routes, the WebSocket gateway and the web page. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
   registerSecret(options.token)
   const logger = options.logger ?? createLogger(options.logLevel ?? logLevelFrom(options.env ?? process.env))
   const builder = options.builder ?? (await newBuilder(options))
+  const limits: ServerLimits = {...DEFAULT_LIMITS, ...limitsOfConfig(builder.config.limits), ...options.limits}
   // Before anything opens: a bad --allow-origin is bad input (InvalidOriginError), nothing to close.
   const allowedOrigins = allowedOriginSet([...(builder.config.allow_origins ?? []), ...(options.allowOrigins ?? [])])
   const allowedHosts = allowedHostSet([...(builder.config.allow_hosts ?? []), ...(options.allowHosts ?? [])])
@@ -391,6 +391,17 @@ function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logge
     ...(configured?.max_frames !== undefined ? {maxFrames: configured.max_frames} : {}),
     onWarning: (warning) => logger.warn(warning, warning.message),
   })
+}
+
+/** The config file's `limits:` (snake_case) as ServerLimits fields; only those it sets. */
+function limitsOfConfig(config: ConfigFile['limits']): Partial<ServerLimits> {
+  if (!config) return {}
+  const out: {-readonly [K in keyof ServerLimits]?: ServerLimits[K]} = {}
+  if (config.max_connections !== undefined) out.maxConnections = config.max_connections
+  if (config.max_connections_per_address !== undefined) out.maxConnectionsPerAddress = config.max_connections_per_address
+  if (config.headers_timeout_ms !== undefined) out.headersTimeoutMs = config.headers_timeout_ms
+  if (config.request_timeout_ms !== undefined) out.requestTimeoutMs = config.request_timeout_ms
+  return out
 }
 
 /** What a request Node's parser refused is answered with; undefined when the client is gone (nothing to answer). */
