@@ -4,17 +4,20 @@ import {showConnectionStatus} from './connection-status.js'
 import {mergeConversations, renderConversationList} from './conversation-list.js'
 import {ConversationStore} from './conversation-store.js'
 import {el} from './dom.js'
+import {Drawer} from './drawer.js'
 import {emptyStateView} from './render.js'
+import {plainText} from './markdown.js'
 import {newId} from './ids.js'
 import {RunState} from './run-state.js'
 import {Transcript} from './transcript.js'
 import {showServerNotice} from './run-insights.js'
+import {initialConversationState, reduceFrame} from './conversation-reducer.js'
 import {ConversationSocket} from './ws-client.js'
 
 /** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
 /** @typedef {import('./page.js').Overrides} Overrides */
 /** @typedef {import('./page.js').PageState} PageState */
-/** @typedef {import('./ws-client.js').ControlNote} ControlNote */
+/** @typedef {import('./page.js').ControlNote} ControlNote */
 
 /**
  * Wiring: the sidebar, profile picker, composer and run state around one open conversation.
@@ -52,7 +55,12 @@ const ui = {
   error: $('composer-error', HTMLElement),
   stepMode: $('opt-step-mode', HTMLInputElement),
   systemPrompt: $('opt-system-prompt', HTMLInputElement),
+  drawerToggle: $('drawer-toggle', HTMLButtonElement),
+  drawerBackdrop: $('drawer-backdrop', HTMLElement),
 }
+
+/** The conversation list as a drawer on a phone (a no-op on a wide screen). */
+const drawer = new Drawer(ui.drawerToggle, ui.drawerBackdrop)
 
 /** Page-wide server news (`server.notice`: a config reload failed / recovered), above the transcript. */
 const bannerSlot = el('div', {class: 'banner-slot', testid: 'banner-slot', 'aria-live': 'assertive'})
@@ -62,7 +70,6 @@ ui.transcript.before(bannerSlot)
 const state = {profiles: [], server: [], convId: null, socket: null, lastWsError: null}
 
 const transcript = new Transcript(ui.transcript, {
-  promptFor: (inferenceId) => store.promptFor(state.convId, inferenceId),
   onStepAction: async (pauseId, action) => {
     if (!state.convId) return
     try {
@@ -111,9 +118,10 @@ function onControl(frame) {
       break
     case 'ws.replay':
       if (frame.reset) {
-        // The socket replays the conversation from seq 1: start the view over (prompts come back from the store).
+        // The socket replays the conversation from seq 1: start the view over.
         transcript.reset(null)
-        run.set(false)
+        conversation = initialConversationState()
+        run.reset()
         if (gone) noticeGone()
         break
       }
@@ -147,6 +155,8 @@ function onControl(frame) {
 
 /** Set by `ws.hello`: the open conversation is one the server no longer has. */
 let gone = false
+/** The open conversation as the frame reducer has it so far. */
+let conversation = initialConversationState()
 
 function noticeGone() {
   transcript.notice(
@@ -169,10 +179,17 @@ function connect(convId, profile) {
     token,
     afterSeq: 0,
     onEvent: (event) => {
-      if (event.type === 'server.notice') showServerNotice(bannerSlot, event)
-      transcript.apply(event)
-      run.track(event)
-      if (event.type === 'run.finished') refreshList()
+      const {state: next, actions} = reduceFrame(conversation, event)
+      conversation = next
+      for (const action of actions) {
+        transcript.apply(action)
+        if (action.type === 'server-notice') {
+          showServerNotice(bannerSlot, action.event)
+          if (action.event.kind === 'profiles-changed') refreshProfiles()
+        }
+        if (action.type === 'run-finished') refreshList()
+      }
+      run.observe(conversation)
     },
     onControl,
     onStatus: (status) => showConnectionStatus(ui.status, status),
@@ -204,16 +221,13 @@ async function renameConversation(convId) {
   }
   store.upsert(convId, {title})
   state.server = state.server.map((c) => (c.conv_id === convId ? {...c, title} : c))
-  if (convId === state.convId) {
-    ui.title.textContent = title
-    document.title = `${title} · jiminy`
-  }
+  if (convId === state.convId) showTitle()
   refreshList()
 }
 
 /** @param {string} convId */
 async function deleteConversation(convId) {
-  const title = state.server.find((c) => c.conv_id === convId)?.title || store.get(convId)?.title || convId
+  const title = titleOf(convId) || convId
   if (!window.confirm(`Delete "${title}" and its history?`)) return
   try {
     await api.remove(convId)
@@ -232,11 +246,29 @@ async function deleteConversation(convId) {
   refreshList()
 }
 
+/**
+ * A conversation's title as plain text: the server's once it has one (a rename anywhere shows
+ * everywhere), else this browser's; '' when neither has one.
+ * @param {string} convId
+ */
+function titleOf(convId) {
+  return plainText(state.server.find((c) => c.conv_id === convId)?.title || store.get(convId)?.title || '')
+}
+
+/** The open conversation's title in the top bar and the tab. */
+function showTitle() {
+  const title = (state.convId && titleOf(state.convId)) || 'New conversation'
+  ui.title.textContent = title
+  document.title = `${title} · jiminy`
+}
+
 function refreshList() {
   api.conversations().then(
     (list) => {
       // A bare array, or `{conversations: [...]}`.
       state.server = Array.isArray(list) ? list : Array.isArray(list?.conversations) ? list.conversations : []
+      // A conversation opened by URL in a fresh browser learns its title here.
+      showTitle()
       renderList()
     },
     () => renderList(),
@@ -253,6 +285,7 @@ function emptyState(profile) {
 
 /** @param {string} convId */
 function openConversation(convId) {
+  drawer.set(false)
   const server = state.server.find((c) => c.conv_id === convId)
   const record =
     store.get(convId) ??
@@ -262,11 +295,11 @@ function openConversation(convId) {
   history.replaceState(null, '', `${location.pathname}${location.search}#${encodeURIComponent(convId)}`)
   selectProfile(record.profile)
   showOverrides(record)
-  ui.title.textContent = record.title || 'New conversation'
-  document.title = `${record.title || 'New conversation'} · jiminy`
+  showTitle()
   ui.error.hidden = true
   transcript.reset(emptyState(ui.profile.value))
-  run.set(false)
+  conversation = initialConversationState()
+  run.reset()
   connect(convId, ui.profile.value)
 }
 
@@ -321,6 +354,14 @@ async function loadProfiles() {
   ui.profile.replaceChildren(...state.profiles.map((p) => el('option', {value: p.slug, text: p.slug, title: p.description ?? ''})))
 }
 
+/** A reload changed the profile list: picker, description and the empty state show the new one. */
+async function refreshProfiles() {
+  const current = ui.profile.value
+  await loadProfiles()
+  selectProfile(current)
+  if (state.convId) transcript.replaceEmpty(emptyState(ui.profile.value))
+}
+
 // ---- sending and cancelling -----------------------------------------------------------------
 
 /** @param {string} message */
@@ -358,14 +399,13 @@ async function send() {
   if (!convId) return
   const profile = ui.profile.value
   const overrides = readOverrides()
-  const record = store.upsert(convId, {
+  store.upsert(convId, {
     profile,
     overrides,
     title: store.get(convId)?.title || text.slice(0, 80),
     updated_at: new Date().toISOString(),
   })
-  ui.title.textContent = record.title
-  document.title = `${record.title} · jiminy`
+  showTitle()
   showError('')
   ui.prompt.value = ''
   const pending = transcript.addPendingPrompt(text)
@@ -374,10 +414,7 @@ async function send() {
   try {
     const answer = await postChat(profile, body)
     const inferenceId = answer?.inference_id ?? answer?.run_id
-    if (inferenceId) {
-      pending.started(inferenceId)
-      store.rememberPrompt(convId, inferenceId, text)
-    }
+    if (inferenceId) pending.started(inferenceId)
     if (convId === state.convId) run.set(true, inferenceId ?? null)
     refreshList()
   } catch (e) {

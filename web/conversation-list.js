@@ -1,5 +1,6 @@
 // @ts-check
 import {el} from './dom.js'
+import {plainText} from './markdown.js'
 
 /** @typedef {import('./page.js').ConversationItem} ConversationItem */
 /** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
@@ -61,6 +62,7 @@ const later = (a, b) => (String(a ?? '') > String(b ?? '') ? a : b) ?? ''
 export function renderConversationList(container, items, currentId, {running, onOpen, onRename, onDelete}) {
   container.replaceChildren(
     ...items.map((c) => {
+      const title = plainText(c.title)
       const active = c.conv_id === currentId
       const isRunning = active ? running : c.running
       const button = el(
@@ -73,7 +75,7 @@ export function renderConversationList(container, items, currentId, {running, on
           dataset: {convId: c.conv_id},
           title: c.conv_id,
         },
-        el('span', {class: 'conv-title', text: c.title || (c.local ? 'New conversation' : `Conversation ${c.conv_id.slice(0, 8)}`)}),
+        el('span', {class: 'conv-title', text: title || (c.local ? 'New conversation' : `Conversation ${c.conv_id.slice(0, 8)}`)}),
         el(
           'span',
           {class: 'conv-meta'},
@@ -82,7 +84,7 @@ export function renderConversationList(container, items, currentId, {running, on
         ),
       )
       button.addEventListener('click', () => onOpen(c.conv_id))
-      const label = c.title || c.conv_id
+      const label = title || c.conv_id
       const actions = el(
         'span',
         {class: 'conv-actions'},

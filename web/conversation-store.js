@@ -1,22 +1,19 @@
 // @ts-check
 /**
  * What the page remembers in localStorage: the conversations this browser started (id, profile,
- * title, overrides), which one is open, and the prompts it sent per run (the server streams the
- * assistant's side only, so a replayed conversation gets its user messages back from here).
+ * title, overrides) and which one is open. Prompts are not kept here: each run's `user.message`
+ * frame brings its prompt back on replay, in any browser.
  */
 /** @typedef {import('./page.js').ConversationRecord} ConversationRecord */
-/** @typedef {{inference_id: string, prompt: string, at: string}} RememberedPrompt */
 /**
  * @typedef {object} StoredData
  * @property {ConversationRecord[]} conversations
  * @property {string | null} current
- * @property {Record<string, RememberedPrompt[]>} prompts
  * @property {string | null} lastProfile
  */
 
 const KEY = 'jiminy.webchat.v1'
 const MAX_CONVERSATIONS = 100
-const MAX_PROMPTS = 200
 
 /** @returns {StoredData} */
 function load() {
@@ -26,14 +23,13 @@ function load() {
       return {
         conversations: data.conversations,
         current: data.current ?? null,
-        prompts: data.prompts ?? {},
         lastProfile: data.lastProfile ?? null,
       }
     }
   } catch {
     // A corrupt entry is replaced below.
   }
-  return {conversations: [], current: null, prompts: {}, lastProfile: null}
+  return {conversations: [], current: null, lastProfile: null}
 }
 
 export class ConversationStore {
@@ -84,7 +80,6 @@ export class ConversationStore {
   /** @param {string} convId */
   remove(convId) {
     this.data.conversations = this.data.conversations.filter((c) => c.conv_id !== convId)
-    delete this.data.prompts[convId]
     if (this.data.current === convId) this.data.current = null
     this.save()
   }
@@ -107,28 +102,5 @@ export class ConversationStore {
   set lastProfile(slug) {
     this.data.lastProfile = slug
     this.save()
-  }
-
-  /**
-   * Remembers the prompt that started run `inferenceId`.
-   * @param {string} convId
-   * @param {string} inferenceId
-   * @param {string} prompt
-   */
-  rememberPrompt(convId, inferenceId, prompt) {
-    const list = (this.data.prompts[convId] ??= [])
-    if (!list.some((p) => p.inference_id === inferenceId)) list.push({inference_id: inferenceId, prompt, at: new Date().toISOString()})
-    if (list.length > MAX_PROMPTS) list.splice(0, list.length - MAX_PROMPTS)
-    this.save()
-  }
-
-  /**
-   * @param {string | null} convId
-   * @param {string} inferenceId
-   * @returns {string | null}
-   */
-  promptFor(convId, inferenceId) {
-    if (!convId) return null
-    return this.data.prompts[convId]?.find((p) => p.inference_id === inferenceId)?.prompt ?? null
   }
 }

@@ -72,7 +72,7 @@ const escapeHtml = (text) => text.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c)
 /**
  * @param {string} text the code
  * @param {string} lang the fence's info string (first word is the language)
- * @returns {{html: string, language: string}}
+ * @returns {{html: string, language: string}} language: the fence's language when highlight.js knows it, else ''
  */
 function highlightCode(text, lang) {
   const asked = (lang.trim().split(/\s+/)[0] ?? '').toLowerCase()
@@ -80,8 +80,9 @@ function highlightCode(text, lang) {
     return {html: hljs.highlight(text, {language: asked, ignoreIllegals: true}).value, language: asked}
   }
   if (!asked && text.length <= AUTO_DETECT_LIMIT) {
-    const auto = hljs.highlightAuto(text)
-    return {html: auto.value, language: auto.language ?? ''}
+    // Coloured by a guess, but labelled only by what the fence names: a guess shown as a label
+    // ("sql" on a shell transcript) tells the reader something the author never said.
+    return {html: hljs.highlightAuto(text).value, language: ''}
   }
   return {html: escapeHtml(text), language: asked}
 }
@@ -179,6 +180,35 @@ function finish(fragment) {
   }
   return fragment
 }
+
+/**
+ * The text a reader sees in `source` rendered, without its markup (`**Bold** \`x\`` → `Bold x`),
+ * on one line: conversation titles are a prompt's first words, shown as plain text.
+ * @param {string} source
+ */
+export function plainText(source) {
+  /** @type {string[]} */
+  const out = []
+  /** @param {readonly Token[]} tokens */
+  const walk = (tokens) => {
+    for (const token of tokens) {
+      const children = 'tokens' in token && Array.isArray(token.tokens) ? token.tokens : null
+      const items = token.type === 'list' && 'items' in token && Array.isArray(token.items) ? token.items : null
+      if (items) walk(items)
+      else if (children && children.length > 0) walk(children)
+      else if (token.type === 'image') out.push(String(token.text ?? ''))
+      else if ('text' in token && typeof token.text === 'string') out.push(token.text)
+      else out.push(' ')
+      if (token.type === 'paragraph' || token.type === 'heading' || token.type === 'list_item') out.push(' ')
+    }
+  }
+  walk(markdown.lexer(source))
+  return decodeEntities(out.join('')).replace(/\s+/g, ' ').trim()
+}
+
+const ENTITIES = /** @type {Record<string, string>} */ ({'&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'"})
+/** @param {string} text marked's token text may carry the five HTML escapes */
+const decodeEntities = (text) => text.replace(/&(amp|lt|gt|quot|#39);/g, (e) => ENTITIES[e] ?? e)
 
 /**
  * A markdown text that grows while it streams. `update(text)` coalesces deltas into at most one

@@ -4,11 +4,11 @@ import {diffView} from './diff-view.js'
 import {el, jsonPreview, prettyJson} from './dom.js'
 import {MarkdownView} from './markdown.js'
 
-/** @typedef {import('./frames.js').SemEvent} SemEvent */
-/** @typedef {import('./frames.js').LlmStart | import('./frames.js').LlmDelta | import('./frames.js').LlmFinal} LlmEvent */
-/** @typedef {import('./frames.js').LlmThinkingStart | import('./frames.js').LlmThinkingDelta | import('./frames.js').LlmThinkingFinal} ThinkingEvent */
-/** @typedef {import('./frames.js').ToolStart | import('./frames.js').ToolDelta | import('./frames.js').ToolResult | import('./frames.js').ToolDone} ToolEvent */
-/** @typedef {import('./frames.js').StepPaused | import('./frames.js').StepResumed} StepEvent */
+/** @typedef {import('./page.js').LlmFrame} LlmEvent */
+/** @typedef {import('./page.js').ThinkingFrame} ThinkingEvent */
+/** @typedef {import('./page.js').ToolFrame} ToolEvent */
+/** @typedef {import('./page.js').StepFrame} StepEvent */
+/** @typedef {import('./page.js').ToolOutcome} ToolOutcome */
 /**
  * @template E
  * @typedef {{root: HTMLElement, apply(event: E): void}} View
@@ -149,12 +149,19 @@ export function thinkingView(id) {
   }
 }
 
-const TOOL_STATUS_LABEL = /** @type {Record<string, string>} */ ({proposed: 'proposed', executing: 'running', done: 'done', error: 'error'})
+const TOOL_STATUS_LABEL = /** @type {Record<string, string>} */ ({
+  proposed: 'proposed',
+  executing: 'running',
+  done: 'done',
+  error: 'error',
+  skipped: 'skipped',
+  denied: 'denied',
+})
 
 /**
  * A tool call: `<details>` with name, one-line input and status; input and result inside.
  * @param {string} id
- * @returns {View<ToolEvent>}
+ * @returns {View<ToolEvent> & {settle(outcome: ToolOutcome): void}}
  */
 export function toolView(id) {
   const name = el('span', {class: 'tool-name', testid: 'tool-name'})
@@ -213,18 +220,28 @@ export function toolView(id) {
       }
       if (!name.textContent) name.textContent = 'tool'
     },
+    settle(outcome) {
+      // A step decision answered the call without running it: it stays this way (no result follows).
+      failed = true
+      setStatus(outcome)
+    },
   }
 }
 
 const PHASE_LABEL = /** @type {Record<string, string>} */ ({after_inference: 'before running tools', after_tools: 'after running tools'})
-const ACTION_LABEL = /** @type {Record<string, string>} */ ({continue: 'Continued', skip: 'Skipped', deny: 'Denied'})
+const ACTION_LABEL = /** @type {Record<string, string>} */ ({
+  continue: 'Continued',
+  skip: 'Skipped',
+  deny: 'Denied',
+  cancelled: 'Cancelled',
+})
 const STEP_ACTIONS = /** @type {const} */ (['continue', 'skip', 'deny'])
 
 /**
  * The step-mode pause card. `onAction(pauseId, action)` returns a promise; it rejects with an Error to show.
  * @param {string} id
  * @param {(pauseId: string, action: string) => Promise<void>} onAction
- * @returns {View<StepEvent>}
+ * @returns {View<StepEvent> & {close(status: string): void}}
  */
 export function stepView(id, onAction) {
   const title = el('div', {class: 'step-title'})
@@ -272,11 +289,28 @@ export function stepView(id, onAction) {
       }
     }),
   )
+  /**
+   * The card becomes one line saying how the pause ended; its buttons are gone.
+   * @param {string} action
+   * @param {string} text
+   */
+  const resolve = (action, text) => {
+    clearInterval(timer)
+    const names = [...calls.querySelectorAll('.tool-name')].map((n) => n.textContent).join(', ')
+    root.className = `step-resolved action-${action}`
+    root.dataset.testid = 'step-resolved'
+    root.removeAttribute('role')
+    root.replaceChildren(
+      el('span', {class: 'step-icon', 'aria-hidden': 'true'}),
+      text,
+      ...(names ? [el('code', {class: 'step-names', text: ` ${names}`})] : []),
+    )
+  }
   return {
     root,
     apply(event) {
       if (event.type === 'step.paused') {
-        phase = PHASE_LABEL[event.phase ?? ''] ?? event.phase ?? ''
+        phase = PHASE_LABEL[event.phase] ?? event.phase
         title.textContent = `Paused ${phase}`.trim()
         calls.replaceChildren(
           ...(event.tool_calls ?? []).map((call) =>
@@ -296,19 +330,14 @@ export function stepView(id, onAction) {
         if (deadline) timer = setInterval(tick, 1000)
       }
       if (event.type === 'step.resumed') {
-        clearInterval(timer)
-        const how = event.timed_out ? 'Continued (timed out)' : (ACTION_LABEL[event.action ?? ''] ?? String(event.action))
-        root.className = 'step-resolved'
-        root.dataset.testid = 'step-resolved'
-        root.removeAttribute('role')
-        const names = [...calls.querySelectorAll('.tool-name')].map((n) => n.textContent).join(', ')
-        root.classList.add(`action-${event.action}`)
-        root.replaceChildren(
-          el('span', {class: 'step-icon', 'aria-hidden': 'true'}),
-          `${how} ${PHASE_LABEL[event.phase ?? ''] ?? phase}`.trim(),
-          ...(names ? [el('code', {class: 'step-names', text: ` ${names}`})] : []),
-        )
+        const how = event.timed_out ? 'Continued (timed out)' : (ACTION_LABEL[event.action] ?? String(event.action))
+        resolve(event.action, `${how} ${phase}`.trim())
       }
+    },
+    close(status) {
+      // The run ended (cancelled, failed…) while this pause waited: nothing can answer it any more.
+      if (root.classList.contains('step-resolved')) return
+      resolve('closed', `Not answered: the run ended (${status}) ${phase}`.trim())
     },
   }
 }
@@ -347,9 +376,9 @@ function sourceLabel(record) {
   return 'request'
 }
 
-/** @param {import('./frames.js').ConversationRebuilt} event */
+/** @param {import('./page.js').FrameOf<'conversation.rebuilt'>} event */
 export function rebuildView(event) {
-  const record = event.record && typeof event.record === 'object' ? event.record : event
+  const record = event.record
   const summary = el(
     'summary',
     {},
@@ -377,10 +406,10 @@ export function logView(event) {
   )
 }
 
-/** @param {import('./frames.js').AgentMode} event */
+/** @param {import('./page.js').FrameOf<'agent.mode'>} event */
 export function agentModeView(event) {
   const title = event.title ?? event.data?.title ?? event.mode ?? event.data?.to ?? '?'
-  return noticeView('info', `Mode: ${title}`, event.data?.analysis ?? event.message ?? '', 'agent-mode')
+  return noticeView('info', `Mode: ${title}`, event.data?.analysis ?? event.analysis ?? '', 'agent-mode')
 }
 
 /** What an empty conversation shows: the profile, and its example prompt as a button. */

@@ -29,8 +29,8 @@ export function formatMs(ms) {
   return `${(n / 1000).toFixed(2)} s`
 }
 
-/** @typedef {import('./frames.js').TraceDiff} TraceDiff */
-/** @typedef {import('./frames.js').TraceCall} TraceCall */
+/** @typedef {import('./frames.js').MiddlewareCall['request']} TraceDiff */
+/** @typedef {import('./frames.js').MiddlewareCall} TraceCall */
 
 /**
  * One line per block a side of a call changed: `+ user blk_… "text"`.
@@ -44,7 +44,7 @@ function diffLines(side, diff) {
   /**
    * @param {string} mark
    * @param {string} cls
-   * @param {readonly import('./frames.js').TraceBlock[] | undefined} blocks
+   * @param {TraceDiff['added'] | undefined} blocks
    */
   const add = (mark, cls, blocks) => {
     for (const b of blocks ?? []) {
@@ -73,7 +73,7 @@ function diffLines(side, diff) {
 /**
  * The run's middleware trace: each call (indented by its depth in the chain, grouped by round)
  * with total and own time and what it changed going down (request) and coming back (response).
- * @param {import('./frames.js').MiddlewareTrace} event
+ * @param {import('./page.js').FrameOf<'middleware.trace'>} event
  */
 export function traceView(event) {
   const calls = Array.isArray(event.calls) ? event.calls : []
@@ -221,33 +221,65 @@ export function timelineView(timeline) {
 /** @param {unknown} v */
 const num = (v) => (typeof v === 'number' && Number.isFinite(v) && v >= 0 ? v : 0)
 
+/** @param {readonly string[] | undefined} slugs */
+const listed = (slugs) => (slugs ?? []).join(', ')
+
 /**
- * The page-wide banner for `server.notice`: a failed reload (file:line and message) stays until a
- * `recovered` notice replaces it (which then fades after a while) or the user dismisses it.
+ * What a banner says for a notice: a failed reload (file:line and message), a recovery, or what a
+ * reload changed in the profile list.
+ * @param {import('./page.js').ServerNotice} event
+ * @returns {{title: string, detail: string, group: 'reload' | 'profiles'}}
+ */
+function bannerText(event) {
+  switch (event.kind) {
+    case 'reload-failed': {
+      const where = event.file ? `${event.file}${typeof event.line === 'number' ? `:${event.line}` : ''}` : ''
+      return {
+        group: 'reload',
+        title: 'Config reload failed',
+        detail: `${where ? `${where}: ` : ''}${event.message} — the server keeps the last good config and plugins`,
+      }
+    }
+    case 'recovered':
+      return {group: 'reload', title: 'Config reloaded', detail: `recovered${event.files?.length ? `: ${event.files.join(', ')}` : ''}`}
+    case 'profiles-changed': {
+      const parts = [
+        event.added?.length ? `added ${listed(event.added)}` : '',
+        event.removed?.length ? `removed ${listed(event.removed)}` : '',
+        event.changed?.length ? `changed ${listed(event.changed)}` : '',
+      ].filter(Boolean)
+      return {group: 'profiles', title: 'Profiles updated', detail: parts.join('; ') || event.message}
+    }
+    default: {
+      /** @type {never} */
+      const kind = event.kind
+      return {group: 'reload', title: 'Server', detail: `${String(kind)}: ${/** @type {{message?: string}} */ (event).message ?? ''}`}
+    }
+  }
+}
+
+/**
+ * The page-wide banners for `server.notice`, one per group: a failed reload stays until a
+ * `recovered` notice replaces it (which then fades after a while) or the user dismisses it; what a
+ * reload changed in the profile list has its own banner (`profiles-banner`), which fades too.
  * @param {HTMLElement} slot
- * @param {import('./frames.js').ServerNotice} event
+ * @param {import('./page.js').ServerNotice} event
  */
 export function showServerNotice(slot, event) {
   const failed = event.level === 'error'
-  const where = event.file ? `${event.file}${typeof event.line === 'number' ? `:${event.line}` : ''}` : ''
-  const title = failed ? 'Config reload failed' : 'Config reloaded'
-  const detail = failed
-    ? `${where ? `${where}: ` : ''}${event.message ?? ''} — the server keeps the last good config and plugins`
-    : `recovered${Array.isArray(event.files) && event.files.length ? `: ${event.files.join(', ')}` : ''}`
+  const {title, detail, group} = bannerText(event)
+  const testid = group === 'profiles' ? 'profiles-banner' : 'server-banner'
   const close = el('button', {type: 'button', class: 'banner-close', 'aria-label': 'Dismiss', text: '×'})
   const banner = el(
     'div',
-    {
-      class: `banner ${failed ? 'error' : 'ok'}`,
-      testid: 'server-banner',
-      role: failed ? 'alert' : 'status',
-      dataset: {kind: String(event.kind ?? '')},
-    },
+    {class: `banner ${failed ? 'error' : 'ok'}`, testid, role: failed ? 'alert' : 'status', dataset: {kind: event.kind, group}},
     el('strong', {class: 'banner-title', text: title}),
-    el('span', {class: 'banner-detail', testid: 'server-banner-detail', text: ` ${detail}`}),
+    el('span', {class: 'banner-detail', testid: `${testid}-detail`, text: ` ${detail}`}),
     close,
   )
   close.addEventListener('click', () => banner.remove())
-  slot.replaceChildren(banner)
+  const previous = [...slot.children].find((child) => child instanceof HTMLElement && child.dataset.group === group)
+  if (previous) previous.replaceWith(banner)
+  else slot.append(banner)
   if (!failed) setTimeout(() => banner.isConnected && banner.remove(), 8000)
 }

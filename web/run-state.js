@@ -23,8 +23,13 @@ export class RunState {
     this.inferenceId = null
     /** @type {ReturnType<typeof setTimeout> | undefined} */
     this.checkTimer = undefined
-    /** Runs whose run.finished arrived: a POST /chat answer that comes after its frames starts nothing. */
+    /**
+     * Runs whose run.finished arrived (the reducer's): a POST /chat answer that comes after its frames starts nothing.
+     * @type {ReadonlySet<string>}
+     */
     this.finished = new Set()
+    /** @type {string | null} the reducer's running run, as last observed */
+    this.observed = null
   }
 
   /**
@@ -53,25 +58,29 @@ export class RunState {
   }
 
   /**
-   * Updates the state from one SEM event.
-   * @param {import('./frames.js').SemEvent} event
+   * Follows the frame reducer (conversation-reducer.js): a run's first frame begins it and its
+   * run.finished (the last frame of every run, after run.cancelled / run.error too) ends it.
+   * Only a change of the reducer's run counts, so a frame of no run (a rebuild) never ends a run a
+   * POST just started.
+   * @param {import('./page.js').ConversationState} conversation
    */
-  track(event) {
-    switch (event.type) {
-      case 'user.message':
-      case 'llm.start':
-      case 'tool.start':
-      case 'step.paused':
-        if (!this.running) this.set(true, event.inference_id ?? null)
-        break
-      case 'run.finished':
-        // The run's last frame, after run.cancelled / run.error too: the server has let the run go.
-        clearTimeout(this.checkTimer)
-        if (event.inference_id) this.finished.add(event.inference_id)
-        this.set(false)
-        break
-      default:
-        break
+  observe(conversation) {
+    this.finished = conversation.finished
+    if (conversation.running === this.observed) return
+    this.observed = conversation.running
+    if (conversation.running !== null) {
+      this.set(true, conversation.running)
+      return
     }
+    clearTimeout(this.checkTimer)
+    this.set(false)
+  }
+
+  /** Another conversation is open: nothing observed yet. */
+  reset() {
+    clearTimeout(this.checkTimer)
+    this.observed = null
+    this.finished = new Set()
+    this.set(false)
   }
 }

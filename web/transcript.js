@@ -13,10 +13,10 @@ import {
 } from './render.js'
 import {timelineView, traceView} from './run-insights.js'
 
-/** @typedef {import('./frames.js').SemEvent} SemEvent */
+/** @typedef {import('./page.js').ViewAction} ViewAction */
 /**
  * What the transcript keeps per upserted item (each view's own type narrows `apply`).
- * @typedef {{root: HTMLElement, apply(event: SemEvent): void, thinkingSlot?: HTMLElement, finish?(): void, interrupt?(): void, fail?(): void}} AnyView
+ * @typedef {{root: HTMLElement, apply(event: import('./page.js').LlmFrame | import('./page.js').ThinkingFrame | import('./page.js').ToolFrame | import('./page.js').StepFrame): void, thinkingSlot?: HTMLElement, finish?(): void, interrupt?(): void, fail?(): void, settle?(outcome: import('./page.js').ToolOutcome): void, close?(status: string): void}} AnyView
  */
 /** @typedef {{section: HTMLElement, adoptable: boolean}} PendingSection */
 
@@ -31,12 +31,10 @@ export class Transcript {
    * @param {HTMLElement} root the scrolling container
    * @param {object} o
    * @param {(pauseId: string, action: string) => Promise<void>} o.onStepAction
-   * @param {(inferenceId: string) => string|null} o.promptFor the prompt that started a run, if known
    */
   constructor(root, o) {
     this.root = root
     this.onStepAction = o.onStepAction
-    this.promptFor = o.promptFor
     /** @type {Map<string, AnyView>} */
     this.views = new Map()
     /** @type {Map<string, HTMLElement>} */
@@ -58,6 +56,16 @@ export class Transcript {
     this.pending = null
     this.empty = empty
     this.root.replaceChildren(...(empty ? [empty] : []))
+  }
+
+  /**
+   * Swaps the empty-state element, if it is still shown (the profile's description changed).
+   * @param {HTMLElement} empty
+   */
+  replaceEmpty(empty) {
+    if (!this.empty?.isConnected) return
+    this.empty.replaceWith(empty)
+    this.empty = empty
   }
 
   /**
@@ -108,95 +116,123 @@ export class Transcript {
   }
 
   /**
-   * Applies one SEM event (already deduplicated and in seq order).
-   * @param {SemEvent} event
+   * Shows what the frame reducer made of one frame (frames arrive deduplicated and in seq order).
+   * @param {ViewAction} action
    */
-  apply(event) {
-    this.withStick(() => this.applyEvent(event))
+  apply(action) {
+    this.withStick(() => this.applyAction(action))
   }
 
-  /** @param {SemEvent} event */
-  applyEvent(event) {
-    const type = event.type
-    const id = String(event.id ?? '')
-    const parent = () => (event.inference_id ? this.sectionFor(String(event.inference_id)) : this.topLevel())
-    switch (event.type) {
-      case 'user.message': {
-        // The prompt that started the run; this page may already show it (it sent it, or remembered it).
-        const section = parent()
-        if (!section.querySelector(':scope > .msg.user')) section.prepend(userMessageView(String(event.text ?? '')))
+  /** @param {ViewAction} action */
+  applyAction(action) {
+    switch (action.type) {
+      case 'prompt': {
+        // The prompt that started the run; this page may already show it (it sent it).
+        const section = this.parentOf(action)
+        if (!section.querySelector(':scope > .msg.user')) section.prepend(userMessageView(action.text))
         return
       }
-      case 'llm.start':
-      case 'llm.delta':
-      case 'llm.final':
-        this.upsert(`llm:${id}`, () => assistantView(id), parent).apply(event)
-        if (type !== 'llm.start') this.views.get(`thinking:${id}:thinking`)?.finish?.()
-        return
-      case 'llm.thinking.start':
-      case 'llm.thinking.delta':
-      case 'llm.thinking.final': {
-        const owner = id.endsWith(':thinking') ? this.views.get(`llm:${id.slice(0, -':thinking'.length)}`) : undefined
+      case 'assistant':
         this.upsert(
-          `thinking:${id}`,
-          () => thinkingView(id),
-          () => owner?.thinkingSlot ?? parent(),
-        ).apply(event)
+          `llm:${action.id}`,
+          () => assistantView(action.id),
+          () => this.parentOf(action),
+        ).apply(action.event)
+        return
+      case 'thinking-over':
+        this.views.get(`thinking:${action.id}`)?.finish?.()
+        return
+      case 'thinking': {
+        const owner = action.owner === null ? undefined : this.views.get(`llm:${action.owner}`)
+        this.upsert(
+          `thinking:${action.id}`,
+          () => thinkingView(action.id),
+          () => owner?.thinkingSlot ?? this.parentOf(action),
+        ).apply(action.event)
         return
       }
-      case 'tool.start':
-      case 'tool.delta':
-      case 'tool.result':
-      case 'tool.done':
-        this.upsert(`tool:${id}`, () => toolView(id), parent).apply(event)
+      case 'tool':
+        this.upsert(
+          `tool:${action.id}`,
+          () => toolView(action.id),
+          () => this.parentOf(action),
+        ).apply(action.event)
         return
-      case 'step.paused':
-      case 'step.resumed':
-        this.upsert(`step:${id}`, () => stepView(id, this.onStepAction), parent).apply(event)
+      case 'tool-outcome':
+        this.views.get(`tool:${action.id}`)?.settle?.(action.outcome)
         return
-      case 'run.cancelled': {
-        this.views.get(`llm:${event.message_id}`)?.interrupt?.()
-        this.finishOpenViews(parent())
-        const kept = typeof event.text === 'string' && event.text ? 'the partial answer above is kept' : ''
-        parent().append(noticeView('cancelled', 'Run cancelled', kept, 'run-cancelled'))
+      case 'step':
+        this.upsert(
+          `step:${action.id}`,
+          () => stepView(action.id, this.onStepAction),
+          () => this.parentOf(action),
+        ).apply(action.event)
+        return
+      case 'pause-closed':
+        this.views.get(`step:${action.id}`)?.close?.(action.status)
+        return
+      case 'run-stopped': {
+        const section = this.parentOf(action)
+        const message = action.messageId === null ? undefined : this.views.get(`llm:${action.messageId}`)
+        if (action.how === 'cancelled') message?.interrupt?.()
+        else message?.fail?.()
+        this.finishOpenViews(section)
+        const title = action.how === 'cancelled' ? 'Run cancelled' : 'Run failed'
+        section.append(
+          noticeView(
+            action.how === 'cancelled' ? 'cancelled' : 'error',
+            title,
+            action.detail,
+            `run-${action.how === 'cancelled' ? 'cancelled' : 'error'}`,
+          ),
+        )
         return
       }
-      case 'run.error': {
-        this.views.get(`llm:${event.message_id}`)?.fail?.()
-        this.finishOpenViews(parent())
-        const message = String(event.message ?? '')
-        const detail = event.code && !message.includes(String(event.code)) ? `${message} (${event.code})` : message
-        parent().append(noticeView('error', 'Run failed', detail, 'run-error'))
-        return
-      }
-      case 'conversation.rebuilt':
-        this.appendTop(rebuildView(event))
-        return
-      case 'run.info':
-        parent().append(noticeView('info', 'Note', String(event.message ?? ''), 'run-info'))
-        return
-      case 'run.finished':
+      case 'run-finished': {
         // The last frame of every run (DESIGN §3): the run's section is complete.
-        if (event.inference_id) parent().dataset.status = String(event.status ?? 'finished')
-        if (event.timeline && typeof event.timeline === 'object') parent().append(timelineView(event.timeline))
-        return
-      case 'middleware.trace':
-        parent().append(traceView(event))
-        return
-      case 'server.notice': {
-        const where = event.file ? `${event.file}${event.line ? `:${event.line}` : ''}: ` : ''
-        this.appendTop(noticeView(event.level === 'error' ? 'error' : 'info', 'Server', `${where}${event.message ?? ''}`, 'server-notice'))
+        const section = this.parentOf(action)
+        section.dataset.status = action.status
+        if (action.timeline) section.append(timelineView(action.timeline))
         return
       }
+      case 'rebuild':
+        this.placeBySeq(rebuildView(action.event), action.seq)
+        return
+      case 'notice':
+        this.parentOf(action).append(noticeView(action.kind, action.title, action.detail, action.testid))
+        return
+      case 'trace':
+        this.parentOf(action).append(traceView(action.event))
+        return
       case 'log':
-        parent().append(logView(event))
+        this.parentOf(action).append(logView(action.event))
         return
-      case 'agent.mode':
-        parent().append(agentModeView(event))
+      case 'agent-mode':
+        this.parentOf(action).append(agentModeView(action.event))
         return
-      default:
-        parent().append(logView({level: 'debug', message: `unhandled frame type ${String(type)}`, fields: {}}))
+      case 'server-notice': {
+        const event = action.event
+        const where = event.file ? `${event.file}${event.line ? `:${event.line}` : ''}: ` : ''
+        this.appendTop(noticeView(event.level === 'error' ? 'error' : 'info', 'Server', `${where}${event.message}`, 'server-notice'))
+        return
+      }
+      default: {
+        /** @type {never} */
+        const unknown = action
+        return unknown
+      }
     }
+  }
+
+  /**
+   * The run section of an item (created, and placed by seq, by its run's first frame) or the transcript itself.
+   * @param {{run: string | null, seq: number | undefined}} at
+   * @returns {HTMLElement}
+   */
+  parentOf(at) {
+    if (at.run === null) return this.root
+    const section = this.sectionFor(at.run, at.seq)
+    return section
   }
 
   /**
@@ -229,22 +265,30 @@ export class Transcript {
   }
 
   /**
+   * The section of run `inferenceId`: known, the prompt this page just sent (its first frame adopts
+   * it), or a new one placed by `seq`.
    * @param {string} inferenceId
+   * @param {number | undefined} seq the frame that names the run
    * @returns {HTMLElement}
    */
-  sectionFor(inferenceId) {
+  sectionFor(inferenceId, seq) {
     const known = this.sections.get(inferenceId)
-    if (known) return known
+    if (known) {
+      if (known.dataset.seq === undefined && seq !== undefined) this.placeBySeq(known, seq)
+      return known
+    }
     if (this.pending?.adoptable) {
       const section = this.pending.section
       this.pending.adoptable = false
       section.classList.remove('pending')
       section.dataset.inferenceId = inferenceId
       this.sections.set(inferenceId, section)
+      if (seq !== undefined) this.placeBySeq(section, seq)
       return section
     }
-    const section = this.newSection(inferenceId, this.promptFor(inferenceId))
+    const section = this.newSection(inferenceId, null)
     this.sections.set(inferenceId, section)
+    if (seq !== undefined) this.placeBySeq(section, seq)
     return section
   }
 
@@ -259,20 +303,37 @@ export class Transcript {
     return section
   }
 
-  /** @returns {HTMLElement} */
-  topLevel() {
-    return this.root
+  /**
+   * Puts a conversation-level item where its seq says: before the first item with a later seq, and
+   * before any run still waiting for its first frame (a prompt just sent), never by arrival time.
+   * @param {HTMLElement} node
+   * @param {number | undefined} seq
+   */
+  placeBySeq(node, seq) {
+    if (this.empty?.isConnected) this.empty.remove()
+    if (seq === undefined) {
+      this.appendTop(node)
+      return
+    }
+    node.dataset.seq = String(seq)
+    for (const child of this.root.children) {
+      if (child === node || !(child instanceof HTMLElement)) continue
+      const waiting = child.classList.contains('run') && !child.classList.contains('failed') && child.dataset.seq === undefined
+      if (waiting || Number(child.dataset.seq) > seq) {
+        this.root.insertBefore(node, child)
+        return
+      }
+    }
+    this.root.append(node)
   }
 
   /**
-   * Appends at the end, but above a prompt still waiting for its run (its frames come next).
+   * Appends at the end (an item with no seq: a client notice, a prompt just sent).
    * @param {HTMLElement} node
    */
   appendTop(node) {
     if (this.empty?.isConnected) this.empty.remove()
-    const waiting = this.pending?.adoptable ? this.pending.section : null
-    if (waiting && waiting !== node && waiting.parentNode === this.root) this.root.insertBefore(node, waiting)
-    else this.root.append(node)
+    this.root.append(node)
   }
 
   nearBottom() {

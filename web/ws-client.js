@@ -5,8 +5,9 @@
  * `after_seq=<that>`, and drops any frame whose seq is not above it, so a frame is shown once even
  * when a replay overlaps what already arrived live.
  */
-/** @typedef {import('./frames.js').SemEvent} SemEvent */
-/** @typedef {import('./frames.js').ControlFrame | import('./frames.js').ClientNote} ControlNote */
+/** @typedef {import('./page.js').PageEvent} SemEvent */
+/** @typedef {import('./page.js').ControlNote} ControlNote */
+/** @typedef {Exclude<import('./frames.js').ControlEvent, import('./page.js').ServerNotice>} ControlFrame */
 /** @typedef {{state: 'connecting' | 'open' | 'reconnecting' | 'closed', attempt?: number, retryInMs?: number}} SocketStatus */
 /** @typedef {{received: number, duplicates: number, gaps: number, connects: number}} SocketStats */
 
@@ -165,10 +166,10 @@ export class ConversationSocket {
       this.receiveEvent(/** @type {SemEvent} */ (/** @type {unknown} */ (sem)))
       return
     }
-    this.receiveControl(/** @type {import('./frames.js').ControlFrame} */ (/** @type {unknown} */ (sem ?? parsed)))
+    this.receiveControl(/** @type {ControlFrame} */ (/** @type {unknown} */ (sem ?? parsed)))
   }
 
-  /** @param {import('./frames.js').ControlFrame} frame */
+  /** @param {ControlFrame} frame */
   receiveControl(frame) {
     if (frame.type === 'ws.hello') {
       this.attempt = 0
@@ -191,7 +192,7 @@ export class ConversationSocket {
   /** @param {SemEvent} event */
   receiveEvent(event) {
     this.stats.received += 1
-    const seq = Number(event.seq)
+    const seq = 'seq' in event ? Number(event.seq) : NaN
     if (!Number.isFinite(seq)) {
       // A frame without a cursor cannot be deduplicated; show it as it is.
       this.onEvent(event)

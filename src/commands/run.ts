@@ -116,6 +116,9 @@ In step mode (--profile step) it asks at each pause on a terminal (c continue, s
         error = {code: 'cancelled', message: 'run cancelled'}
         this.logToStderr('jiminy: run cancelled')
         process.exitCode = EXIT_CANCELLED
+      } else if (outcome.status === 'denied' && !json) {
+        // The user's own decision, so exit 0; said out loud, since the answer stops short of the tools.
+        this.logToStderr('jiminy: run ended: tool calls denied')
       }
       return {
         status: outcome.status,

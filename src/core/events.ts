@@ -22,10 +22,14 @@ export type EventMeta = z.infer<typeof EventMetaSchema>
 
 export const STEP_PHASES = ['after_inference', 'after_tools'] as const
 export type StepPhase = (typeof STEP_PHASES)[number]
-export const RUN_STATUSES = ['completed', 'cancelled', 'failed'] as const
+/** `denied`: the user denied a step (StepController `deny`), which ends the run with the tool calls unanswered by tools. */
+export const RUN_STATUSES = ['completed', 'cancelled', 'failed', 'denied'] as const
 export type RunFinishedStatus = (typeof RUN_STATUSES)[number]
 export const STEP_ACTIONS = ['continue', 'skip', 'deny'] as const
 export type StepAction = (typeof STEP_ACTIONS)[number]
+/** How a pause ended: a decision, or `cancelled` when the run was cancelled while it waited (never a decision). */
+export const STEP_RESUMED_ACTIONS = [...STEP_ACTIONS, 'cancelled'] as const
+export type StepResumedAction = (typeof STEP_RESUMED_ACTIONS)[number]
 
 const ev = <T extends string, S extends z.ZodRawShape>(type: T, shape: S) =>
   z.object({type: z.literal(type), meta: EventMetaSchema, ...shape})
@@ -59,7 +63,7 @@ export const EventSchema = z.discriminatedUnion('type', [
     tool_calls: z.array(ToolCallSchema),
     deadline: z.string(),
   }),
-  ev('step-resumed', {pause_id: z.string().min(1), action: z.enum(STEP_ACTIONS), timed_out: z.boolean()}),
+  ev('step-resumed', {pause_id: z.string().min(1), action: z.enum(STEP_RESUMED_ACTIONS), timed_out: z.boolean()}),
   /** The prompt a run answers, as the engine sees it (after redaction); `block_id` is its user block. */
   ev('user-prompt', {text: z.string(), block_id: z.string().min(1)}),
   /** A thinking stream ended; `text` is the whole thinking. */

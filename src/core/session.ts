@@ -126,7 +126,8 @@ export class Session {
     try {
       const turn = await run(seed, ctx)
       this.latest = turn
-      return {inferenceId: ctx.inferenceId, status: 'completed', turn}
+      // A `deny` always ends the tool loop; the run then ended because of it, not by the model's choice.
+      return {inferenceId: ctx.inferenceId, status: partial.denied ? 'denied' : 'completed', turn}
     } catch (error) {
       // Stopped with a failure (cancel(error)): that failure is the run's error, whatever the abort threw.
       const failure =
@@ -164,6 +165,8 @@ class PartialTextTracker implements EventSink {
   private messageStartedAt = 0
   stopReason: string | undefined
   usage: Record<string, unknown> | undefined
+  /** A step of this run was denied (`step-resumed` with action `deny`). */
+  denied = false
 
   /** The open message's envelope fields, for the event that ends the run while it streams. */
   openMessage(): MetaExtra | undefined {
@@ -192,6 +195,9 @@ class PartialTextTracker implements EventSink {
         this.messageId = undefined
         if (event.meta.stop_reason !== undefined) this.stopReason = event.meta.stop_reason
         if (event.meta.usage !== undefined) this.usage = addUsage(this.usage, event.meta.usage)
+        break
+      case 'step-resumed':
+        if (event.action === 'deny') this.denied = true
         break
       default:
         break

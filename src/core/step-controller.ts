@@ -39,7 +39,7 @@ export class StepController {
     return {pauseId, phase, toolCalls, deadline}
   }
 
-  /** Publishes step-paused, waits for a decision, the deadline or cancel, then publishes step-resumed. */
+  /** Publishes step-paused, waits for a decision, the deadline or cancel, then publishes step-resumed (`cancelled` on cancel). */
   async pause(phase: StepPhase, toolCalls: readonly ToolCall[], signal: AbortSignal): Promise<StepOutcome> {
     if (signal.aborted) throw new AbortedError()
     const pauseId = newId('pause')
@@ -54,7 +54,14 @@ export class StepController {
     })
     publish({type: 'step-paused', pause_id: pauseId, phase, tool_calls: [...toolCalls], deadline: deadline.toISOString()})
     try {
-      const outcome = await decided
+      let outcome: StepOutcome
+      try {
+        outcome = await decided
+      } catch (error) {
+        // Cancelled while waiting: the pause is closed on the wire too, so no client keeps offering a decision.
+        publish({type: 'step-resumed', pause_id: pauseId, action: 'cancelled', timed_out: false})
+        throw error
+      }
       publish({type: 'step-resumed', pause_id: pauseId, action: outcome.action, timed_out: outcome.timedOut})
       return outcome
     } finally {

@@ -4,6 +4,7 @@ import {createRequire} from 'node:module'
 import type * as Yaml from 'yaml'
 import {z} from 'zod'
 import {DEFAULT_PROVIDER, ProviderConfigSchema} from '../providers/config.js'
+import {yamlErrorLine} from './yaml-error-line.js'
 import {ConfigError} from './config-error.js'
 
 export const ContributionRefSchema = z.object({name: z.string().min(1), config: z.record(z.string(), z.unknown()).default({})}).strict()
@@ -33,6 +34,12 @@ export const ProfileSchema = z
     subscribers: z.array(ContributionRefSchema).default([]),
     loop: LoopConfigSchema.default(LoopConfigSchema.parse({})),
     step_mode: z.boolean().default(false),
+    /**
+     * `POST /api/chat` only: closing the response (the AI SDK's `stop()`) cancels the run. Off by
+     * default (a dropped connection never cancels a run). Not part of the EngineConfig: it shapes
+     * the transport, not the engine.
+     */
+    cancel_on_abort: z.boolean().default(false),
   })
   .strict()
 export type Profile = z.infer<typeof ProfileSchema>
@@ -125,12 +132,11 @@ export function loadConfig(options: {path?: string; cwd?: string} = {}): LoadedC
 
 export function parseConfigText(text: string, source: string): ConfigFile {
   // yaml (72 CommonJS modules) loads with the first config file read, not when there is none.
-  const {parseDocument} = createRequire(import.meta.url)('yaml') as typeof Yaml
-  const doc = parseDocument(text, {prettyErrors: false})
+  const yaml = createRequire(import.meta.url)('yaml') as typeof Yaml
+  const doc = yaml.parseDocument(text, {prettyErrors: false, keepSourceTokens: true})
   if (doc.errors.length > 0) {
     const e = doc.errors[0]!
-    // linePos is only filled with prettyErrors; the offset always is.
-    const line = e.linePos?.[0]?.line ?? (e.pos[0] >= 0 ? text.slice(0, e.pos[0]).split('\n').length : undefined)
+    const line = yamlErrorLine(yaml, text, doc, e)
     throw new ConfigError(`invalid YAML${line ? ` at line ${line}` : ''}: ${e.message.split('\n')[0]}`, '', source, line)
   }
   const parsed = ConfigFileSchema.safeParse(doc.toJS() ?? {})

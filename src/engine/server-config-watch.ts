@@ -5,6 +5,7 @@ import {watchConfig, type ConfigWatcher, type ReloadChange} from './config-watch
 import type {EngineBuilder} from './engine-builder.js'
 import type {LoadEngineBuilderOptions} from './load-engine-builder.js'
 import {listProfiles} from './profile-summary.js'
+import {describeProfilesChange, profilesChange, type ProfilesChange} from './profiles-change.js'
 
 /** What caused a rebuild: a request (profile, overrides), the config file, or a local plugin file. */
 export interface RebuildCause {
@@ -26,6 +27,8 @@ export interface BuilderHolder {
 export type ReloadNotice =
   | {readonly kind: 'reload-failed'; readonly file?: string; readonly line?: number; readonly field?: string; readonly message: string}
   | {readonly kind: 'recovered'; readonly files: readonly string[]; readonly message: string}
+  /** A good reload changed the profile list (or what a page shows of a profile): pages refresh it. */
+  | ({readonly kind: 'profiles-changed'; readonly message: string} & ProfilesChange)
 
 /** Who tells the users (the server: a `server.notice` frame on every open socket). */
 export interface ReloadNotices {
@@ -60,15 +63,20 @@ export function watchServerConfig(options: WatchServerConfigOptions): ConfigWatc
     ...load,
     builder: manager.builder,
     onReload(builder, change) {
-      const before = new Map(safeList(manager.builder).map((p) => [p.slug, p.signature]))
+      const previous = safeList(manager.builder)
+      const before = new Map(previous.map((p) => [p.slug, p.signature]))
       manager.setBuilder(builder, causeOf(builder, change.files))
-      const changed = safeList(builder)
+      const current = safeList(builder)
+      const changed = current
         .filter((p) => before.get(p.slug) !== p.signature)
         .map((p) => `${p.slug} ${before.get(p.slug) ?? '(new)'} → ${p.signature}`)
       logger.info(
         {files: change.files, changed_profiles: changed, reload_ms: Date.now() - change.changedAt},
         'config reloaded; conversations on changed profiles rebuild before their next run',
       )
+      // What changed first, then (after failures) that the config is good again: the last word is the state.
+      const profiles = profilesChange(previous, current)
+      if (profiles) notices?.notice({kind: 'profiles-changed', message: describeProfilesChange(profiles), ...profiles})
       if (failing) notices?.notice({kind: 'recovered', files: change.files, message: 'config reloaded'})
       failing = false
       onReloaded?.(builder, change)

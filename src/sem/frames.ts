@@ -1,6 +1,6 @@
 import {LazyBuiltFrame} from './built-frame.js'
 import {buildDeltaFrame} from './delta-frame.js'
-import type {MiddlewareCall, RunStatus, RunTimeline, StepAction, StepPhase, ToolCall} from '../core/index.js'
+import type {MiddlewareCall, RunStatus, RunTimeline, StepPhase, StepResumedAction, ToolCall} from '../core/index.js'
 
 /**
  * SEM frames: what the server sends a browser for each conversation. `{"sem": true, "event": {...}}`
@@ -69,7 +69,7 @@ export type SemFrameBody =
       readonly tool_calls: ToolCall[]
       readonly deadline: string
     })
-  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepAction; readonly timed_out: boolean})
+  | (Base<'step.resumed'> & {readonly pause_id: string; readonly action: StepResumedAction; readonly timed_out: boolean})
   | (Base<'conversation.rebuilt'> & {readonly record: Record<string, unknown>})
   | (Base<'run.error'> & {readonly message: string; readonly code?: string; readonly message_id?: string})
   | (Base<'run.cancelled'> & {readonly text: string; readonly message_id?: string})
@@ -189,18 +189,22 @@ export type ControlFrameBody =
 
   /**
    * Server news for every open socket, whatever its conversation (no seq): `serve --watch` could
-   * not reload the config or a plugin (`reload-failed`: file, line, message; the last good set stays)
-   * or reloaded after failing (`recovered`).
+   * not reload the config or a plugin (`reload-failed`: file, line, message; the last good set stays),
+   * reloaded after failing (`recovered`), or reloaded a profile list that changed
+   * (`profiles-changed`: slugs added, removed, changed; pages refresh their profile picker).
    */
   | {
       readonly type: 'server.notice'
       readonly level: 'error' | 'info'
-      readonly kind: 'reload-failed' | 'recovered'
+      readonly kind: 'reload-failed' | 'recovered' | 'profiles-changed'
       readonly message: string
       readonly file?: string
       readonly line?: number
       readonly field?: string
       readonly files?: readonly string[]
+      readonly added?: readonly string[]
+      readonly removed?: readonly string[]
+      readonly changed?: readonly string[]
     }
 
 export type ControlFrameType = ControlFrameBody['type']

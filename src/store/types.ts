@@ -12,7 +12,7 @@ export interface StoredFrame {
   readonly json: string
 }
 
-export const STORED_RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'interrupted'] as const
+export const STORED_RUN_STATUSES = ['running', 'completed', 'cancelled', 'failed', 'denied', 'interrupted'] as const
 export type StoredRunStatus = (typeof STORED_RUN_STATUSES)[number]
 /** The statuses a run can end with through `runEnded` (`interrupted` is only set by recovery). */
 export type RunEndStatus = Exclude<StoredRunStatus, 'running' | 'interrupted'>

@@ -212,10 +212,11 @@ export class ConversationManager {
 
   /** A `server.notice` frame (built once per conversation by the control frame builder) on every open socket. */
   notice(notice: ReloadNotice): void {
-    const body =
-      notice.kind === 'reload-failed'
-        ? {type: 'server.notice' as const, level: 'error' as const, ...notice}
-        : {type: 'server.notice' as const, level: 'info' as const, kind: notice.kind, message: notice.message, files: notice.files}
+    const body = {
+      type: 'server.notice' as const,
+      level: notice.kind === 'reload-failed' ? ('error' as const) : ('info' as const),
+      ...notice,
+    }
     const now = Date.now()
     for (const c of this.conversations.values()) if (c.pool.size > 0) c.pool.broadcast(buildControlFrame(body, c.id, now))
   }

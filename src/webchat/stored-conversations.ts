@@ -59,7 +59,7 @@ export async function hydrate(
 /** What a run's outcome leaves in the store: its status, error and (for a run cut short) the text so far. */
 export function runEndOf(outcome: RunOutcome): RunEnd {
   const status = outcome.status
-  const partial = status === 'completed' ? undefined : lastAssistantText(outcome.turn)
+  const partial = status === 'cancelled' || status === 'failed' ? lastAssistantText(outcome.turn) : undefined
   return {
     status,
     ...(outcome.error !== undefined ? {error: redactString(outcome.error)} : {}),

@@ -169,6 +169,39 @@ const CASES: Case[] = [
     message: /^missing required flag from-redis; .* \(see `jiminy record --help`\)$/,
     field: 'from-redis',
   },
+  // oclif's own commands (plugin-help, plugin-plugins) keep the contract through the init hook (src/cli/oclif-commands-hook.ts).
+  {
+    command: 'help',
+    args: () => ['help', 'nope'],
+    code: 'not_found',
+    exit: 2,
+    message: /^command nope not found \(see `jiminy --help`\)$/,
+    field: 'command',
+  },
+  {
+    command: 'plugins link',
+    args: () => ['plugins', 'link', './nope'],
+    code: 'not_found',
+    exit: 2,
+    message: /^plugin directory \.\/nope does not exist$/,
+    field: 'path',
+  },
+  {
+    command: 'plugins inspect',
+    args: () => ['plugins', 'inspect', 'nope'],
+    code: 'not_found',
+    exit: 2,
+    message: /^plugin nope is not installed \(see `jiminy plugins`\)$/,
+    field: 'plugin',
+  },
+  {
+    command: 'plugins uninstall',
+    args: () => ['plugins', 'uninstall', 'nope'],
+    code: 'not_found',
+    exit: 2,
+    message: /^plugin nope is not installed \(see `jiminy plugins`\)$/,
+    field: 'plugin',
+  },
 ]
 
 let tmp: Awaited<ReturnType<typeof pluginDir>>
@@ -249,5 +282,31 @@ describe('every command takes -h', () => {
     expect(r.code).toBe(0)
     expect(r.stdout).toContain(`$ jiminy ${command}`)
     expect(r.stdout).toMatch(/-h, --help\s+Show this help\./)
+  })
+})
+
+describe("oclif's own commands", () => {
+  it('--json on one that has no JSON output is a bad_flag in one line, not a usage dump', async () => {
+    const r = await jiminy(['help', 'run', '--json'], {dataHome: tmp.dir, cwd: tmp.dir, env})
+    expect(r.code).toBe(2)
+    expect(r.stderr).toBe('')
+    expect(JSON.parse(r.stdout)).toEqual({
+      error: {code: 'bad_flag', message: '`jiminy help` has no --json output; run it without --json', field: 'json'},
+    })
+  })
+
+  it('a folder without package.json is refused before oclif links it', async () => {
+    const r = await jiminy(['plugins', 'link', tmp.dir], {dataHome: tmp.dir, cwd: tmp.dir, env})
+    expect(r.code).toBe(2)
+    expect(r.stderr.trim()).toBe(`jiminy: ${tmp.dir} has no package.json: a plugin folder is an npm package`)
+  })
+
+  it('what works still works: help of a command, the plugin list as JSON', async () => {
+    const help = await jiminy(['help', 'signature'], {dataHome: tmp.dir, cwd: tmp.dir, env})
+    expect(help.code).toBe(0)
+    expect(help.stdout).toContain('$ jiminy signature')
+    const list = await jiminy(['plugins', '--json'], {dataHome: tmp.dir, cwd: tmp.dir, env})
+    expect(list.code).toBe(0)
+    expect(Array.isArray(JSON.parse(list.stdout))).toBe(true)
   })
 })

@@ -57,7 +57,7 @@ describe.runIf(hasScript)('jiminy run in step mode on a terminal', () => {
       status: string
       turn: {blocks: {kind: string; payload: {error?: string}}[]}
     }
-    expect(json.status).toBe('completed')
+    expect(json.status).toBe('denied')
     expect(json.turn.blocks.at(-1)).toMatchObject({kind: 'tool_use', payload: {error: 'denied by user'}})
   })
 
@@ -77,15 +77,24 @@ describe('jiminy run in step mode without a terminal', () => {
       events: {type: string; action?: string}[]
       turn: {blocks: {kind: string; payload: {error?: string}}[]}
     }
-    expect(out.status).toBe('completed')
+    expect(out.status).toBe('denied')
     expect(out.events.filter((e) => e.type === 'step-resumed').map((e) => e.action)).toEqual(['deny'])
+    expect(out.events.at(-1)).toMatchObject({type: 'run-finished', status: 'denied'})
     expect(out.turn.blocks.at(-1)).toMatchObject({kind: 'tool_use', payload: {error: 'denied by user'}})
+    expect(r.stderr).toBe('')
+  })
+
+  it('--step deny without --json says the run ended because of the denial (exit 0)', async () => {
+    const r = await jiminy(['run', '--profile', 'step', '--step', 'deny', 'what is 2+3? /tool'], {dataHome})
+    expect(r.code, r.stderr).toBe(0)
+    expect(r.stderr.trim()).toBe('jiminy: run ended: tool calls denied')
   })
 
   it('--step continue runs the tools and the next inference', async () => {
     const r = await jiminy(['run', '--profile', 'step', '--step', 'continue', 'what is 2+3? /tool'], {dataHome})
     expect(r.code, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/paused after_inference[\s\S]*tool result[\s\S]*paused after_tools[\s\S]*2\+3 = 5/)
+    expect(r.stderr).not.toContain('denied')
   })
 
   it('without --step the first pause fails the run naming the flag (exit 2), never a silent wait', async () => {

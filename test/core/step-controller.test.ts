@@ -1,5 +1,5 @@
 import {describe, expect, it} from 'vitest'
-import {StepController} from '../../src/core/index.js'
+import {CollectingSink, newId, StepController, withRunContext} from '../../src/core/index.js'
 import {inRun, waitUntil} from './helpers.js'
 
 const call = {id: 'c1', name: 'calc', args: {expression: '1+1'}}
@@ -46,5 +46,19 @@ describe('StepController', () => {
     controller.abort()
     await expect(run).rejects.toMatchObject({name: 'AbortError'})
     expect(step.pending()).toBeUndefined()
+  })
+
+  it('cancel closes the pause on the wire: step-resumed with action cancelled for its pause id', async () => {
+    const step = new StepController({enabled: true})
+    const controller = new AbortController()
+    const sink = new CollectingSink()
+    const ctx = {sessionId: 'conv-test', inferenceId: newId('inf'), turnId: newId('turn'), signal: controller.signal, sinks: [sink]}
+    const run = withRunContext(ctx, () => step.pause('after_inference', [call], controller.signal))
+    await waitUntil(() => step.pending() !== undefined)
+    const pauseId = step.pending()!.pauseId
+    controller.abort()
+    await expect(run).rejects.toMatchObject({name: 'AbortError'})
+    expect(sink.events.map((e) => e.type)).toEqual(['step-paused', 'step-resumed'])
+    expect(sink.events[1]).toMatchObject({type: 'step-resumed', pause_id: pauseId, action: 'cancelled', timed_out: false})
   })
 })

@@ -78,7 +78,10 @@ afterAll(async () => {
 })
 
 const rebuiltFrames = () => client.sem.filter((f) => f.type === 'conversation.rebuilt')
-const notices = () => client.sem.filter((f) => f.type === 'server.notice')
+/** Reload failed / recovered notices (a reload that changes the profile list also sends `profiles-changed`, counted apart). */
+const notices = () => client.sem.filter((f) => f.type === 'server.notice' && f.kind !== 'profiles-changed')
+const profileNotices = () => client.sem.filter((f) => f.type === 'server.notice' && f.kind === 'profiles-changed')
+const waitForNotices = (count: number) => expect.poll(() => notices().length, {timeout: 10_000}).toBeGreaterThanOrEqual(count)
 
 describe('serve --watch', () => {
   it('watches the config file and the local plugin files', () => {
@@ -133,7 +136,7 @@ describe('serve --watch', () => {
     expect(logs.at(-1)).toMatchObject({level: 'error', fields: {file: pluginPath}})
     expect(server.manager.builder).toBe(good)
     // Every open socket is told: a server.notice naming the file (no seq: not part of the conversation's log).
-    await client.waitForType('server.notice')
+    await waitForNotices(1)
     expect(notices().at(-1)).toMatchObject({type: 'server.notice', level: 'error', kind: 'reload-failed', file: pluginPath})
     expect(notices().at(-1)!.seq).toBeUndefined()
     const body = await chat('still works')
@@ -166,14 +169,18 @@ describe('serve --watch', () => {
     const count = notices().length
     const broken = await nextOutcome(() => writeFile(configPath, `${configYaml()}\n  bad: [unclosed\n`))
     expect(broken.ok).toBe(false)
-    await client.waitForType('server.notice', count + 1)
+    await waitForNotices(count + 1)
     const notice = notices().at(-1)!
     expect(notice).toMatchObject({level: 'error', kind: 'reload-failed', file: configPath})
-    expect(notice.line).toBeGreaterThan(5)
+    // The line of the unclosed `[`, not the line after it where the parser gave up.
+    expect(notice.line).toBe(`${configYaml()}\n`.split('\n').length)
     expect(String(notice.message)).toMatch(/invalid YAML/)
     // A good save that differs from every earlier state, so the watcher's content check cannot take it for one it has seen.
     expect((await nextOutcome(() => writeFile(configPath, `${configYaml()}\n# fixed\n`))).ok).toBe(true)
-    await client.waitForType('server.notice', count + 2)
+    await waitForNotices(count + 2)
     expect(notices().at(-1)).toMatchObject({level: 'info', kind: 'recovered', files: [configPath]})
+    // The good saves changed the default profile's engine: pages were told to refresh their profile list.
+    expect(profileNotices().at(-1)).toMatchObject({level: 'info', kind: 'profiles-changed', added: [], removed: [], changed: ['default']})
+    expect(profileNotices().at(-1)!.message).toBe('profiles changed: changed default')
   })
 })

@@ -6,6 +6,8 @@ import {FixtureTooLongError, NothingRecordedError} from '../../fixtures/conversa
 import {TooManyConversationsError, UnknownConversationError} from '../conversation-errors.js'
 import {HttpError} from './http-error.js'
 
+export const RUN_IN_PROGRESS_MESSAGE = 'a run is already in progress in this conversation; wait for it or stop it'
+
 const RETRY_SOON = {'retry-after': '5'}
 
 /**
@@ -22,7 +24,8 @@ export function toHttpError(error: unknown): HttpError | undefined {
   // serving is about what the request asked for (its profile's overrides): a bad request, 422.
   if (error instanceof ConfigError) return new HttpError('invalid_request', error.message, {field: error.field})
   if (error instanceof RunInProgressError)
-    return new HttpError('run_in_progress', error.message, {inference_id: error.inferenceId, running: true})
+    // A short message a page shows as it is (the AI SDK's useChat puts the body in `error.message`); the id is its own field.
+    return new HttpError('run_in_progress', RUN_IN_PROGRESS_MESSAGE, {inference_id: error.inferenceId, running: true})
   if (error instanceof TooManyConversationsError) return new HttpError('too_many_conversations', error.message, {}, RETRY_SOON)
   if (error instanceof BusUnavailableError) return new HttpError('bus_unavailable', error.message, {}, RETRY_SOON)
   if (error instanceof NothingRecordedError) return new HttpError('nothing_recorded', error.message, {conv_id: error.convId})

@@ -1,6 +1,6 @@
 import type {z} from 'zod'
 import {UIChatBodySchema} from '../ui-message-stream/chat-request.js'
-import {uiChatRoute, uiChatStreamRoute} from '../ui-message-stream/routes.js'
+import {uiChatMessagesRoute, uiChatRoute, uiChatStreamRoute} from '../ui-message-stream/routes.js'
 import {ChatBodySchema, chatRoute} from './chat-route.js'
 import {
   cancelRoute,
@@ -91,6 +91,9 @@ export const ROUTES: readonly RouteEntry[] = [
   handled('GET', '/api/chat/:id/stream', uiChatStreamRoute, {
     summary: 'Resume the running answer as a UI Message Stream (204 when nothing runs)',
     produces: 'text/event-stream',
+  }),
+  handled('GET', '/api/chat/:id/messages', uiChatMessagesRoute, {
+    summary: "The conversation as UIMessage[] (useChat's messages after a reload; [] for a new id)",
   }),
   handled('GET', '/healthz', healthRoute, {summary: 'Liveness: {ok, version, bus, store}; 503 when the bus is unreachable'}),
   handled('GET', '/openapi.json', ({res}) => sendJson(res, 200, openApiDocument(ROUTES, packageVersion())), {summary: 'This document'}),

@@ -18,14 +18,21 @@ export const DEFAULT_SSE_KEEP_ALIVE_MS = 15_000
  */
 export class SseWriter {
   private ended = false
+  /** The writer itself dropped the connection (a client too slow to read): not the client's choice. */
+  private dropped = false
   private keepAlive: NodeJS.Timeout | undefined
   private readonly closeListeners: (() => void)[] = []
+  private readonly abandonListeners: (() => void)[] = []
 
   constructor(
     private readonly res: ServerResponse,
     private readonly options: SseWriterOptions = {},
   ) {
-    res.on('close', () => this.closed())
+    res.on('close', () => {
+      // The client closed the connection before the stream's end (the AI SDK's `stop()` aborts its fetch).
+      if (!this.ended && !this.dropped) for (const listener of this.abandonListeners.splice(0)) listener()
+      this.closed()
+    })
   }
 
   /** True once the stream ended or the client went away. */
@@ -58,9 +65,15 @@ export class SseWriter {
     this.closeListeners.push(listener)
   }
 
+  /** Called once when the client goes away before the stream ended (never after `done()`, never for a client dropped as too slow). */
+  onAbandoned(listener: () => void): void {
+    this.abandonListeners.push(listener)
+  }
+
   private write(text: string): void {
     if (this.isEnded) return
     if (this.res.writableLength > (this.options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES)) {
+      this.dropped = true
       this.res.destroy()
       return
     }

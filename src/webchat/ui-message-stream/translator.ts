@@ -1,5 +1,5 @@
 import type {Event, ToolCall} from '../../core/index.js'
-import {finishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
+import {runFinishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
 
 /** What the translator may look up besides the event: the pause a `step-resumed` answers. */
 export interface TranslationContext {
@@ -74,7 +74,8 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
         : []
     case 'step-resumed': {
       const pause = context.pause(event.pause_id)
-      if (pause?.phase !== 'after_inference' || event.action === 'continue') return []
+      // A pause closed by a cancel answers nothing: the stream ends with `abort` right after.
+      if (pause?.phase !== 'after_inference' || event.action === 'continue' || event.action === 'cancelled') return []
       return pause.tool_calls.map((call) =>
         event.action === 'deny'
           ? {type: 'tool-output-denied', toolCallId: call.id}
@@ -85,10 +86,7 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
       // `message_id` is set only while a message was open: its text part closes, then the stream aborts.
       return [...closeOpenText(m.message_id, event.text), {type: 'abort', reason: 'cancelled'}]
     case 'error':
-      return [
-        ...closeOpenText(m.message_id, event.text),
-        {type: 'error', errorText: event.code !== undefined ? `${event.message} (${event.code})` : event.message},
-      ]
+      return [...closeOpenText(m.message_id, event.text), {type: 'error', errorText: errorTextOf(event)}]
     case 'run-finished':
       // A cancelled run's stream already ended with `abort`.
       return event.status === 'cancelled'
@@ -96,7 +94,7 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
         : [
             {
               type: 'finish',
-              finishReason: event.status === 'failed' ? 'error' : finishReasonOf(event.stop_reason),
+              finishReason: runFinishReasonOf(event.status, event.stop_reason),
               messageMetadata: {
                 conv_id: m.session_id,
                 inference_id: m.inference_id,
@@ -131,4 +129,10 @@ export function toUIMessageChunks(event: Event, context: TranslationContext): UI
 /** The `text-end` of a message a run left open (interrupted or failed with partial text). */
 function closeOpenText(messageId: string | undefined, text: string | undefined): UIMessageChunk[] {
   return messageId !== undefined && text !== undefined && text !== '' ? [{type: 'text-end', id: messageId}] : []
+}
+
+/** The error's message with its code once: a provider message that already names its code (`… (overloaded_error)`) is not given it twice. */
+function errorTextOf(event: Extract<Event, {type: 'error'}>): string {
+  if (event.code === undefined || event.message.includes(`(${event.code})`)) return event.message
+  return `${event.message} (${event.code})`
 }

@@ -1,3 +1,5 @@
+import type {RunStatus} from '../../core/index.js'
+
 /**
  * The chunks of the AI SDK UI Message Stream (protocol `v1`, package `ai` v5–v7) that jiminy sends,
  * field for field as `uiMessageChunkSchema` in `ai` validates them. Only the members jiminy emits;
@@ -35,6 +37,24 @@ export const UI_MESSAGE_STREAM_HEADERS: Readonly<Record<string, string>> = {
   connection: 'keep-alive',
   'x-vercel-ai-ui-message-stream': 'v1',
   'x-accel-buffering': 'no',
+}
+
+/** The `finish` reason of a run that ended with `status` (a cancelled run ends with `abort` instead). */
+export function runFinishReasonOf(status: RunStatus, stopReason: string | undefined): FinishReason {
+  switch (status) {
+    case 'completed':
+      return finishReasonOf(stopReason)
+    case 'failed':
+      return 'error'
+    case 'denied':
+    case 'cancelled':
+      // Ended by the user's decision, not by the model: the SDK's reason for "something else".
+      return 'other'
+    default: {
+      const exhaustive: never = status
+      throw new Error(`unhandled run status ${String(exhaustive)}`)
+    }
+  }
 }
 
 /** A provider's stop reason (jiminy's `stop_reason`, OpenAI's, Anthropic's, Gemini's) as an SDK finish reason. */

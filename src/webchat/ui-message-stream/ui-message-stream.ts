@@ -3,7 +3,7 @@ import type {Event, RunStatus} from '../../core/index.js'
 import type {RecordedEvent, RunEventLog} from './run-event-log.js'
 import {SseWriter, type SseWriterOptions} from './sse-writer.js'
 import {toUIMessageChunks, type TranslationContext} from './translator.js'
-import {finishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
+import {runFinishReasonOf, type UIMessageChunk} from './ui-message-chunk.js'
 
 /** The run a stream follows. */
 export interface StreamedRun {
@@ -21,6 +21,8 @@ export interface UIMessageStreamOptions extends SseWriterOptions {
   readonly settleGraceMs?: number
   /** Start right after this pause's `step-paused` event (the stream that answers an approval). */
   readonly afterPause?: string
+  /** Called when the client closes the connection before the stream ended (`cancel_on_abort`: it cancels the run). */
+  readonly onAbandoned?: () => void
 }
 
 /**
@@ -31,7 +33,8 @@ export interface UIMessageStreamOptions extends SseWriterOptions {
  *
  * It ends with `[DONE]` after `abort` (cancelled), after the run's `finish`, or with
  * `finish {finishReason: "tool-calls"}` at a step pause the client is asked to approve (the SDK
- * sends the approval with its next request). A closed connection only stops the stream.
+ * sends the approval with its next request). A closed connection only stops the stream, unless the
+ * caller opted in to `onAbandoned` (`cancel_on_abort`).
  *
  * Returns false, writing nothing, when the run's events from its start are no longer held.
  */
@@ -48,6 +51,7 @@ export function sendRunAsUIMessageStream(res: ServerResponse, run: StreamedRun, 
   }
   const writer = new SseWriter(res, options)
   const state = new StreamState(run, writer)
+  if (options.onAbandoned) writer.onAbandoned(options.onAbandoned)
   writer.open()
   writer.send({type: 'start', messageId: run.inferenceId, messageMetadata: {conv_id: run.convId, inference_id: run.inferenceId}})
   replay.forEach(({event}, i) => {
@@ -128,7 +132,7 @@ class StreamState {
     else
       this.send({
         type: 'finish',
-        finishReason: status === 'failed' ? 'error' : finishReasonOf(this.last?.stop_reason),
+        finishReason: runFinishReasonOf(status, this.last?.stop_reason),
         messageMetadata: this.metadata(),
       })
     this.writer.done()

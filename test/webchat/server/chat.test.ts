@@ -134,6 +134,21 @@ describe('POST /chat streaming', () => {
     await client.close()
   })
 
+  it('step mode: deny ends the run with run.finished status denied, and the conversation timeline says so', async () => {
+    const client = await TestClient.connect(server, {conv_id: 'step-deny', profile: 'step'})
+    await postJson(server, '/chat/step', {prompt: 'what time is it? /tool', conv_id: 'step-deny'})
+    await client.waitForType('step.paused')
+    const pause = byType(client.sem, 'step.paused')[0]!
+    await postJson(server, '/api/conversations/step-deny/step', {pause_id: pause.pause_id, action: 'deny'})
+    await client.waitForType('run.finished')
+    expect(client.sem.at(-1)).toMatchObject({type: 'run.finished', status: 'denied'})
+    expect(byType(client.sem, 'tool.result')).toHaveLength(0)
+    await waitIdle(server, 'step-deny')
+    const detail = await getJson(server, '/api/conversations/step-deny')
+    expect((detail.body.timelines as {status: string}[]).at(-1)).toMatchObject({status: 'denied'})
+    await client.close()
+  })
+
   it('changing overrides rebuilds the conversation with a diff frame, never mid-run', async () => {
     const client = await TestClient.connect(server, {conv_id: 'rebuild-1'})
     const a = await postJson(server, '/chat', {prompt: 'one', conv_id: 'rebuild-1'})

@@ -170,6 +170,8 @@ describe('POST /api/chat with the AI SDK client', () => {
     const second = await send(transport, convId, [u, answered], {messageId: answered.id, message: answered})
     expect(second.errors).toEqual([])
     expect(types(second.chunks)).toEqual(['start', 'tool-output-denied', 'finish'])
+    // The run ended because of the denial, and its finish says so.
+    expect(second.chunks.at(-1)).toMatchObject({type: 'finish', finishReason: 'other', messageMetadata: {status: 'denied'}})
     expect(toolParts(second.message)[0]).toMatchObject({state: 'output-denied'})
     await waitIdle(server, convId)
     const blocks = await snapshotBlocks(convId)
