@@ -191,6 +191,7 @@ describe('GET /healthz and GET /openapi.json', () => {
         'POST /api/chat/profile',
         'POST /api/chat',
         'GET /api/chat/{id}/stream',
+        'GET /api/chat/{id}/messages',
         'GET /healthz',
         'GET /openapi.json',
         'GET /',
