@@ -89,6 +89,16 @@ export const ConfigFileSchema = z
       .optional(),
     /** Host names served besides IP literals and localhost (DNS-rebinding defence; `serve --allow-host` adds more, `all` allows any). */
     allow_hosts: z.array(z.string().regex(/^([a-z0-9.-]+|all)$/i, 'a host name like chat.internal, or all')).optional(),
+    /** Server bounds against connection floods and slow clients (docs/limits.md); `serve` flags win. */
+    limits: z
+      .object({
+        max_connections: z.number().int().min(1).optional(),
+        max_connections_per_address: z.number().int().min(1).optional(),
+        headers_timeout_ms: z.number().int().min(100).max(600_000).optional(),
+        request_timeout_ms: z.number().int().min(100).max(3_600_000).optional(),
+      })
+      .strict()
+      .optional(),
   })
   .strict()
 export type ConfigFile = z.infer<typeof ConfigFileSchema>

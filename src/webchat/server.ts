@@ -9,26 +9,20 @@ import {ConversationRecording} from '../fixtures/conversation-recording.js'
 import type {PluginCatalog} from '../plugins/index.js'
 import {builtinCatalog} from '../plugins/index.js'
 import {openBusTransport, selectBus, type BusFlags} from './bus-selection.js'
-import {DEFAULT_MAX_BUFFERED_BYTES} from './connection-pool.js'
-import {
-  DEFAULT_MAX_CONVERSATIONS,
-  ConversationManager,
-  type ConversationManagerEvents,
-  type ConversationManagerOptions,
-} from './conversation-manager.js'
+import {ConversationManager, type ConversationManagerEvents, type ConversationManagerOptions} from './conversation-manager.js'
 import {EngineBuilder, loadEngineBuilder, type ConfigFile, type EngineFactory, type PluginFailure} from '../engine/index.js'
-import {DEFAULT_FRAME_LOG_CAPACITY, DEFAULT_FRAME_LOG_MAX_BYTES} from '../sem/frame-log.js'
 import {buildRoutes} from './http/routes.js'
-import {ConnectionCap, defaultMaxConnections} from './http/connection-cap.js'
+import {clientErrorAnswer} from './http/client-error.js'
+import {ConnectionCap} from './http/connection-cap.js'
 import {cookieHeader, TOKEN_COOKIE} from './http/cookies.js'
 import {HttpError} from './http/http-error.js'
 import {answerOnSocket} from './http/raw-answer.js'
-import {DEFAULT_BODY_LIMIT_BYTES} from './http/read-json-body.js'
 import {allowedHostSet, allowedOriginSet, tokenMatches} from './http/request-guard.js'
 import {RequestGuard} from './http/request-guard-policy.js'
 import {respondWithError} from './http/router.js'
 import {defaultWebRoot, serveStatic} from './http/static-files.js'
 import {IdempotencyCache} from './idempotency-cache.js'
+import {DEFAULT_LIMITS, limitsOfConfig, type ServerLimits} from './server-limits.js'
 import {packageVersion} from './package-info.js'
 import {createLogger, LOG_LEVELS, type Logger, type LogLevel} from './logger.js'
 import type {ServerContext} from './server-context.js'
@@ -97,41 +91,6 @@ export interface ServerOptions {
   readonly record?: {readonly dir?: string; readonly saveDir?: string; readonly tapeLimit?: number}
 }
 
-export interface ServerLimits {
-  readonly bodyBytes: number
-  readonly wsMaxPayloadBytes: number
-  readonly maxBufferedBytes: number
-  readonly frameLogCapacity: number
-  readonly frameLogMaxBytes: number
-  readonly idleTimeoutMs: number
-  readonly heartbeatMs: number
-  /** Live conversations at most (idle ones are evicted first; see docs/limits.md). */
-  readonly maxConversations: number
-  /** Open connections at most (`serve --max-connections`): past it, `503 too_many_connections`. */
-  readonly maxConnections: number
-  /** Open connections at most from one remote address (`serve --max-connections-per-address`). */
-  readonly maxConnectionsPerAddress: number
-  /** A client must send its request line and headers within this (Node's `headersTimeout`): else 408. */
-  readonly headersTimeoutMs: number
-  /** A client must send its whole request, body included, within this (Node's `requestTimeout`): else 408. */
-  readonly requestTimeoutMs: number
-}
-
-export const DEFAULT_LIMITS: ServerLimits = {
-  bodyBytes: DEFAULT_BODY_LIMIT_BYTES,
-  wsMaxPayloadBytes: 64 * 1024,
-  maxBufferedBytes: DEFAULT_MAX_BUFFERED_BYTES,
-  frameLogCapacity: DEFAULT_FRAME_LOG_CAPACITY,
-  frameLogMaxBytes: DEFAULT_FRAME_LOG_MAX_BYTES,
-  idleTimeoutMs: 30 * 60_000,
-  heartbeatMs: 30_000,
-  maxConversations: DEFAULT_MAX_CONVERSATIONS,
-  maxConnections: defaultMaxConnections(),
-  maxConnectionsPerAddress: 2048,
-  headersTimeoutMs: 10_000,
-  requestTimeoutMs: 30_000,
-}
-
 export interface RunningServer {
   /** `http://host:port/` */
   readonly url: string
@@ -150,10 +109,10 @@ export interface RunningServer {
 
 /** Starts the dev chat server: HTTP routes, the WebSocket gateway and the web page. */
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
-  const limits: ServerLimits = {...DEFAULT_LIMITS, ...options.limits}
   registerSecret(options.token)
   const logger = options.logger ?? createLogger(options.logLevel ?? logLevelFrom(options.env ?? process.env))
   const builder = options.builder ?? (await newBuilder(options, logger))
+  const limits: ServerLimits = {...DEFAULT_LIMITS, ...limitsOfConfig(builder.config.limits), ...options.limits}
   // Before anything opens: a bad --allow-origin is bad input (InvalidOriginError), nothing to close.
   const allowedOrigins = allowedOriginSet([...(builder.config.allow_origins ?? []), ...(options.allowOrigins ?? [])])
   const allowedHosts = allowedHostSet([...(builder.config.allow_hosts ?? []), ...(options.allowHosts ?? [])])
@@ -410,21 +369,6 @@ function openStore(options: ServerOptions, builder: EngineBuilder, logger: Logge
     ...(configured?.max_frames !== undefined ? {maxFrames: configured.max_frames} : {}),
     onWarning: (warning) => logger.warn(warning, warning.message),
   })
-}
-
-/** What a request Node's parser refused is answered with; undefined when the client is gone (nothing to answer). */
-function clientErrorAnswer(error: NodeJS.ErrnoException): HttpError | undefined {
-  switch (error.code) {
-    case 'ECONNRESET':
-    case 'EPIPE':
-      return undefined
-    case 'HPE_HEADER_OVERFLOW':
-      return new HttpError('headers_too_large', 'the request line and headers are over the limit (16 KiB)')
-    case 'ERR_HTTP_REQUEST_TIMEOUT':
-      return new HttpError('request_timeout', 'the request took too long to arrive; send it again')
-    default:
-      return new HttpError('bad_http', `not a valid HTTP request: ${error.message}`)
-  }
 }
 
 function isLoopback(address: string): boolean {

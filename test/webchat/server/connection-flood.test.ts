@@ -1,7 +1,8 @@
 import {request} from 'node:http'
 import {connect, type Socket} from 'node:net'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
-import type {RunningServer} from '../../../src/webchat/index.js'
+import {parseConfigText} from '../../../src/engine/index.js'
+import {startServer, type RunningServer} from '../../../src/webchat/index.js'
 import {startTestServer} from './harness.js'
 
 const LIMITS = {maxConnections: 60, maxConnectionsPerAddress: 45, headersTimeoutMs: 1500, requestTimeoutMs: 3000}
@@ -104,5 +105,37 @@ describe('connection cap and slow clients (issue 23 item 7)', () => {
       for (const socket of sockets) socket.destroy()
     }
     expect((await get('127.0.0.1')).body).toMatchObject({ok: true})
+  })
+})
+
+describe('the caps from the config file (limits: in jiminy.yaml)', () => {
+  it('limits.max_connections_per_address applies; startServer({limits}) (the serve flags) wins over it', async () => {
+    const yaml = 'limits: {max_connections_per_address: 1, headers_timeout_ms: 5000}\n'
+    const fromFile = await startServer({port: 0, logLevel: 'silent', config: parseConfigText(yaml, 'limits.yaml')})
+    const flagWins = await startServer({
+      port: 0,
+      logLevel: 'silent',
+      config: parseConfigText(yaml, 'limits.yaml'),
+      limits: {maxConnectionsPerAddress: 5},
+    })
+    const held: Socket[] = []
+    try {
+      for (const target of [fromFile, flagWins]) {
+        const socket = connect({host: '127.0.0.1', port: target.port})
+        held.push(socket)
+        await new Promise((resolve) => socket.once('connect', resolve))
+      }
+      const refused = await fetch(new URL('/healthz', fromFile.url))
+      expect(refused.status).toBe(503)
+      expect(await refused.json()).toMatchObject({code: 'too_many_connections', per_address: true, limit: 1})
+      expect((await fetch(new URL('/healthz', flagWins.url))).status).toBe(200)
+    } finally {
+      for (const socket of held) socket.destroy()
+      await Promise.all([fromFile.close(), flagWins.close()])
+    }
+  })
+
+  it('refuses a bad value naming the field', () => {
+    expect(() => parseConfigText('limits: {max_connections: 0}\n', 'bad.yaml')).toThrow(/limits\.max_connections/)
   })
 })
