@@ -83,6 +83,14 @@ const CASES: Case[] = [
     field: 'store',
   },
   {
+    command: 'tools list',
+    args: () => ['tools', 'list', '-p', 'nope'],
+    code: 'not_found',
+    exit: 2,
+    message: /^unknown profile "nope" \(known: default, step\)$/,
+    field: 'profile',
+  },
+  {
     command: 'signature',
     args: () => ['signature', '-p', 'nope'],
     code: 'not_found',
@@ -272,6 +280,7 @@ describe('every command takes -h', () => {
     'explain',
     'replay',
     'profiles list',
+    'tools list',
     'record',
     'conversations list',
     'conversations show',

@@ -1,7 +1,7 @@
 import {writeFileSync} from 'node:fs'
 import {afterAll, beforeAll, describe, expect, it} from 'vitest'
 import {signatureOf} from '../../../src/engine/engine-config.js'
-import {runOnce} from '../../../src/engine/run-once.js'
+import {runOnce} from '../../../src/conversation/run-once.js'
 import {mcpServerPool, McpExchangeSchema, RecordedMcpExchanges, ResourceScope, type McpExchange} from '../../../src/plugins/index.js'
 import {profileYaml, scratch, stdioServerYaml} from './mcp-fixtures.js'
 import {startToolCallingProvider, type ToolCallingProvider} from './tool-calling-provider.js'
