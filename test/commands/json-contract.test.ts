@@ -166,8 +166,8 @@ const CASES: Case[] = [
     args: () => ['record'],
     code: 'bad_flag',
     exit: 2,
-    message: /^missing required flag from-redis; .* \(see `jiminy record --help`\)$/,
-    field: 'from-redis',
+    message: /^exactly one of the following must be provided: --from, --from-redis; .* \(see `jiminy record --help`\)$/,
+    field: 'from',
   },
 ]
 
