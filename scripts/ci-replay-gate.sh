@@ -32,7 +32,10 @@ if (report.fixtures.length === 0) {
 for (const f of report.fixtures) {
   const expected = path.basename(f.fixture, '.jsonl').split('--')[0]
   const rules = [...new Set(f.violations.map((v) => v.rule))]
-  if (f.status === 'failed' && rules.length === 1 && rules[0] === expected) {
+  // golden-required only fails under --require-golden: checked on its own below.
+  if (expected === 'golden-required' && f.status === 'passed') {
+    console.log(`ok   ${f.fixture} passes without --require-golden`)
+  } else if (f.status === 'failed' && rules.length === 1 && rules[0] === expected) {
     console.log(`ok   ${f.fixture} fails with ${expected}`)
   } else {
     console.error(`FAIL ${f.fixture}: expected to fail with ${expected} only, got ${f.status} ${JSON.stringify(rules)}${f.error ? ' ' + f.error : ''}`)
@@ -46,6 +49,18 @@ for (const rule of RULE_NAMES.filter((r) => !covered.has(r))) {
 }
 process.exit(surprises === 0 ? 0 : 1)
 JS
+
+echo "replay gate: --require-golden refuses a fixture without its golden"
+if node bin/run.js replay test/fixtures/broken/golden-required.jsonl --require-golden --json > "${TMPDIR:-/tmp}/jiminy-golden.$$.json"; then
+  echo "replay gate: golden-required.jsonl passed under --require-golden" >&2
+  exit 1
+fi
+grep -q '"rule": *"golden-required"' "${TMPDIR:-/tmp}/jiminy-golden.$$.json" || {
+  echo "replay gate: golden-required.jsonl did not fail with golden-required" >&2
+  exit 1
+}
+rm -f "${TMPDIR:-/tmp}/jiminy-golden.$$.json"
+echo "ok   test/fixtures/broken/golden-required.jsonl fails with golden-required under --require-golden"
 
 RECORDINGS_CONFIG=fixtures/recordings/jiminy.yaml
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/jiminy-rerun-gate.XXXXXX")"

@@ -8,6 +8,7 @@ import {redactString} from '../core/redact.js'
 import {JiminyCommand} from '../cli/jiminy-command.js'
 // The fixture modules replay needs, not the fixtures barrel: the rerun modules pull in the engine,
 // every plugin and the bus, and load only under --rerun (below).
+import {FIXTURE_FORMATS, type FixtureFormat} from '../fixtures/foreign/foreign-format.js'
 import {formatReplayReport} from '../fixtures/replay-report-text.js'
 import {replayPaths, type ReplayProgress, type ReplayReport} from '../fixtures/replay-paths.js'
 import {formatGithubAnnotations} from '../fixtures/report-github.js'
@@ -20,11 +21,13 @@ const REPORTERS = ['text', 'json', 'junit', 'github'] as const
 export default class Replay extends JiminyCommand {
   static override summary = 'Replay event fixtures through the StreamCoordinator and check their ordering.'
   static override description = `Each fixture (JSONL, one bus message a line) goes through the same StreamCoordinator and SEM translator as \`jiminy serve\`. Every frame is checked against the ordering rules (seq, stream ids, message and tool-call order, nothing after a terminal frame) and compared with the golden .sem.jsonl beside the fixture when there is one.
+Streams from other backends are read too, detected from their first line (or --format): pinocchio RpcLine JSONL (--rpc, --debug-events-jsonl), geppetto canonical events and January events, AI SDK UI Message Streams, and recordings written by \`jiminy record --from\`; each is checked with its protocol's rules (docs/fixtures.md).
 PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 only if every fixture passes, 1 when one fails or a PATH matches nothing while others ran, 2 when no PATH matches a fixture.`
   static override examples = [
     '<%= config.bin %> replay fixtures/',
     '<%= config.bin %> replay "fixtures/**/*.jsonl" --json',
     '<%= config.bin %> replay fixtures/tool-loop.jsonl --update',
+    '<%= config.bin %> replay /tmp/pinocchio-events.jsonl',
     '<%= config.bin %> replay --rerun fixtures/ --reporter github',
     '<%= config.bin %> replay --rerun fixtures/ --live-tools',
     '<%= config.bin %> replay --rerun fixtures/ --reporter junit --output replay-junit.xml',
@@ -62,6 +65,11 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
     }),
     bail: Flags.boolean({description: 'stop after the first fixture that fails'}),
     filter: Flags.string({description: 'only fixtures whose path contains this text'}),
+    format: Flags.string({
+      options: [...FIXTURE_FORMATS],
+      description:
+        'read every fixture as this format instead of detecting it from its first line: jiminy, geppetto-january (raw geppetto events), canonical (geppetto canonical events), rpcline (pinocchio --rpc / --debug-events-jsonl), ai-sdk (UI Message Stream), recording (jiminy record --from)',
+    }),
   }
 
   async run(): Promise<ReplayReport | RerunPathsReport> {
@@ -93,6 +101,7 @@ PATH may be a file, a folder (walked for *.jsonl) or a quoted glob. Exit code 0 
         maxViolations: flags['max-violations'],
         requireGolden: flags['require-golden'],
         ...common,
+        ...(flags.format !== undefined ? {format: flags.format as FixtureFormat} : {}),
         ...(bar ? {onProgress: (p: ReplayProgress) => bar.update(p)} : {}),
       })
     } finally {

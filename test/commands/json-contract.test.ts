@@ -174,8 +174,8 @@ const CASES: Case[] = [
     args: () => ['record'],
     code: 'bad_flag',
     exit: 2,
-    message: /^missing required flag from-redis; .* \(see `jiminy record --help`\)$/,
-    field: 'from-redis',
+    message: /^exactly one of the following must be provided: --from, --from-redis; .* \(see `jiminy record --help`\)$/,
+    field: 'from',
   },
   // oclif's own commands (plugin-help, plugin-plugins) keep the contract through the init hook (src/cli/oclif-commands-hook.ts).
   {
