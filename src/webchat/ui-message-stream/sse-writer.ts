@@ -18,6 +18,7 @@ export const DEFAULT_SSE_KEEP_ALIVE_MS = 15_000
  */
 export class SseWriter {
   private ended = false
+  private corked = false
   private keepAlive: NodeJS.Timeout | undefined
   private readonly closeListeners: (() => void)[] = []
 
@@ -64,7 +65,18 @@ export class SseWriter {
       this.res.destroy()
       return
     }
+    // The chunks of one tick leave in one write (a run publishes several events per provider read).
+    if (!this.corked) {
+      this.corked = true
+      this.res.cork()
+      process.nextTick(this.uncork)
+    }
     this.res.write(text)
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false
+    this.res.uncork()
   }
 
   private closed(): void {
