@@ -6,14 +6,14 @@
 // Rounds alternate raw / jiminy (the machine's load drifts); the row is the median round's ratio.
 // Starts its own redis-server on a free loopback port (Debian: apt-get install -y redis-server).
 // Run: npm run build && node bench/redis-throughput.js [events=20000] [rounds=3]
-import {spawn, spawnSync} from 'node:child_process'
-import {createServer} from 'node:net'
 import {Redis} from 'ioredis'
 import {benchRow} from './bench-row.js'
+import {startRedis} from './redis-process.js'
 import {chatTopic} from '../dist/bus/index.js'
 import {RedisBus, streamKeyOf} from '../dist/bus/redis/index.js'
 import {StreamCoordinator} from '../dist/sem/index.js'
-import {BusSink, framesOfPayload} from '../dist/webchat/index.js'
+import {BusSink} from '../dist/conversation/index.js'
+import {framesOfPayload} from '../dist/webchat/index.js'
 
 const total = Number(process.argv[2] ?? 20_000)
 const rounds = Number(process.argv[3] ?? 3)
@@ -101,30 +101,6 @@ async function redisMode(url, n, convId) {
   await coordinator.stop()
   await bus.close()
   return (n * 1000) / elapsed
-}
-
-async function startRedis() {
-  const probe = spawnSync('redis-server', ['--version'])
-  if (probe.error || probe.status !== 0) throw new Error('redis-server is not installed (Debian: apt-get install -y redis-server)')
-  const port = await new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const p = s.address().port
-      s.close(() => resolve(p))
-    })
-  })
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  await new Promise((resolve, reject) => {
-    let out = ''
-    child.stdout.on('data', (c) => {
-      out += c
-      if (out.includes('Ready to accept connections')) resolve()
-    })
-    child.once('exit', (code) => reject(new Error(`redis-server exited (${code})`)))
-  })
-  child.stdout.resume()
-  return {url: `redis://127.0.0.1:${port}`, stop: () => child.kill('SIGKILL')}
 }
 
 function fmt(rate) {

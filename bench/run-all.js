@@ -21,6 +21,9 @@ const BENCHES = [
   ['sessionstream-throughput.js', ['20000', '3']],
   ['startup.js', ['5']],
   ['idle-memory.js', ['300']],
+  // Issue 25: side by side with what a user would pick instead.
+  ['peer-aisdk.js', ['5000', '3']],
+  ['peer-resumable.js', ['3000', '3', '400']],
   // Not rows of the table, but kept in the suite:
   ['core-throughput.js', ['1000000']],
   ['record-overhead.js', ['100000']],
@@ -34,7 +37,7 @@ let failed = 0
 for (const [file, args] of BENCHES) {
   if (only && !only.some((o) => file.startsWith(o))) continue
   // Only the table's rows need a median; the others run once.
-  const times = file.match(/^(ws-|replay-|rerun-|redis-|startup|idle-)/) ? runs : 1
+  const times = file.match(/^(ws-|replay-|rerun-|redis-|startup|idle-|peer-)/) ? runs : 1
   for (let i = 1; i <= times; i++) {
     console.log(`\n== ${file} ${args.join(' ')}  (run ${i}/${times})`)
     const r = spawnSync(process.execPath, ['--expose-gc', join(here, file), ...args], {encoding: 'utf8', maxBuffer: 64 << 20})

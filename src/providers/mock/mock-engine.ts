@@ -1,3 +1,4 @@
+import {setImmediate} from 'node:timers/promises'
 import {
   ProviderError,
   StreamingMessage,
@@ -23,6 +24,9 @@ import {
 } from './scenarios.js'
 
 export {MOCK_SCENARIOS, type MockScenario} from './scenarios.js'
+
+/** With `delay_ms: 0`, the chunks streamed between two turns of the event loop (about one network read's worth). */
+const IMMEDIATE_CHUNKS = 16
 
 export interface MockEngineOptions {
   readonly model?: string
@@ -100,7 +104,11 @@ export class MockEngine implements Engine {
   }
 
   private async stream(message: StreamingMessage, text: string, delay: number, signal: AbortSignal): Promise<void> {
+    let sent = 0
     for (const chunk of wordChunks(text)) {
+      // With no delay, a real stream still arrives over I/O a few chunks at a time; a loop of resolved
+      // promises would keep every socket of the process waiting until the whole answer was produced.
+      if (delay <= 0 && ++sent % IMMEDIATE_CHUNKS === 0) await setImmediate()
       await sleep(delay, signal)
       message.textDelta(chunk)
     }

@@ -20,6 +20,7 @@ export class SseWriter {
   private ended = false
   /** The writer itself dropped the connection (a client too slow to read): not the client's choice. */
   private dropped = false
+  private corked = false
   private keepAlive: NodeJS.Timeout | undefined
   private readonly closeListeners: (() => void)[] = []
   private readonly abandonListeners: (() => void)[] = []
@@ -77,7 +78,18 @@ export class SseWriter {
       this.res.destroy()
       return
     }
+    // The chunks of one tick leave in one write (a run publishes several events per provider read).
+    if (!this.corked) {
+      this.corked = true
+      this.res.cork()
+      process.nextTick(this.uncork)
+    }
     this.res.write(text)
+  }
+
+  private readonly uncork = (): void => {
+    this.corked = false
+    this.res.uncork()
   }
 
   private closed(): void {
