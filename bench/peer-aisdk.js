@@ -10,6 +10,7 @@
 import {createServer} from 'node:http'
 import {createUIMessageStream, pipeUIMessageStreamToResponse} from 'ai'
 import {benchRow} from './bench-row.js'
+import {readTextDeltas} from './sse-text-deltas.js'
 import {startServer} from '../dist/index.js'
 import {parseConfigText} from '../dist/engine/index.js'
 
@@ -30,14 +31,14 @@ const jiminyRequest = () => ({
 })
 
 // The deltas jiminy sends for this prompt, so the route below writes the very same ones.
-const probe = await read(jiminyRequest(), true)
+const probe = await readTextDeltas(jiminyRequest(), {keep: true})
 const deltas = probe.deltas
 const route = await startRoute(deltas)
 try {
   const runs = []
   for (let round = 0; round < rounds; round++) {
-    const peer = await read({url: route.url, body: JSON.stringify({id: `r${round}`, messages: []})})
-    const ours = await read(jiminyRequest())
+    const peer = await readTextDeltas({url: route.url, body: JSON.stringify({id: `r${round}`, messages: []})})
+    const ours = await readTextDeltas(jiminyRequest())
     runs.push({peer, ours, ratio: ours.chunksPerSec / peer.chunksPerSec, ttfc: ours.firstMs / peer.firstMs})
   }
   const byRatio = [...runs].sort((a, b) => a.ratio - b.ratio)
@@ -82,32 +83,6 @@ async function startRoute(textDeltas) {
   })
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve))
   return {server, url: `http://127.0.0.1:${server.address().port}/api/chat`}
-}
-
-/** POSTs and reads the SSE body: the number of text-delta chunks, chunks/s and time to the first chunk. */
-async function read({url, body}, keep = false) {
-  const start = performance.now()
-  const res = await fetch(url, {method: 'POST', headers: {'content-type': 'application/json'}, body})
-  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`)
-  const decoder = new TextDecoder()
-  let firstMs = 0
-  let count = 0
-  let rest = ''
-  const kept = []
-  for await (const bytes of res.body) {
-    rest += decoder.decode(bytes, {stream: true})
-    let at
-    while ((at = rest.indexOf('\n\n')) >= 0) {
-      const event = rest.slice(0, at)
-      rest = rest.slice(at + 2)
-      if (!event.startsWith('data: {"type":"text-delta"')) continue
-      if (count++ === 0) firstMs = performance.now() - start
-      if (keep) kept.push(JSON.parse(event.slice(6)).delta)
-    }
-  }
-  const seconds = (performance.now() - start) / 1000
-  if (count === 0) throw new Error(`${url}: no text-delta chunk`)
-  return {count, chunksPerSec: count / seconds, firstMs, deltas: kept}
 }
 
 function fmt(n) {

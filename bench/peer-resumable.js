@@ -13,6 +13,7 @@ import {Redis} from 'ioredis'
 import {createUIMessageStream, pipeUIMessageStreamToResponse, UI_MESSAGE_STREAM_HEADERS} from 'ai'
 import {createResumableStreamContext} from 'resumable-stream/ioredis'
 import {benchRow} from './bench-row.js'
+import {readTextDeltas} from './sse-text-deltas.js'
 import {startRedis} from './redis-process.js'
 import {startServer} from '../dist/index.js'
 import {parseConfigText} from '../dist/engine/index.js'
@@ -38,14 +39,14 @@ let n = 0
 const promptOf = (count) => Array.from({length: count}, (_, i) => `w${i}`).join(' ')
 try {
   // The texts jiminy streams for both prompts, so the route writes the same chunks.
-  const fast = await post(jiminyChat(promptOf(words), 'default'), {keep: true})
-  const paced = await post(jiminyChat(promptOf(pacedWords), 'paced'), {keep: true})
+  const fast = await readTextDeltas(jiminyChat(promptOf(words), 'default'), {keep: true})
+  const paced = await readTextDeltas(jiminyChat(promptOf(pacedWords), 'paced'), {keep: true})
   route.setAnswers(fast.deltas, paced.deltas)
 
   const runs = []
   for (let round = 0; round < rounds; round++) {
-    const peerFlow = await post(route.chat(`fast-${round}`, 'fast'))
-    const oursFlow = await post(jiminyChat(promptOf(words), 'default'))
+    const peerFlow = await readTextDeltas(route.chat(`fast-${round}`, 'fast'))
+    const oursFlow = await readTextDeltas(jiminyChat(promptOf(words), 'default'))
     const peerResume = await resumeMidway(route.chat(`paced-${round}`, 'paced'), (id) => route.resumeUrl(id))
     const oursResume = await resumeMidway(
       jiminyChat(promptOf(pacedWords), 'paced'),
@@ -151,11 +152,10 @@ async function startRoute(redisUrl) {
 /** Starts an answer, and when half of it has been read, resumes it from a second client: ms to its first chunk. */
 async function resumeMidway(request, resumeUrlOf) {
   let resumed
-  const total = await post(request, {
-    onChunk: (count, expected) => {
-      if (resumed === undefined && count >= expected / 2) resumed = firstChunkMs(resumeUrlOf(request.id))
+  const total = await readTextDeltas(request, {
+    onChunk: (count) => {
+      if (resumed === undefined && count >= pacedWords / 2) resumed = firstChunkMs(resumeUrlOf(request.id))
     },
-    expected: pacedWords,
   })
   if (resumed === undefined) throw new Error(`${request.url}: never reached the middle (${total.count} chunks)`)
   return resumed
@@ -177,31 +177,6 @@ async function firstChunkMs(url) {
   const ms = performance.now() - start
   await reader.cancel()
   return ms
-}
-
-/** POSTs and reads the SSE body: text-delta count, chunks/s; `onChunk` sees the running count. */
-async function post({url, body}, {keep = false, onChunk, expected} = {}) {
-  const start = performance.now()
-  const res = await fetch(url, {method: 'POST', headers: {'content-type': 'application/json'}, body})
-  if (res.status !== 200) throw new Error(`${url}: HTTP ${res.status} ${await res.text()}`)
-  const decoder = new TextDecoder()
-  let count = 0
-  let rest = ''
-  const deltas = []
-  for await (const bytes of res.body) {
-    rest += decoder.decode(bytes, {stream: true})
-    let at
-    while ((at = rest.indexOf('\n\n')) >= 0) {
-      const event = rest.slice(0, at)
-      rest = rest.slice(at + 2)
-      if (!event.startsWith('data: {"type":"text-delta"')) continue
-      count++
-      if (keep) deltas.push(JSON.parse(event.slice(6)).delta)
-      onChunk?.(count, expected)
-    }
-  }
-  if (count === 0) throw new Error(`${url}: no text-delta chunk`)
-  return {count, chunksPerSec: count / ((performance.now() - start) / 1000), deltas}
 }
 
 function fmt(rate) {

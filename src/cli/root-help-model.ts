@@ -72,6 +72,7 @@ interface Manifest {
 /** oclif settings the fast path does not mirror: any of them set sends help to oclif. */
 const UNMIRRORED = ['theme', 'state', 'helpClass', 'helpOptions', 'flexibleTaxonomy', 'jitPlugins', 'devPlugins', 'binAliases']
 /** Hooks that run before (or after) root help or the help command. */
+const OWN_INIT_HOOK = './dist/cli/oclif-commands-hook.js'
 const HELP_HOOKS = ['init', 'prerun', 'postrun', 'preparse', 'finally', 'command_incomplete']
 
 export function rootHelpModel(root: string, env: NodeJS.ProcessEnv = process.env): RootHelpModel | undefined {
@@ -102,7 +103,11 @@ export function rootHelpModel(root: string, env: NodeJS.ProcessEnv = process.env
     const manifest = pluginRoot === undefined ? undefined : (readJson(join(pluginRoot, 'oclif.manifest.json')) as Manifest | undefined)
     if (!p || !manifest || manifest.version !== p.version) return undefined
     if (name !== undefined && (p.oclif?.plugins?.length ?? 0) > 0) return undefined
-    if (Object.keys(p.oclif?.hooks ?? {}).some((h) => HELP_HOOKS.includes(h))) return undefined
+    // jiminy's own init hook (cli/oclif-commands-hook.ts) answers bad input to `help X` and `plugins …` only: root help is untouched.
+    const hooks = Object.entries(p.oclif?.hooks ?? {}).filter(
+      ([h, file]) => !(name === undefined && h === 'init' && file === OWN_INIT_HOOK),
+    )
+    if (hooks.some(([h]) => HELP_HOOKS.includes(h))) return undefined
     plugins.push({pjson: p, manifest})
   }
 

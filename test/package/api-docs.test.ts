@@ -44,7 +44,7 @@ try {
   await sem.waitForSeq(lastSeq)
   assert.deepEqual(sem.events('tool.result')[0]?.result, {call: 1, value: {expression: '2+3', value: 5}})
   assert.ok(sem.events('log').some((e) => e.message === 'turn-stats'))
-  const snapshot = server.server.manager.get('conv-loaded')?.session.snapshot()
+  const snapshot = server.server.manager.get('conv-loaded')?.snapshot()
   assert.equal(snapshot?.metadata['my-plugin.inferences'], 2)
   await sem.close()
 } finally {

@@ -12,7 +12,7 @@ import {loadCassettes} from './load-cassettes.js'
  */
 export async function startCassetteReplay(dir: string): Promise<CassetteHandle> {
   const player = new ExchangePlayer(await loadCassettes(dir), {source: dir, live: ['tool']})
-  const remove = exchangeInterceptor.install({owns: () => true, decide: (request) => player.decide(request)})
+  const remove = exchangeInterceptor.install({plays: true, owns: () => true, decide: (request) => player.decide(request)})
   await exchangeInterceptor.ready()
   return {
     dir,

@@ -17,6 +17,8 @@ export interface ExchangeTap {
   owns(convId: string | undefined): boolean
   /** `convId`: the conversation of the run making the request (undefined outside any run). */
   decide(request: OutgoingRequest, convId: string | undefined): TapDecision
+  /** A player (answers from a recording): it takes a request before any recorder that owns it too. */
+  readonly plays?: boolean
 }
 
 /**
@@ -84,7 +86,8 @@ class ExchangeInterceptor {
       [
         http.all('*', async ({request}) => {
           const convId = currentRunContext()?.sessionId
-          const tap = this.taps.findLast((t) => t.owns(convId))
+          // A player first (`--mock-provider` beside a server that records every conversation), else the newest owner.
+          const tap = this.taps.findLast((t) => t.plays === true && t.owns(convId)) ?? this.taps.findLast((t) => t.owns(convId))
           if (!tap) return undefined
           const outgoing = await outgoingOf(request)
           const decision = tap.decide(outgoing, convId)

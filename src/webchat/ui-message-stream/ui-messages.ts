@@ -61,9 +61,14 @@ export function uiMessagesOf(turn: Turn): UIMessage[] {
       case 'llm_text':
         assistantParts(block).push({type: 'text', text: textOf(block), state: 'done'})
         break
-      case 'reasoning':
-        assistantParts(block).push({type: 'reasoning', text: textOf(block), state: 'done'})
+      case 'reasoning': {
+        // Thinking opens its message (StreamingMessage starts it after the first thinking chunk): the
+        // stream sends the step's start after the reasoning, and the history says the same.
+        const opens = !assistant || afterTools
+        const parts = assistantParts(block)
+        parts.splice(opens ? parts.length - 1 : parts.length, 0, {type: 'reasoning', text: textOf(block), state: 'done'})
         break
+      }
       case 'tool_call': {
         const {id, name, args} = block.payload as {id: string; name: string; args: unknown}
         const parts = assistantParts(block)

@@ -90,7 +90,8 @@ describe('one error contract', () => {
     const res =
       method === 'POST'
         ? await postJson(server, path, body)
-        : await fetch(new URL(path, server.url)).then(async (r) => ({status: r.status, body: (await r.json()) as Record<string, unknown>}))
+        : // node:http: the in-process msw interceptor (the recording stack) refuses a malformed URL before it is sent.
+          await rawGet(server, path, {})
     expectErrorBody(res.status, res.body, code)
   })
 
